@@ -1,0 +1,76 @@
+"""Input validation shared by the model, the training loop and the CLI.
+
+Every check raises TypeError or ValueError with a message that names the argument, what was
+expected and what was given, so that a user never meets a bare broadcasting error from deep
+inside a time loop.
+"""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+
+def as_array(value, name: str, *, dtype=None, ndim=None, finite=True) -> np.ndarray:
+    """`value` as a numeric ndarray (cast to `dtype` when given), checked for rank and finiteness."""
+    if isinstance(value, (str, bytes, dict, set)) or value is None:
+        raise TypeError(f"{name} must be an array of numbers, got {type(value).__name__}")
+    try:
+        arr = np.asarray(value)
+    except (ValueError, TypeError) as err:
+        raise TypeError(f"{name} must be an array of numbers: {err}") from None
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must hold numbers (bool, int or float), got dtype {arr.dtype}")
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+        if arr.ndim not in allowed:
+            want = " or ".join(str(n) for n in allowed)
+            raise ValueError(f"{name} must have {want} dimensions, got shape {arr.shape}")
+    if finite and arr.dtype.kind == "f" and not np.isfinite(arr).all():
+        bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
+        raise ValueError(f"{name} contains {bad} NaN or inf value(s); clean the data first")
+    if dtype is not None and arr.dtype != dtype:
+        arr = arr.astype(dtype)
+    return arr
+
+
+def as_mask(mask, name: str, shape) -> np.ndarray:
+    """A boolean mask of exactly `shape` from 0/1 or bool values."""
+    arr = as_array(mask, name)
+    if arr.shape != tuple(shape):
+        raise ValueError(f"{name} must have shape {tuple(shape)} (batch, steps), got {arr.shape}")
+    if arr.dtype != bool:
+        if not np.isin(arr, (0, 1)).all():
+            raise ValueError(f"{name} must hold only 0/1 or True/False values")
+        arr = arr.astype(bool)
+    return arr
+
+
+def check_choice(value, name: str, choices) -> str:
+    """`value` if it is one of `choices`, else a ValueError listing them."""
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(repr(c) for c in choices)}; got {value!r}")
+    return value
+
+
+def check_int(value, name: str, *, minimum=None) -> int:
+    """`value` as an int (bools refused), at least `minimum`."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return int(value)
+
+
+def check_float(value, name: str, *, minimum=None, positive=False) -> float:
+    """`value` as a finite float, > 0 when positive, >= minimum when given."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    if positive and value <= 0:
+        raise ValueError(f"{name} must be > 0, got {value}")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return value

@@ -1,0 +1,112 @@
+"""Saving and loading models: a folder with params.npz and config.json, never a pickle.
+
+    path/config.json   {"format": "rnnlab-model", "version": 1, "rnnlab": "x.y.z", "config": {...}}
+    path/params.npz    one array per parameter path ("layers.0.W11", "output.W1", ...)
+
+Each file is written to a temporary name in the same folder and renamed into place, so a reader
+never sees a half-written file. load() rebuilds the model from the configuration and refuses any
+archive whose arrays do not match it (missing, extra, wrong shape or dtype).
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from ._tree import leaves, path_str
+
+FORMAT, VERSION = "rnnlab-model", 1
+
+
+def atomic_write(path, write):
+    """Call write(file_object) on a temporary file beside `path`, then rename it to `path`."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def save(model, path, extra_arrays=None):
+    """Write the model (and optional extra arrays, e.g. optimizer state) into folder `path`."""
+    from . import __version__
+    cfg = model.get_config()
+    if cfg["loss"] == "custom":
+        raise ValueError("a model with a callable loss cannot be saved: its loss is code, not "
+                         "configuration; set loss to a name before saving")
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    arrays = {path_str(p): a for p, a in leaves(model.params)}
+    atomic_write(path / "params.npz", lambda f: np.savez(f, **arrays))
+    doc = {"format": FORMAT, "version": VERSION, "rnnlab": __version__, "config": cfg}
+    atomic_write(path / "config.json", lambda f: f.write(json.dumps(doc, indent=2).encode()))
+
+
+def read_config(path) -> dict:
+    """The model configuration stored in folder `path` (ValueError when absent or malformed)."""
+    path = Path(path)
+    try:
+        doc = json.loads((path / "config.json").read_text())
+    except FileNotFoundError:
+        raise ValueError(f"{path} is not a saved model: {path / 'config.json'} is missing") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ValueError(f"{path / 'config.json'} is not readable JSON: {err}") from None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT or "config" not in doc:
+        raise ValueError(f"{path / 'config.json'} is not an rnnlab model configuration")
+    if doc.get("version") != VERSION:
+        raise ValueError(f"{path / 'config.json'} has format version {doc.get('version')!r}; "
+                         f"this rnnlab reads version {VERSION}")
+    return doc["config"]
+
+
+def load_arrays(file) -> dict:
+    """All arrays of an .npz file, refusing pickled objects (ValueError on any problem)."""
+    try:
+        with np.load(file, allow_pickle=False) as z:
+            return {k: z[k] for k in z.files}
+    except FileNotFoundError:
+        raise ValueError(f"{file} is missing") from None
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as err:
+        raise ValueError(f"{file} is not a readable .npz archive of plain arrays: {err}") from None
+
+
+def load(path):
+    """Rebuild the model saved in folder `path`."""
+    from .model import RNN
+    path = Path(path)
+    cfg = read_config(path)
+    try:
+        model = RNN(**cfg)
+    except (TypeError, ValueError, NotImplementedError) as err:
+        raise ValueError(f"{path / 'config.json'} holds an invalid configuration: {err}") from None
+    arrays = load_arrays(path / "params.npz")
+    assign(model, arrays, source=path / "params.npz")
+    return model
+
+
+def assign(model, arrays, source="arrays"):
+    """Copy arrays (keyed by parameter path) into the model's live parameters, checking each."""
+    expected = {path_str(p): a for p, a in leaves(model.params)}
+    missing = sorted(set(expected) - set(arrays))
+    extra = sorted(set(arrays) - set(expected))
+    if missing or extra:
+        raise ValueError(f"{source} does not match the model's configuration: "
+                         f"missing {missing or 'none'}, unexpected {extra or 'none'}")
+    for key, target in expected.items():
+        arr = arrays[key]
+        if arr.shape != target.shape or arr.dtype != target.dtype:
+            raise ValueError(f"{source}: {key} has shape {arr.shape} and dtype {arr.dtype}, the "
+                             f"configuration needs {target.shape} and {target.dtype}")
+        if not np.isfinite(arr).all():
+            raise ValueError(f"{source}: {key} contains NaN or inf")
+    for key, target in expected.items():
+        target[...] = arrays[key]

@@ -1,0 +1,78 @@
+"""The lecture's experiments, registered in one place.
+
+Each experiment is a module of this package with
+
+    NAME = "benefit"                      # what `rnnlab run NAME` takes
+    TITLE = "Benefit of recurrence"        # one line for `rnnlab list` and the report
+    DESCRIPTION = "..."                   # a short paragraph for the report
+    def run(*, quick: bool, seed: int, progress: bool) -> Result
+
+and is listed in MODULES below (the order of the tour). run() computes numbers only: it returns
+its tables as data and its figures as drawing functions; rnnlab.experiments.runner writes them
+(results.json, run.json, PNG figures) and the CLI and the tour only call the runner.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import import_module
+from typing import Callable
+
+# the tour's order; a module that fails to import is reported, never silently dropped
+MODULES = (
+    "rnnlab.experiments.forward",
+)
+
+
+@dataclass
+class Table:
+    """A table as data: column names and rows of JSON-ready values (numbers, strings, None)."""
+    title: str
+    columns: list
+    rows: list
+    note: str = ""
+
+    def as_dict(self) -> dict:
+        return {"title": self.title, "columns": list(self.columns),
+                "rows": [list(r) for r in self.rows], "note": self.note}
+
+
+@dataclass
+class Result:
+    """What an experiment returns.
+
+    tables:  name -> Table
+    figures: name -> draw(fig), a function that draws on an empty matplotlib Figure (PNG name.png)
+    summary: a few (label, value) pairs for the tour's summary table
+    config:  the resolved settings (sizes, epochs, seeds) that reproduce the run
+    skipped: why the experiment could not run (a missing extra), else None
+    """
+    tables: dict = field(default_factory=dict)
+    figures: dict = field(default_factory=dict)
+    summary: list = field(default_factory=list)
+    config: dict = field(default_factory=dict)
+    skipped: str | None = None
+
+
+@dataclass
+class Experiment:
+    name: str
+    title: str
+    description: str
+    run: Callable
+
+
+def registry() -> dict:
+    """name -> Experiment, in the tour's order."""
+    out = {}
+    for modname in MODULES:
+        mod = import_module(modname)
+        out[mod.NAME] = Experiment(mod.NAME, mod.TITLE, mod.DESCRIPTION.strip(), mod.run)
+    return out
+
+
+def get(name) -> Experiment:
+    """The experiment called `name` (ValueError listing the names otherwise)."""
+    reg = registry()
+    if name not in reg:
+        raise ValueError(f"unknown experiment {name!r}; choose one of {', '.join(reg)}")
+    return reg[name]

@@ -1,0 +1,92 @@
+"""Activations f and their derivatives, written from the output where the math allows.
+
+Hidden units (the recurrent layer):   h = f(a)
+    tanh      f'(a) = 1 - h^2
+    relu      f'(a) = 1[h > 0]
+    identity  f'(a) = 1            (the linear RNN of the lecture's stability argument)
+
+Output units (the dense layer):       y = f(a)
+    identity  dL/da = dL/dy
+    sigmoid   dL/da = dL/dy * y (1 - y)
+    softmax   dL/da = y * (dL/dy - sum_k dL/dy_k y_k)      (Jacobian-vector product over the last axis)
+
+Every function keeps the dtype of its input: no Python floats that upcast, no float64 temporaries.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+HIDDEN = ("tanh", "relu", "identity")
+OUTPUT = ("identity", "sigmoid", "softmax")
+
+
+def hidden_(a, name, out=None):
+    """h = f(a) for a hidden activation, written into `out` (may be `a` itself)."""
+    if out is None:
+        out = np.empty_like(a)
+    if name == "tanh":
+        return np.tanh(a, out=out)
+    if name == "relu":
+        return np.maximum(a, 0, out=out)
+    if name == "identity":
+        if out is not a:
+            out[...] = a
+        return out
+    raise ValueError(f"activation must be one of {HIDDEN}; got {name!r}")
+
+
+def hidden_grad(h, name):
+    """f'(a) for every entry, from the activation h = f(a); None means f' = 1 everywhere."""
+    if name == "tanh":
+        d = np.multiply(h, h)                    # h^2
+        return np.subtract(1, d, out=d)          # tanh'(a) = 1 - h^2
+    if name == "relu":
+        return (h > 0).astype(h.dtype)           # relu'(a) = 1 where the unit is on
+    if name == "identity":
+        return None
+    raise ValueError(f"activation must be one of {HIDDEN}; got {name!r}")
+
+
+def sigmoid(a):
+    """1 / (1 + exp(-a)) without overflow for large |a|."""
+    out = np.empty_like(a)
+    pos = a >= 0
+    out[pos] = 1 / (1 + np.exp(-a[pos]))
+    e = np.exp(a[~pos])                          # a < 0: exp(a) < 1, no overflow
+    out[~pos] = e / (1 + e)
+    return out
+
+
+def log_softmax(a):
+    """a - logsumexp(a) over the last axis (shifted by the max: no overflow)."""
+    shifted = a - a.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
+def softmax(a):
+    """exp(a) / sum exp(a) over the last axis, shifted by the max."""
+    e = np.exp(a - a.max(axis=-1, keepdims=True))
+    e /= e.sum(axis=-1, keepdims=True)
+    return e
+
+
+def output(a, name):
+    """y = f(a) for an output activation."""
+    if name == "identity":
+        return a
+    if name == "sigmoid":
+        return sigmoid(a)
+    if name == "softmax":
+        return softmax(a)
+    raise ValueError(f"output must be one of {OUTPUT}; got {name!r}")
+
+
+def output_backward(y, dy, name):
+    """dL/da from dL/dy through the output activation y = f(a)."""
+    if name == "identity":
+        return dy
+    if name == "sigmoid":
+        return dy * y * (1 - y)                  # sigmoid'(a) = y (1 - y)
+    if name == "softmax":
+        return y * (dy - (dy * y).sum(axis=-1, keepdims=True))
+    raise ValueError(f"output must be one of {OUTPUT}; got {name!r}")

@@ -1,0 +1,56 @@
+"""The output layer, applied at every step: y(t) = f(W1 h(t) + b1).
+
+    a(t) = W1 h(t) + b1        W1 (K, H), b1 (K,)
+    y(t) = f(a(t))             f = identity, sigmoid or softmax (see activations)
+
+Backward: da = dL/dy through f (or given directly by a fused loss), then
+    dW1 = sum da h^T,   db1 = sum da,   dh = W1^T da.
+
+h may have any leading shape (T, B, H) or (B, H): all leading axes are flattened into one
+matrix multiply.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import activations
+from . import init as _init
+
+
+def init(n_hidden, n_out, *, rng, dtype=np.float32):
+    """{"W1": (K, H), "b1": (K,)}, U(-1/sqrt(H), 1/sqrt(H)) as torch.nn.Linear."""
+    k = 1.0 / np.sqrt(n_hidden)
+    return {"W1": _init.uniform((n_out, n_hidden), k, rng=rng, dtype=dtype),
+            "b1": _init.uniform((n_out,), k, rng=rng, dtype=dtype)}
+
+
+def linear(params, h):
+    """a = W1 h + b1 over the last axis of h. (..., H) -> (..., K)"""
+    W1, b1 = params["W1"], params["b1"]
+    a = np.matmul(h.reshape(-1, h.shape[-1]), W1.T)
+    a += b1
+    return a.reshape(h.shape[:-1] + (W1.shape[0],))
+
+
+def linear_backward(params, h, da):
+    """(grads {"W1", "b1"}, dh) for a = W1 h + b1, given da = dL/da of shape (..., K)."""
+    W1 = params["W1"]
+    da2 = da.reshape(-1, da.shape[-1])
+    grads = {"W1": da2.T @ h.reshape(-1, h.shape[-1]),       # sum da h^T
+             "b1": da2.sum(axis=0)}
+    dh = (da2 @ W1).reshape(h.shape)                          # W1^T da
+    return grads, dh
+
+
+def forward(params, h, *, output="identity"):
+    """y = f(W1 h + b1). Returns (y, cache)."""
+    a = linear(params, h)
+    y = activations.output(a, output)
+    return y, {"h": h, "a": a, "y": y, "output": output}
+
+
+def backward(params, cache, dy=None, *, da=None):
+    """(grads, dh) from dL/dy (through f), or from dL/da directly when a fused loss gave it."""
+    if da is None:
+        da = activations.output_backward(cache["y"], dy, cache["output"])
+    return linear_backward(params, cache["h"], da)

@@ -1,0 +1,98 @@
+"""Per-step losses over sequences. Each returns (value, gradient) and takes a mask.
+
+The value is the SUM over every position (every step of every sequence) whose mask is true; the
+gradient is the derivative of exactly that sum. The model divides both by the batch size, which
+gives the lecture's decomposable loss L = sum_t L(y(t), t(t)), averaged over sequences.
+
+On outputs y (any leading shape, last axis K):
+    squared_error          l = 1/2 ||y - t||^2                  dl/dy = y - t
+    binary_cross_entropy   l = -sum t log y + (1-t) log(1-y)     dl/dy = (y - t) / (y (1 - y))
+    cross_entropy          l = -sum_k t_k log y_k                dl/dy = -t / y
+On pre-activations a (fused with the output activation, numerically stable):
+    sigmoid_binary_cross_entropy(a, t)   l = max(a, 0) - a t + log(1 + exp(-|a|))   dl/da = sigmoid(a) - t
+    softmax_cross_entropy(a, t)          l = -sum_k t_k (a_k - logsumexp(a))        dl/da = softmax(a) sum_k t_k - t
+Each fused form equals its unfused twin composed with the activation, but never takes log(0)
+nor exp of a large number. For cross-entropy, targets are either class indices (integer array of
+the leading shape) or distributions (same shape as y, e.g. one-hot).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import activations
+
+_EPS = {np.dtype(np.float32): 1e-7, np.dtype(np.float64): 1e-15}
+
+
+def _masked(value_terms, grad, mask):
+    """Sum of per-position values and the gradient, both with padded positions zeroed."""
+    if mask is None:
+        return float(value_terms.sum()), grad
+    m = mask.astype(grad.dtype)
+    return float((value_terms * m).sum()), grad * m[..., None]
+
+
+def one_hot(target, n_classes, dtype):
+    """Class indices (...,) -> one-hot (..., K); an array of the full shape passes through."""
+    target = np.asarray(target)
+    if target.dtype.kind in "iub":
+        if target.size and (target.min() < 0 or target.max() >= n_classes):
+            raise ValueError(f"class indices must lie in 0..{n_classes - 1}, got "
+                             f"{int(target.min())}..{int(target.max())}")
+        return np.eye(n_classes, dtype=dtype)[target]
+    return target.astype(dtype, copy=False)
+
+
+def squared_error(y, target, mask=None):
+    """1/2 sum of squared differences. Returns (value, dL/dy)."""
+    diff = y - target
+    return _masked(0.5 * (diff * diff).sum(axis=-1), diff, mask)
+
+
+def binary_cross_entropy(y, target, mask=None):
+    """Cross-entropy of probabilities y in (0, 1) against targets in [0, 1]. Returns (value, dL/dy)."""
+    eps = _EPS.get(y.dtype, 1e-7)
+    p = np.clip(y, eps, 1 - eps)                         # keep log and the division finite
+    terms = -(target * np.log(p) + (1 - target) * np.log1p(-p)).sum(axis=-1)
+    return _masked(terms, (p - target) / (p * (1 - p)), mask)
+
+
+def cross_entropy(y, target, mask=None):
+    """-sum t log y for probability vectors y (last axis). Returns (value, dL/dy)."""
+    t = one_hot(target, y.shape[-1], y.dtype)
+    p = np.maximum(y, _EPS.get(y.dtype, 1e-7))
+    return _masked(-(t * np.log(p)).sum(axis=-1), -t / p, mask)
+
+
+def sigmoid_binary_cross_entropy(a, target, mask=None):
+    """BCE of sigmoid(a), from the logits a, stably. Returns (value, dL/da)."""
+    terms = (np.maximum(a, 0) - a * target + np.log1p(np.exp(-np.abs(a)))).sum(axis=-1)
+    return _masked(terms, activations.sigmoid(a) - target, mask)
+
+
+def softmax_cross_entropy(a, target, mask=None):
+    """Cross-entropy of softmax(a), from the logits a, via log-sum-exp. Returns (value, dL/da)."""
+    t = one_hot(target, a.shape[-1], a.dtype)
+    logp = activations.log_softmax(a)
+    grad = np.exp(logp) * t.sum(axis=-1, keepdims=True) - t
+    return _masked(-(t * logp).sum(axis=-1), grad, mask)
+
+
+# name -> (loss on outputs, the output activation it fuses with, the fused loss on logits)
+LOSSES = {
+    "squared_error": (squared_error, "identity", squared_error),
+    "binary_cross_entropy": (binary_cross_entropy, "sigmoid", sigmoid_binary_cross_entropy),
+    "cross_entropy": (cross_entropy, "softmax", softmax_cross_entropy),
+}
+ALIASES = {"mse": "squared_error", "bce": "binary_cross_entropy", "ce": "cross_entropy"}
+DEFAULT_FOR_OUTPUT = {"identity": "squared_error", "sigmoid": "binary_cross_entropy",
+                      "softmax": "cross_entropy"}
+
+
+def resolve(name):
+    """Canonical loss name for a name or alias (ValueError otherwise)."""
+    canon = ALIASES.get(name, name)
+    if canon not in LOSSES:
+        names = sorted(LOSSES) + sorted(ALIASES)
+        raise ValueError(f"loss must be one of {', '.join(names)} or a callable; got {name!r}")
+    return canon

@@ -1,0 +1,111 @@
+"""Deep and bidirectional stacks: wiring of layer calls, no new calculus.
+
+Layer l (0-based here, l+1 in the lecture's notation) reads the states of layer l-1 (layer 0 reads
+x = h^0):
+
+    a^{l,t} = W0^l h^{l-1,t} + W11^l h^{l,t-1} + b0^l
+
+Bidirectional: each layer has a forward pass ("f", t = 1..T from h_f(0)) and a backward pass
+("b", t = T..1 from h_b(T+1)), each with its own W0, W11, b0. The layer above reads both, their
+states concatenated [h_f(t); h_b(t)] (as PyTorch does), so its W0 has 2H columns: the first H act
+on h_f, the last H on h_b. The top layer's two directions are returned separately, so that the
+output layer can fuse them as the lecture writes: a(t) = W1_f h_f(t) + b1_f + W1_b h_b(t) + b1_b.
+
+`cell` is a layer module (elman, lstm, gru) with init / forward / backward / final_state.
+States: a layer's state is what its cell's forward takes as h0 (an array, or a tuple for LSTM).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+DIRECTIONS = ("f", "b")
+
+
+def init(cell, n_in, n_hidden, n_layers, *, bidirectional, rng, dtype, **opts):
+    """A list of per-layer params; with bidirectional, each layer is {"f": params, "b": params}."""
+    layers = []
+    width = n_in
+    for _ in range(n_layers):
+        if bidirectional:
+            layers.append({d: cell.init(width, n_hidden, rng=rng, dtype=dtype, **opts)
+                           for d in DIRECTIONS})
+        else:
+            layers.append(cell.init(width, n_hidden, rng=rng, dtype=dtype, **opts))
+        width = n_hidden * (2 if bidirectional else 1)
+    return layers
+
+
+def _units(layers, bidirectional):
+    """(layer index, direction or None, params) for every recurrent unit of the stack."""
+    for l, p in enumerate(layers):
+        if bidirectional:
+            for d in DIRECTIONS:
+                yield l, d, p[d]
+        else:
+            yield l, None, p
+
+
+def _pick(tree, l, d):
+    """tree[l] (or tree[l][d] for a direction); None stays None."""
+    if tree is None or tree[l] is None:
+        return None
+    return tree[l] if d is None else tree[l][d]
+
+
+def forward(cell, layers, x, h0=None, *, mask=None, bidirectional=False, **opts):
+    """Run the stack over x (T, B, D).
+
+    h0: None, or a list with one state per layer ({"f": s, "b": s} per layer when bidirectional).
+    Returns (top, caches): top is h (T, B, H), or (h_f, h_b) when bidirectional.
+    """
+    caches = []
+    inp = x
+    for l, p in enumerate(layers):
+        if bidirectional:
+            hf, cf = cell.forward(p["f"], inp, _pick(h0, l, "f"), mask=mask, **opts)
+            hb, cb = cell.forward(p["b"], inp, _pick(h0, l, "b"), mask=mask, reverse=True, **opts)
+            caches.append({"f": cf, "b": cb})
+            top = (hf, hb)
+            inp = np.concatenate([hf, hb], axis=-1)              # (T, B, 2H) for layer l+1
+        else:
+            inp, c = cell.forward(p, inp, _pick(h0, l, None), mask=mask, **opts)
+            caches.append(c)
+            top = inp
+    return top, caches
+
+
+def final_states(cell, caches, bidirectional=False):
+    """The state after each layer's last visited step, in the layout h0 takes."""
+    if bidirectional:
+        return [{d: cell.final_state(c[d]) for d in DIRECTIONS} for c in caches]
+    return [cell.final_state(c) for c in caches]
+
+
+def backward(cell, layers, caches, dtop, dfinal=None, *, bidirectional=False):
+    """Backpropagate through the stack, top layer first.
+
+    dtop: dL/dh of the top layer (T, B, H), or (dh_f, dh_b); None entries mean zero.
+    dfinal: None, or per layer the gradient of that layer's final state (layout of h0).
+    Returns (grads, dx, dh0): grads mirrors `layers`, dh0 mirrors h0 (one state per layer).
+    """
+    n = len(layers)
+    grads, dh0 = [None] * n, [None] * n
+    dh = dtop
+    for l in range(n - 1, -1, -1):
+        if bidirectional:
+            g, d0, dxs = {}, {}, []
+            for i, d in enumerate(DIRECTIONS):
+                g[d], dx_d, d0[d] = cell.backward(layers[l][d], caches[l][d],
+                                                  None if dh is None else dh[i],
+                                                  _pick(dfinal, l, d))
+                dxs.append(dx_d)
+            dx = dxs[0] + dxs[1]                                 # both directions read the input
+        else:
+            g, dx, d0 = cell.backward(layers[l], caches[l], dh, _pick(dfinal, l, None))
+        grads[l], dh0[l] = g, d0
+        if l > 0 and bidirectional:
+            H = dx.shape[-1] // 2
+            dh = (dx[..., :H], dx[..., H:])                      # split [h_f; h_b] of layer l-1
+        else:
+            dh = dx
+    return grads, dh, dh0

@@ -1,0 +1,201 @@
+"""Optimizers and gradient clipping, with PyTorch's exact update rules.
+
+Optimizers are built without parameters, `Adam(lr=1e-3)`, and keep their state per parameter path
+("layers.0.W11"), so one optimizer object can drive any parameter tree. `step(params, grads)`
+updates the arrays of `params` in place (the model's live arrays stay the same objects).
+Computing gradients and applying a step stay two separate calls, so gradients can be averaged
+(across workers, or clipped) in between.
+
+    SGD       v = mu v + g;  p -= lr (g + mu v) with nesterov, else p -= lr v
+    Adam      m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g^2;  p -= lr/(1-b1^t) m / (sqrt(v/(1-b2^t)) + eps)
+    RMSprop   s = a s + (1-a) g^2;  p -= lr g / (sqrt(s) + eps)   (with optional momentum)
+
+weight_decay adds wd * p to g first (L2, as torch.optim does).
+clip_grad_norm rescales all gradients together when their global L2 norm exceeds max_norm
+(Pascanu, Mikolov and Bengio 2013), as torch.nn.utils.clip_grad_norm_.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import _checks
+from ._tree import global_norm, leaves, path_str
+
+
+class Optimizer:
+    """Base class: per-path state slots, a step counter, save and restore."""
+    name = "optimizer"
+    slots: tuple = ()
+
+    def __init__(self, lr, weight_decay=0.0):
+        self.lr = _checks.check_float(lr, "lr", positive=True)
+        self.weight_decay = _checks.check_float(weight_decay, "weight_decay", minimum=0)
+        self.t = 0
+        self.state: dict = {}
+
+    def hyperparams(self) -> dict:
+        return {"lr": self.lr, "weight_decay": self.weight_decay}
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self.hyperparams().items())
+        return f"{type(self).__name__}({args})"
+
+    def step(self, params, grads):
+        """Apply one update to every leaf of `params` in place, from the leaf of `grads` at its path."""
+        self.t += 1
+        grad_at = dict(leaves(grads))
+        for path, p in leaves(params):
+            if path not in grad_at:
+                raise ValueError(f"grads has no entry for parameter {path_str(path)!r}")
+            g = grad_at[path]
+            if g.shape != p.shape:
+                raise ValueError(f"gradient for {path_str(path)!r} has shape {g.shape}, "
+                                 f"parameter has {p.shape}")
+            if self.weight_decay:
+                g = g + self.weight_decay * p
+            key = path_str(path)
+            if key not in self.state:
+                self.state[key] = {s: np.zeros_like(p) for s in self.slots}
+            self._update(p, g, self.state[key])
+
+    def _update(self, p, g, state):
+        raise NotImplementedError
+
+    def state_dict(self) -> dict:
+        """{"name", "hyperparams", "t", "slots": {"path/slot": array}}: all an optimizer needs to resume."""
+        slots = {f"{k}/{s}": a for k, st in self.state.items() for s, a in st.items()}
+        return {"name": self.name, "hyperparams": self.hyperparams(), "t": self.t, "slots": slots}
+
+    def load_state_dict(self, sd: dict):
+        """Restore what state_dict returned (same optimizer kind)."""
+        if sd.get("name") != self.name:
+            raise ValueError(f"optimizer state is for {sd.get('name')!r}, not {self.name!r}")
+        self.t = int(sd["t"])
+        self.state = {}
+        for key, arr in sd["slots"].items():
+            path, slot = key.rsplit("/", 1)
+            self.state.setdefault(path, {})[slot] = np.array(arr)
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent with optional (Nesterov) momentum."""
+    name = "sgd"
+
+    def __init__(self, lr=0.01, momentum=0.0, nesterov=False, weight_decay=0.0):
+        super().__init__(lr, weight_decay)
+        self.momentum = _checks.check_float(momentum, "momentum", minimum=0)
+        if nesterov and self.momentum == 0:
+            raise ValueError("nesterov=True needs momentum > 0")
+        self.nesterov = bool(nesterov)
+        self.slots = ("v",) if self.momentum else ()
+
+    def hyperparams(self):
+        return dict(super().hyperparams(), momentum=self.momentum, nesterov=self.nesterov)
+
+    def _update(self, p, g, state):
+        if self.momentum:
+            v = state["v"]
+            if self.t == 1:
+                v[...] = g                                   # torch: the buffer starts at g
+            else:
+                v *= self.momentum
+                v += g
+            g = g + self.momentum * v if self.nesterov else v
+        p -= self.lr * g
+
+
+class Adam(Optimizer):
+    """Adam (Kingma and Ba 2015) with bias correction, as torch.optim.Adam."""
+    name = "adam"
+    slots = ("m", "v")
+
+    def __init__(self, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+        super().__init__(lr, weight_decay)
+        self.beta1, self.beta2 = (_checks.check_float(b, "betas", minimum=0) for b in betas)
+        if not (self.beta1 < 1 and self.beta2 < 1):
+            raise ValueError(f"betas must lie in [0, 1), got {tuple(betas)}")
+        self.eps = _checks.check_float(eps, "eps", positive=True)
+
+    def hyperparams(self):
+        return dict(super().hyperparams(), betas=[self.beta1, self.beta2], eps=self.eps)
+
+    def _update(self, p, g, state):
+        m, v = state["m"], state["v"]
+        m *= self.beta1
+        m += (1 - self.beta1) * g                            # first moment
+        v *= self.beta2
+        v += (1 - self.beta2) * (g * g)                      # second moment
+        bc1 = 1 - self.beta1 ** self.t
+        bc2 = 1 - self.beta2 ** self.t
+        denom = np.sqrt(v)
+        denom /= np.sqrt(bc2)
+        denom += self.eps
+        p -= (self.lr / bc1) * (m / denom)
+
+
+class RMSprop(Optimizer):
+    """RMSprop (Tieleman and Hinton 2012), as torch.optim.RMSprop (not centered)."""
+    name = "rmsprop"
+
+    def __init__(self, lr=1e-2, alpha=0.99, eps=1e-8, momentum=0.0, weight_decay=0.0):
+        super().__init__(lr, weight_decay)
+        self.alpha = _checks.check_float(alpha, "alpha", minimum=0)
+        self.eps = _checks.check_float(eps, "eps", positive=True)
+        self.momentum = _checks.check_float(momentum, "momentum", minimum=0)
+        self.slots = ("s", "buf") if self.momentum else ("s",)
+
+    def hyperparams(self):
+        return dict(super().hyperparams(), alpha=self.alpha, eps=self.eps, momentum=self.momentum)
+
+    def _update(self, p, g, state):
+        s = state["s"]
+        s *= self.alpha
+        s += (1 - self.alpha) * (g * g)
+        avg = np.sqrt(s)
+        avg += self.eps
+        if self.momentum:
+            buf = state["buf"]
+            buf *= self.momentum
+            buf += g / avg
+            p -= self.lr * buf
+        else:
+            p -= self.lr * (g / avg)
+
+
+OPTIMIZERS = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop}
+
+
+def get(optimizer, **kwargs) -> Optimizer:
+    """An optimizer object from an object (returned as is) or a name ("adam", "sgd", "rmsprop")."""
+    if isinstance(optimizer, Optimizer):
+        return optimizer
+    if isinstance(optimizer, str) and optimizer.lower() in OPTIMIZERS:
+        return OPTIMIZERS[optimizer.lower()](**kwargs)
+    raise ValueError(f"optimizer must be an rnnlab.optim optimizer or one of "
+                     f"{', '.join(OPTIMIZERS)}; got {optimizer!r}")
+
+
+def from_state_dict(sd: dict) -> Optimizer:
+    """A new optimizer restored from state_dict() output."""
+    if sd.get("name") not in OPTIMIZERS:
+        raise ValueError(f"unknown optimizer in state: {sd.get('name')!r}")
+    hp = dict(sd["hyperparams"])
+    if "betas" in hp:
+        hp["betas"] = tuple(hp["betas"])
+    opt = OPTIMIZERS[sd["name"]](**hp)
+    opt.load_state_dict(sd)
+    return opt
+
+
+def clip_grad_norm(grads, max_norm) -> float:
+    """Scale every gradient by max_norm / norm when the global L2 norm exceeds max_norm.
+
+    Works in place on the arrays of `grads`; returns the norm before clipping (as torch does).
+    """
+    max_norm = _checks.check_float(max_norm, "max_norm", positive=True)
+    norm = global_norm(grads)
+    coef = max_norm / (norm + 1e-6)
+    if coef < 1:
+        for _, g in leaves(grads):
+            g *= np.asarray(coef, dtype=g.dtype)
+    return norm

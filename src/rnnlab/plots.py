@@ -1,0 +1,84 @@
+"""Figures with matplotlib (the `plot` extra), Agg backend. Each function takes ax=None and
+returns the axes it drew on; none of them computes anything: they draw numbers they are given.
+"""
+from __future__ import annotations
+
+
+def require():
+    """matplotlib.pyplot with the Agg backend, or ImportError naming the extra to install."""
+    try:
+        import matplotlib
+    except ImportError:
+        raise ImportError("figures need matplotlib: pip install 'rnnlab[plot]'") from None
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+    return plt
+
+
+def available() -> bool:
+    """True when matplotlib can be imported."""
+    try:
+        require()
+        return True
+    except ImportError:
+        return False
+
+
+def _ax(ax):
+    if ax is None:
+        plt = require()
+        _, ax = plt.subplots(figsize=(6, 4))
+    return ax
+
+
+def curves(xs, ys, labels=None, *, ax=None, xlabel="", ylabel="", title="", logx=False,
+           logy=False, styles=None):
+    """One line per series: ys is a list of sequences (xs one sequence, or one per series)."""
+    ax = _ax(ax)
+    for i, y in enumerate(ys):
+        x = xs[i] if xs and hasattr(xs[0], "__len__") else xs
+        kw = dict(styles[i]) if styles else {}
+        ax.plot(x, y, label=None if labels is None else labels[i], **kw)
+    if logx:
+        ax.set_xscale("log")
+    if logy:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    if labels is not None:
+        ax.legend(fontsize="small")
+    ax.grid(True, alpha=0.3)
+    return ax
+
+
+def learning_curves(histories, labels, *, ax=None, title="", logy=True, val=False):
+    """Training (or validation) loss per epoch for several rnnlab.History objects."""
+    ys = [h.val_loss if val else h.loss for h in histories]
+    xs = [list(range(1, len(y) + 1)) for y in ys]
+    return curves(xs, ys, labels, ax=ax, xlabel="epoch",
+                  ylabel="validation loss" if val else "training loss", title=title, logy=logy)
+
+
+def heatmap(matrix, *, ax=None, xlabel="", ylabel="", title="", xticks=None, yticks=None,
+            cmap="viridis", colorbar=True, annotate=False):
+    """A matrix as an image (time along x by default), with an optional colour bar."""
+    ax = _ax(ax)
+    im = ax.imshow(matrix, aspect="auto", cmap=cmap, interpolation="nearest")
+    if xticks is not None:
+        ax.set_xticks(range(len(xticks)), xticks)
+    if yticks is not None:
+        ax.set_yticks(range(len(yticks)), yticks)
+    if annotate:
+        for i in range(len(matrix)):
+            for j in range(len(matrix[i])):
+                ax.text(j, i, f"{matrix[i][j]:g}", ha="center", va="center", fontsize="x-small",
+                        color="w")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    if colorbar:
+        ax.figure.colorbar(im, ax=ax)
+    return ax
