@@ -82,18 +82,11 @@ def backward(params, cache, dh, dstate=None):
     after the last visited step (h(T), or h(1) when reverse), None: zero.
     Returns (grads {"W0", "W11", "b0"}, dx (T, B, D), dh0 (B, H)).
     """
-    W0, W11 = params["W0"], params["W11"]
-    x, hs, mask, reverse = cache["x"], cache["hs"], cache["mask"], cache["reverse"]
+    W0 = params["W0"]
+    x, hs, reverse = cache["x"], cache["hs"], cache["reverse"]
     T, B, D = x.shape
-    H = W11.shape[0]
-    dact = activations.hidden_grad(hs[1:], cache["activation"])   # f'(a(t)), visiting order
-    if mask is not None:                                          # padded steps get no gradient
-        m = _steps(mask, reverse)[:, :, None].astype(hs.dtype)
-        dact = m if dact is None else np.multiply(dact, m, out=dact)
-    da = np.empty((T, B, H), dtype=hs.dtype)                      # dL/da(t), visiting order
-    dnext = np.zeros((B, H), dtype=hs.dtype) if dstate is None else np.array(dstate, hs.dtype)
-    _backward_loop(da, dnext, None if dh is None else _steps(dh, reverse), dact, W11,
-                   None if mask is None else ~_steps(mask, reverse))
+    da, _, dh0 = _bptt(params, cache, dh, dstate)
+    H = da.shape[-1]
     da_t = _steps(da, reverse).reshape(T * B, H)                  # back to time order
     hprev = hs[:-1].reshape(T * B, H)                             # h(t-1), visiting order
     grads = {
@@ -102,13 +95,37 @@ def backward(params, cache, dh, dstate=None):
         "b0": da_t.sum(axis=0),
     }
     dx = (da_t @ W0).reshape(T, B, D)                             # W0^T da(t)
-    return grads, dx, dnext
+    return grads, dx, dh0
 
 
-def _backward_loop(da, dnext, dh, dact, W11, pad):
-    """Fill da (visiting order) from the last visited step back; dnext ends as dL/dh0."""
-    g = np.empty_like(dnext)
+def state_grads(params, cache, dh, dstate=None):
+    """dL/dh(t) for every t (T, B, H), time order: the total gradient reaching h(t), from the
+    layer above at t and through the recurrence from t+1 (the quantity whose norm explodes or
+    vanishes with the time lag). Same arguments as backward."""
+    _, gs, _ = _bptt(params, cache, dh, dstate)
+    return _steps(gs, cache["reverse"])
+
+
+def _bptt(params, cache, dh, dstate):
+    """(da, gs, dh0): dL/da(t) and dL/dh(t) in visiting order, and dL/dh0."""
+    hs, mask, reverse = cache["hs"], cache["mask"], cache["reverse"]
+    T, B, H = hs.shape[0] - 1, hs.shape[1], hs.shape[2]
+    dact = activations.hidden_grad(hs[1:], cache["activation"])   # f'(a(t)), visiting order
+    if mask is not None:                                          # padded steps get no gradient
+        m = _steps(mask, reverse)[:, :, None].astype(hs.dtype)
+        dact = m if dact is None else np.multiply(dact, m, out=dact)
+    da = np.empty((T, B, H), dtype=hs.dtype)                      # dL/da(t), visiting order
+    gs = np.empty((T, B, H), dtype=hs.dtype)                      # dL/dh(t), visiting order
+    dnext = np.zeros((B, H), dtype=hs.dtype) if dstate is None else np.array(dstate, hs.dtype)
+    _backward_loop(da, gs, dnext, None if dh is None else _steps(dh, reverse), dact,
+                   params["W11"], None if mask is None else ~_steps(mask, reverse))
+    return da, gs, dnext
+
+
+def _backward_loop(da, gs, dnext, dh, dact, W11, pad):
+    """Fill da and gs (visiting order) from the last visited step back; dnext ends as dL/dh0."""
     for t in range(da.shape[0] - 1, -1, -1):
+        g = gs[t]
         if dh is None:
             g[...] = dnext                                        # only the carried gradient
         else:
