@@ -74,3 +74,10 @@ def check_float(value, name: str, *, minimum=None, positive=False) -> float:
     if minimum is not None and value < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value}")
     return value
+
+
+def check_bool(value, name: str) -> bool:
+    """`value` if it is True or False (numpy bools too), else a TypeError."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
+    return bool(value)

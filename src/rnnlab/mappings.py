@@ -1,43 +1,61 @@
-"""Sequence mappings: how inputs and targets line up in time.
+"""Sequence mappings: which steps read an input and which steps produce an output that enters
+the loss. Legend: x = the step reads the input, 0 = it reads zeros, y = its output enters the
+loss, . = no output is used.
 
-Legend: x = the step reads an input, y = the step produces an output that enters the loss,
-. = no input (zeros) or no output.
+one-to-one: X (B, D) -> Y (B, K). T = 1: a feed-forward net, the reference for the benefit of
+recurrence.
+    input   x
+    output  y
 
-many-to-many (aligned): X (B, T, D) -> Y (B, T, K); every step reads and answers.
-
-    input   x x x x x
+one-to-many: X (B, D) -> Y (B, T, K). T comes from the target (loss_and_grads, fit) or from
+predict(X, n_steps=T). feed="first" (default) gives x at t = 1 and zeros after; feed="every"
+gives the same x at every step.
+    input   x 0 0 0 0          (feed="every":  x x x x x)
     output  y y y y y
 
-many-to-one: X (B, T, D) -> Y (B, K); only the last real step of each sequence answers (with a
-mask, each sequence's own last step; a bidirectional model fuses h_f(T) with h_b(1), the state
-of the backward pass after it has read the whole sequence).
-
+many-to-one: X (B, T, D) -> Y (B, K). Only the last real step of each sequence answers (with a
+mask, each sequence's own last step). A bidirectional model fuses h_f(T) with h_b(1), the state
+of the backward pass once it has read the whole sequence (what PyTorch returns as h_n).
     input   x x x x x
     output  . . . . y
 
-Each mapping is an object with the same small interface, used by rnnlab.RNN:
-inputs() and targets() validate and turn batch-first arrays into time-major ones, select() picks
-the states the output layer reads, select_backward() routes their gradient back into the stack.
+many-to-many (aligned): X (B, T, D) -> Y (B, T, K); y(t) answers x(t).
+    input   x x x x x
+    output  y y y y y
+
+many-to-many-delayed (delay d): X (B, T, D) -> Y (B, T, K); the input is padded with d zero steps
+at the end and y(t + d) is compared with target(t): the network reads d steps ahead before it
+answers (d = 0 is the aligned case). Use it when the answer at t needs a little future context
+and a bidirectional model is not an option (streaming). Here d = 2:
+    input   x x x x x 0 0
+    output  . . y y y y y
+
+seq2seq (encoder-decoder): X (B, T_in, D) -> Y (B, T_out, K). An encoder stack reads the whole
+input; a decoder stack (its own weights, input size K) starts from the encoder's final states and
+produces T_out outputs (T_out from the target, or predict(X, n_steps=T_out)). The decoder reads
+zeros (decoder_input="zeros") or its own previous output y(t-1) (decoder_input="previous", with
+y(0) = 0); teacher_forcing=True feeds the true target(t-1) instead during training (fast and
+stable, but the model then trains on inputs it will not see when it predicts). Use seq2seq when
+input and output lengths differ or the output needs the whole input first (reversal, translation).
+    encoder x x x x
+    decoder         0 0 0      (or y(t-1))
+    output          y y y
+
+Each mapping object turns batch-first user arrays into time-major ones (inputs, targets), runs the
+network (forward, backward: only wiring of nn/ calls, no new calculus) and turns results back.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from . import _checks
+from ._tree import zip_map
+from .nn import activations, dense, stack
 
-NAMES = ("many-to-many", "many-to-one")
-LATER = ("one-to-one", "one-to-many", "many-to-many-delayed", "seq2seq")
-
-
-def get(name, *, delay=0):
-    """The mapping object for a name."""
-    if name in LATER:
-        raise NotImplementedError(f"mapping={name!r} has not landed yet; available: "
-                                  f"{', '.join(NAMES)}")
-    _checks.check_choice(name, "mapping", NAMES + LATER)
-    if delay:
-        raise ValueError(f"delay={delay} needs mapping='many-to-many-delayed', not {name!r}")
-    return {"many-to-many": ManyToMany, "many-to-one": ManyToOne}[name]()
+NAMES = ("one-to-one", "one-to-many", "many-to-one", "many-to-many", "many-to-many-delayed",
+         "seq2seq")
+FEEDS = ("first", "every")
+DECODER_INPUTS = ("zeros", "previous")
 
 
 def _time_major(arr):
@@ -45,23 +63,54 @@ def _time_major(arr):
     return arr.swapaxes(0, 1)
 
 
-def sequence_inputs(model, X, mask):
-    """X (B, T, D) and mask (B, T) -> time-major x (T, B, D) in the model's dtype, mask (T, B)."""
+def get(name, *, delay=0, feed="first", decoder_input="zeros", teacher_forcing=False):
+    """The mapping object for a name, with its options checked."""
+    _checks.check_choice(name, "mapping", NAMES)
+    delay = _checks.check_int(delay, "delay", minimum=0)
+    _checks.check_choice(feed, "feed", FEEDS)
+    _checks.check_choice(decoder_input, "decoder_input", DECODER_INPUTS)
+    if delay and name != "many-to-many-delayed":
+        raise ValueError(f"delay={delay} needs mapping='many-to-many-delayed', not {name!r}")
+    if feed != "first" and name != "one-to-many":
+        raise ValueError(f"feed={feed!r} applies to mapping='one-to-many' only, not {name!r}")
+    if (decoder_input != "zeros" or teacher_forcing) and name != "seq2seq":
+        raise ValueError(f"decoder_input and teacher_forcing apply to mapping='seq2seq' only, "
+                         f"not {name!r}")
+    if teacher_forcing and decoder_input != "previous":
+        raise ValueError("teacher_forcing=True needs decoder_input='previous' (the decoder must "
+                         "read a previous output for the true one to replace it)")
+    if name == "one-to-many":
+        return OneToMany(feed)
+    if name == "many-to-many-delayed":
+        return Delayed(delay)
+    if name == "seq2seq":
+        return Seq2Seq(decoder_input, teacher_forcing)
+    return {"one-to-one": OneToOne, "many-to-one": ManyToOne, "many-to-many": ManyToMany}[name]()
+
+
+# -- checks shared by the mappings ---------------------------------------------------------------
+def sequence_inputs(model, X, mask, mapping):
+    """X (B, T, D), mask (B, T) -> time-major x (T, B, D) in the model's dtype and mask (T, B)."""
     X = _checks.as_array(X, "X", ndim=3)
     B, T, D = X.shape
     if D != model.n_in:
-        raise ValueError(f"X must have shape (batch, steps, {model.n_in}), got {X.shape}: "
-                         f"its last axis must match n_in={model.n_in}")
+        raise ValueError(f"X must have shape (batch, steps, {model.n_in}) for mapping={mapping!r}, "
+                         f"got {X.shape}: its last axis must match n_in={model.n_in}")
     if B == 0 or T == 0:
         raise ValueError(f"X must hold at least one sequence of at least one step, got {X.shape}")
     x = np.ascontiguousarray(_time_major(X), dtype=model.dtype)
     if mask is None:
         return x, None
-    m = _checks.as_mask(mask, "mask", (B, T))
-    if not m.any(axis=1).all():
-        raise ValueError(f"mask marks no real step for sequence(s) "
-                         f"{np.flatnonzero(~m.any(axis=1)).tolist()[:5]}")
-    return x, np.ascontiguousarray(_time_major(m))
+    return x, np.ascontiguousarray(_time_major(_checks.as_mask(mask, "mask", (B, T))))
+
+
+def vector_inputs(model, X, mapping):
+    """X (B, D) for the mappings that read one vector per sample."""
+    X = _checks.as_array(X, "X", ndim=2)
+    if X.shape[1] != model.n_in or X.shape[0] == 0:
+        raise ValueError(f"X must have shape (batch, {model.n_in}) for mapping={mapping!r}, "
+                         f"got {X.shape}")
+    return X.astype(model.dtype, copy=False)
 
 
 def check_target(model, Y, lead, name="Y"):
@@ -74,41 +123,105 @@ def check_target(model, Y, lead, name="Y"):
                              f"got {int(Y.min())}..{int(Y.max())}")
         return Y
     if Y.shape != lead + (K,):
-        also = (f" or class indices of shape {lead}" if model.loss == "cross_entropy" else "")
+        also = f" or class indices of shape {lead}" if model.loss == "cross_entropy" else ""
         raise ValueError(f"{name} must have shape {lead + (K,)}{also} for mapping="
                          f"{model.mapping.name!r}, got {Y.shape}")
     return Y.astype(model.dtype, copy=False)
 
 
+def _target_steps(Y, mapping):
+    """T_out = Y.shape[1] for the mappings whose output length comes from the target."""
+    Y = _checks.as_array(Y, "Y")
+    if Y.ndim < 2:
+        raise ValueError(f"Y must have shape (batch, steps, K) for mapping={mapping!r}, got {Y.shape}")
+    return Y.shape[1]
+
+
+def _output(model, hsel):
+    """a = W1 h + b1, or the lecture's fusion W1_f h_f + b1_f + W1_b h_b + b1_b."""
+    out = model.params["output"]
+    if model.bidirectional:
+        return dense.linear(out["f"], hsel[0]) + dense.linear(out["b"], hsel[1])
+    return dense.linear(out, hsel)
+
+
+def _output_backward(model, hsel, da):
+    """(grads of the output layer, dL/d(hsel))."""
+    out = model.params["output"]
+    if model.bidirectional:
+        gf, dhf = dense.linear_backward(out["f"], hsel[0], da)
+        gb, dhb = dense.linear_backward(out["b"], hsel[1], da)
+        return {"f": gf, "b": gb}, (dhf, dhb)
+    return dense.linear_backward(out, hsel, da)
+
+
+# -- the mappings --------------------------------------------------------------------------------
 class ManyToMany:
-    """Aligned: y(t) answers x(t) at every step."""
+    """Aligned: y(t) answers x(t) at every step. The base of the other mappings."""
     name = "many-to-many"
+    streams = True                                 # can carry state across predict calls
 
-    inputs = staticmethod(sequence_inputs)
+    def n_steps(self, Y):
+        return None                                # T comes from X
 
-    def targets(self, model, Y, mask, x_shape):
+    def inputs(self, model, X, mask, n_steps=None):
+        return sequence_inputs(model, X, mask, self.name)
+
+    def targets(self, model, Y, mask, x_shape, n_steps=None):
         """Y (B, T, K) -> (time-major target, loss mask (T, B) or None)."""
-        T, B, _ = x_shape
         if callable(model.loss):                   # a custom loss sees Y exactly as given
             return _checks.as_array(Y, "Y"), mask
+        T, B = x_shape[0], x_shape[1]
         return _time_major(check_target(model, Y, (B, T))), mask
+
+    def forward(self, model, x, mask, h0, n_steps=None, target=None):
+        """(a, ctx): output pre-activations at the answering steps, and what backward needs."""
+        top, caches = stack.forward(model._cell, model.params["layers"], x, h0, mask=mask,
+                                    bidirectional=model.bidirectional, activation=model.activation)
+        hsel = self.select(top, model.bidirectional)
+        return _output(model, hsel), {"top": top, "hsel": hsel, "caches": caches}
+
+    def backward(self, model, ctx, da):
+        """(grads {"layers", "output"}, dx time-major, dh0 per layer)."""
+        g_out, dsel = _output_backward(model, ctx["hsel"], da)
+        dtop, dfinal = self.select_backward(dsel, ctx["top"], model)
+        g_layers, dx, dh0 = stack.backward(model._cell, model.params["layers"], ctx["caches"],
+                                           dtop, dfinal, bidirectional=model.bidirectional)
+        return {"layers": g_layers, "output": g_out}, dx, dh0
+
+    def final_states(self, model, ctx):
+        return stack.final_states(model._cell, ctx["caches"], model.bidirectional)
 
     def select(self, top, bidirectional):
         return top
 
-    def select_backward(self, dsel, top, bidirectional, n_layers):
+    def select_backward(self, dsel, top, model):
         return dsel, None
 
-    to_user = from_user = staticmethod(_time_major)
+    def to_user(self, arr):
+        """Outputs (or their gradient, or the loss mask) in the user's batch-first layout."""
+        return _time_major(arr)
+
+    from_user = to_user
+
+    def input_grad(self, dx, x_user_shape, mask=None):
+        """dL/dX in the user's layout from the time-major dL/dx (mask: the user's, (B, T))."""
+        return np.ascontiguousarray(_time_major(dx))
 
 
-class ManyToOne:
+class ManyToOne(ManyToMany):
     """One answer per sequence, from its last real step."""
     name = "many-to-one"
 
-    inputs = staticmethod(sequence_inputs)
+    def inputs(self, model, X, mask, n_steps=None):
+        x, m = sequence_inputs(model, X, mask, self.name)
+        if m is not None and not m.any(axis=0).all():
+            empty = np.flatnonzero(~m.any(axis=0)).tolist()[:5]
+            raise ValueError(f"mask marks no real step for sequence(s) {empty}: mapping="
+                             f"'many-to-one' answers from each sequence's last real step")
+        return x, m
 
-    def targets(self, model, Y, mask, x_shape):
+    def targets(self, model, Y, mask, x_shape, n_steps=None):
         """Y (B, K) -> (target (B, K), no mask: every sequence has its answer)."""
         if callable(model.loss):
             return _checks.as_array(Y, "Y"), None
@@ -117,16 +230,200 @@ class ManyToOne:
     def select(self, top, bidirectional):
         if bidirectional:                          # h_f(T) and h_b(1): each has read everything
             return top[0][-1], top[1][0]
-        return top[-1]                             # padded steps carry h, so h(T) is the last real one
+        return top[-1]                             # padded steps carry h: h(T) is the last real one
 
-    def select_backward(self, dsel, top, bidirectional, n_layers):
+    def select_backward(self, dsel, top, model):
         """The output's gradient enters the top layer's final state(s)."""
-        dfinal = [None] * n_layers
-        dfinal[-1] = {"f": dsel[0], "b": dsel[1]} if bidirectional else dsel
+        dfinal = [None] * model.n_layers
+        dfinal[-1] = {"f": dsel[0], "b": dsel[1]} if model.bidirectional else dsel
         return None, dfinal
 
-    @staticmethod
-    def to_user(arr):
+    def to_user(self, arr):
         return arr
 
     from_user = to_user
+
+
+class OneToOne(ManyToOne):
+    """T = 1: a feed-forward net h = f(W0 x + b0), y = f_out(W1 h + b1) (W11 meets only h(0) = 0)."""
+    name = "one-to-one"
+    streams = False
+
+    def inputs(self, model, X, mask, n_steps=None):
+        if mask is not None:
+            raise ValueError("mapping='one-to-one' takes no mask: each sample is one step")
+        return vector_inputs(model, X, self.name)[None], None          # (1, B, D)
+
+    def input_grad(self, dx, x_user_shape, mask=None):
+        return np.ascontiguousarray(dx[0])
+
+
+class OneToMany(ManyToMany):
+    """One input vector, a sequence of T outputs."""
+    name = "one-to-many"
+    streams = False
+
+    def __init__(self, feed="first"):
+        self.feed = feed
+
+    def n_steps(self, Y):
+        return _target_steps(Y, self.name)
+
+    def inputs(self, model, X, mask, n_steps=None):
+        if n_steps is None:
+            raise ValueError("mapping='one-to-many' needs the number of output steps: "
+                             "predict(X, n_steps=T), or a target Y of shape (batch, T, K)")
+        T = _checks.check_int(n_steps, "n_steps", minimum=1)
+        X = vector_inputs(model, X, self.name)
+        x = np.zeros((T, X.shape[0], model.n_in), dtype=model.dtype)    # (T, B, D)
+        if self.feed == "every":
+            x[:] = X
+        else:
+            x[0] = X
+        if mask is None:
+            return x, None
+        return x, np.ascontiguousarray(_time_major(_checks.as_mask(mask, "mask", (X.shape[0], T))))
+
+    def input_grad(self, dx, x_user_shape, mask=None):
+        return np.ascontiguousarray(dx.sum(axis=0) if self.feed == "every" else dx[0])
+
+
+class Delayed(ManyToMany):
+    """y(t + d) answers x(t): the input gets d zero steps at the end."""
+    name = "many-to-many-delayed"
+
+    def __init__(self, delay):
+        self.delay = delay
+
+    def inputs(self, model, X, mask, n_steps=None):
+        x, m = sequence_inputs(model, X, mask, self.name)
+        T, B, D = x.shape
+        d = self.delay
+        if d > T:
+            raise ValueError(f"delay={d} is longer than the sequences (T={T}) for mapping="
+                             f"'many-to-many-delayed': the target would never be compared")
+        if m is not None:
+            if (np.diff(m.astype(np.int8), axis=0) > 0).any():
+                raise ValueError("mapping='many-to-many-delayed' needs masks whose real steps come "
+                                 "first in each sequence (padding only at the end)")
+            x = x * m[:, :, None]                  # zeros after each sequence's end
+            lengths = m.sum(axis=0)                # (B,)
+            m = np.arange(T + d)[:, None] < (lengths + d)[None, :]      # (T + d, B)
+        x = np.concatenate([x, np.zeros((d, B, D), dtype=x.dtype)])     # (T + d, B, D)
+        return x, m
+
+    def targets(self, model, Y, mask, x_shape, n_steps=None):
+        T = x_shape[0] - self.delay
+        return super().targets(model, Y, None if mask is None else mask[self.delay:],
+                               (T,) + tuple(x_shape[1:]))
+
+    def select(self, top, bidirectional):
+        d = self.delay
+        return (top[0][d:], top[1][d:]) if bidirectional else top[d:]
+
+    def select_backward(self, dsel, top, model):
+        def pad(ds, t):
+            full = np.zeros(t.shape, dtype=t.dtype)
+            full[self.delay:] = ds
+            return full
+        if model.bidirectional:
+            return (pad(dsel[0], top[0]), pad(dsel[1], top[1])), None
+        return pad(dsel, top), None
+
+    def input_grad(self, dx, x_user_shape, mask=None):
+        dX = _time_major(dx[:x_user_shape[1]])
+        if mask is not None:                       # padded inputs were replaced by zeros
+            dX = dX * np.asarray(mask, dtype=bool)[:, :, None]
+        return np.ascontiguousarray(dX)
+
+
+class Seq2Seq(ManyToMany):
+    """An encoder stack reads X; a decoder stack starts from its final states and answers."""
+    name = "seq2seq"
+    streams = False
+
+    def __init__(self, decoder_input="zeros", teacher_forcing=False):
+        self.decoder_input = decoder_input
+        self.teacher_forcing = teacher_forcing
+
+    def n_steps(self, Y):
+        return _target_steps(Y, self.name)
+
+    def inputs(self, model, X, mask, n_steps=None):
+        if n_steps is None:
+            raise ValueError("mapping='seq2seq' needs the number of output steps: "
+                             "predict(X, n_steps=T_out), or a target Y of shape (batch, T_out, K)")
+        _checks.check_int(n_steps, "n_steps", minimum=1)
+        return sequence_inputs(model, X, mask, self.name)
+
+    def targets(self, model, Y, mask, x_shape, n_steps=None):
+        if callable(model.loss):
+            if self.teacher_forcing:
+                raise ValueError("teacher_forcing=True needs a named loss: the decoder reads the "
+                                 "targets, which a custom loss may shape freely")
+            return _checks.as_array(Y, "Y"), None
+        return _time_major(check_target(model, Y, (x_shape[1], n_steps))), None
+
+    def forward(self, model, x, mask, h0, n_steps=None, target=None):
+        enc_top, enc_caches = stack.forward(model._cell, model.params["layers"], x, h0, mask=mask,
+                                            activation=model.activation)
+        s0 = stack.final_states(model._cell, enc_caches)
+        ctx = {"enc_caches": enc_caches}
+        if self.decoder_input == "previous" and not (self.teacher_forcing and target is not None):
+            a, ctx["steps"] = self._free_run(model, s0, n_steps, x.shape[1])
+            return a, ctx
+        dec_in = self._decoder_inputs(model, target, n_steps, x.shape[1])  # (T_out, B, K)
+        top, caches = stack.forward(model._cell, model.params["decoder"], dec_in, s0,
+                                    activation=model.activation)
+        ctx.update(top=top, hsel=top, dec_caches=caches)
+        return _output(model, top), ctx
+
+    def _decoder_inputs(self, model, target, n_steps, batch):
+        dec_in = np.zeros((n_steps, batch, model.n_out), dtype=model.dtype)
+        if self.decoder_input == "previous":       # teacher forcing: target(t-1), zeros at t = 1
+            from .nn.losses import one_hot
+            dec_in[1:] = one_hot(target[:-1], model.n_out, model.dtype)
+        return dec_in
+
+    def _free_run(self, model, state, t_out, batch):
+        """The decoder reads its own previous output y(t-1): one step of the stack at a time."""
+        y = np.zeros((1, batch, model.n_out), dtype=model.dtype)          # y(0) = 0
+        a_all, steps = [], []
+        for _ in range(t_out):
+            top, caches = stack.forward(model._cell, model.params["decoder"], y, state,
+                                        activation=model.activation)
+            a = _output(model, top)                                       # (1, B, K)
+            y = activations.output(a, model.output)
+            state = stack.final_states(model._cell, caches)
+            a_all.append(a[0])
+            steps.append({"top": top, "caches": caches, "y": y})
+        return np.stack(a_all), steps
+
+    def backward(self, model, ctx, da):
+        cell = model._cell
+        if "steps" in ctx:
+            g_out, g_dec, ds0 = self._free_run_backward(model, ctx["steps"], da)
+        else:
+            g_out, dtop = _output_backward(model, ctx["top"], da)
+            g_dec, _, ds0 = stack.backward(cell, model.params["decoder"], ctx["dec_caches"], dtop)
+        g_enc, dx, dh0 = stack.backward(cell, model.params["layers"], ctx["enc_caches"], None, ds0)
+        return {"layers": g_enc, "decoder": g_dec, "output": g_out}, dx, dh0
+
+    def _free_run_backward(self, model, steps, da):
+        """BPTT through the free-running decoder: dL/dy(t) also flows into step t+1's input."""
+        g_out = g_dec = dstate = None
+        dy_next = None                             # dL/dy(t) through the input of step t+1
+        add = (lambda a, b: b if a is None else zip_map(np.add, a, b))
+        for t in range(len(steps) - 1, -1, -1):
+            s = steps[t]
+            da_t = da[t][None]
+            if dy_next is not None:                # through the output activation into a(t)
+                da_t = da_t + activations.output_backward(s["y"], dy_next, model.output)
+            go, dtop = _output_backward(model, s["top"], da_t)
+            gd, dx, dstate = stack.backward(model._cell, model.params["decoder"], s["caches"],
+                                            dtop, dstate)
+            g_out, g_dec, dy_next = add(g_out, go), add(g_dec, gd), dx
+        return g_out, g_dec, dstate
+
+    def final_states(self, model, ctx):
+        raise ValueError("return_state is not available for mapping='seq2seq'")

@@ -1,10 +1,10 @@
 """rnnlab.RNN: layers composed into one network, batch-first at the boundary.
 
     h^{l,t} = f(W0^l h^{l-1,t} + W11^l h^{l,t-1} + b0^l)      recurrent layers, h^{0,t} = x(t)
-    y(t)    = f_out(W1 h^{L,t} + b1)                          the output layer, at every step
+    y(t)    = f_out(W1 h^{L,t} + b1)                          the output layer
 
-The loss is the lecture's decomposable L = sum_t L(y(t), target(t)), summed over the steps of each
-sequence (masked steps excluded) and averaged over the sequences of the batch:
+The loss is the lecture's decomposable L = sum_t L(y(t), target(t)), summed over the answering
+steps of each sequence (masked steps excluded) and averaged over the sequences of the batch:
 
     L = (1/B) sum_b sum_t m_b(t) l(y_b(t), target_b(t))
 
@@ -13,13 +13,16 @@ loss_and_grads returns is the exact derivative of this L. A callable loss(Y_pred
 (value, dL/dY_pred) replaces it for non-decomposable losses; its value is used as it is.
 
 Arrays are batch-first here, X (B, T, D), and time-major inside nn/: the model transposes once.
+Which steps read input and which answer is the mapping's business (rnnlab.mappings).
 """
 from __future__ import annotations
+
+from importlib import import_module
 
 import numpy as np
 
 from . import _checks, mappings
-from ._tree import leaves
+from ._tree import leaves, map_tree
 from .nn import activations, dense, losses, stack
 from .nn import init as _init
 
@@ -28,7 +31,6 @@ CELLS = ("elman", "lstm", "gru")
 
 def _cell_module(name):
     """The nn module that implements a cell."""
-    from importlib import import_module
     try:
         return import_module(f"rnnlab.nn.{name}")
     except ModuleNotFoundError:
@@ -38,66 +40,86 @@ def _cell_module(name):
 class RNN:
     """A recurrent network: `n_layers` recurrent layers (optionally bidirectional) and an output layer.
 
-    n_in, n_hidden, n_out: D, H, K. cell: "elman" (LSTM and GRU share the interface).
-    activation: the hidden f, "tanh" | "relu" | "identity". output: "identity" | "sigmoid" | "softmax".
-    mapping: see rnnlab.mappings. loss: "auto" (follows output), "mse", "bce", "ce" or a callable.
+    n_in, n_hidden, n_out: D, H, K. cell: "elman", "lstm" or "gru".
+    activation: the Elman f, "tanh" | "relu" | "identity". output: "identity" | "sigmoid" | "softmax".
+    mapping: see rnnlab.mappings (with delay, feed, decoder_input, teacher_forcing).
+    loss: "auto" (follows output), "mse", "bce", "ce" or a callable.
     init: W11 scheme ("uniform", "xavier", "orthogonal", "identity"); radius: rescale W11 to it.
-    dtype: "float32" (default) or "float64". seed: the generator for the initial weights.
+    learn_h0: the initial states are parameters (params["h0"]), learned with their gradient.
+    forget_bias: the LSTM forget gate's initial bias. dtype: "float32" or "float64".
+    seed: the generator for the initial weights.
     """
 
     def __init__(self, n_in, n_hidden, n_out, *, cell="elman", n_layers=1, bidirectional=False,
                  activation="tanh", output="identity", mapping="many-to-many", delay=0,
-                 dtype="float32", seed=0, loss="auto", init="uniform", radius=None):
+                 feed="first", decoder_input="zeros", teacher_forcing=False, dtype="float32",
+                 seed=0, loss="auto", init="uniform", radius=None, learn_h0=False,
+                 forget_bias=1.0):
         self.n_in = _checks.check_int(n_in, "n_in", minimum=1)
         self.n_hidden = _checks.check_int(n_hidden, "n_hidden", minimum=1)
         self.n_out = _checks.check_int(n_out, "n_out", minimum=1)
         self.cell = _checks.check_choice(cell, "cell", CELLS)
         self.n_layers = _checks.check_int(n_layers, "n_layers", minimum=1)
-        if not isinstance(bidirectional, bool):
-            raise TypeError(f"bidirectional must be True or False, got {bidirectional!r}")
-        self.bidirectional = bidirectional
+        self.bidirectional = _checks.check_bool(bidirectional, "bidirectional")
         self.activation = _checks.check_choice(activation, "activation", activations.HIDDEN)
         self.output = _checks.check_choice(output, "output", activations.OUTPUT)
-        self.mapping = mappings.get(mapping, delay=delay)
-        self.delay = _checks.check_int(delay, "delay", minimum=0)
-        if str(dtype) not in ("float32", "float64"):
-            raise ValueError(f"dtype must be 'float32' or 'float64'; got {dtype!r}")
-        self.dtype = np.dtype(str(dtype))
+        self.mapping = mappings.get(mapping, delay=delay, feed=feed, decoder_input=decoder_input,
+                                    teacher_forcing=_checks.check_bool(teacher_forcing,
+                                                                       "teacher_forcing"))
+        self.delay, self.feed, self.decoder_input = delay, feed, decoder_input
+        self.teacher_forcing = teacher_forcing
+        if self.mapping.name == "seq2seq" and self.bidirectional:
+            raise ValueError("mapping='seq2seq' needs bidirectional=False: the decoder starts from "
+                             "the encoder's final state, which one direction defines")
+        self.dtype = _dtype(dtype)
         self.seed = seed
         self.init = _checks.check_choice(init, "init", _init.SCHEMES)
         self.radius = None if radius is None else _checks.check_float(radius, "radius", minimum=0)
-        if callable(loss):
-            self.loss = loss
-        elif loss == "auto":
-            self.loss = losses.DEFAULT_FOR_OUTPUT[self.output]
-        else:
-            self.loss = losses.resolve(loss)
-        self._cell = _cell_module(self.cell)
+        self.learn_h0 = _checks.check_bool(learn_h0, "learn_h0")
+        self.forget_bias = _checks.check_float(forget_bias, "forget_bias")
+        self.loss = loss if callable(loss) else (
+            losses.DEFAULT_FOR_OUTPUT[self.output] if loss == "auto" else losses.resolve(loss))
         if self.cell != "elman" and self.activation != "tanh":
             raise ValueError(f"activation={self.activation!r} applies to the Elman cell only; "
                              f"cell={self.cell!r} uses its own gate nonlinearities")
+        self._cell = _cell_module(self.cell)
+        self._stream = None                        # final states of the last stateful predict
         self.params = self._init_params(np.random.default_rng(seed))
 
     # -- construction -------------------------------------------------------------------------
     def _init_params(self, rng):
         opts = {"init": self.init, "radius": self.radius}
-        layers = stack.init(self._cell, self.n_in, self.n_hidden, self.n_layers,
-                            bidirectional=self.bidirectional, rng=rng, dtype=self.dtype, **opts)
-        if self.bidirectional:
-            out = {d: dense.init(self.n_hidden, self.n_out, rng=rng, dtype=self.dtype)
-                   for d in stack.DIRECTIONS}
+        if self.cell == "lstm":
+            opts["forget_bias"] = self.forget_bias
+        H, bi = self.n_hidden, self.bidirectional
+        params = {"layers": stack.init(self._cell, self.n_in, H, self.n_layers, bidirectional=bi,
+                                       rng=rng, dtype=self.dtype, **opts)}
+        if self.mapping.name == "seq2seq":
+            params["decoder"] = stack.init(self._cell, self.n_out, H, self.n_layers,
+                                           bidirectional=False, rng=rng, dtype=self.dtype, **opts)
+        if bi:
+            params["output"] = {d: dense.init(H, self.n_out, rng=rng, dtype=self.dtype)
+                                for d in stack.DIRECTIONS}
         else:
-            out = dense.init(self.n_hidden, self.n_out, rng=rng, dtype=self.dtype)
-        return {"layers": layers, "output": out}
+            params["output"] = dense.init(H, self.n_out, rng=rng, dtype=self.dtype)
+        if self.learn_h0:
+            zero = (lambda: {"h": np.zeros(H, self.dtype), "c": np.zeros(H, self.dtype)}
+                    if self.cell == "lstm" else np.zeros(H, self.dtype))
+            params["h0"] = [({d: zero() for d in stack.DIRECTIONS} if bi else zero())
+                            for _ in range(self.n_layers)]
+        return params
 
     def get_config(self) -> dict:
         """The constructor arguments that rebuild this model (JSON-ready; a callable loss is not)."""
         return {"n_in": self.n_in, "n_hidden": self.n_hidden, "n_out": self.n_out,
                 "cell": self.cell, "n_layers": self.n_layers, "bidirectional": self.bidirectional,
                 "activation": self.activation, "output": self.output,
-                "mapping": self.mapping.name, "delay": self.delay, "dtype": self.dtype.name,
-                "seed": self.seed, "loss": self.loss if isinstance(self.loss, str) else "custom",
-                "init": self.init, "radius": self.radius}
+                "mapping": self.mapping.name, "delay": self.delay, "feed": self.feed,
+                "decoder_input": self.decoder_input, "teacher_forcing": self.teacher_forcing,
+                "dtype": self.dtype.name, "seed": self.seed,
+                "loss": self.loss if isinstance(self.loss, str) else "custom",
+                "init": self.init, "radius": self.radius, "learn_h0": self.learn_h0,
+                "forget_bias": self.forget_bias}
 
     @property
     def n_params(self) -> int:
@@ -113,53 +135,36 @@ class RNN:
 
     def astype(self, dtype) -> "RNN":
         """A copy of this model whose parameters have the given dtype."""
-        cfg = dict(self.get_config(), dtype=str(np.dtype(dtype)))
-        cfg["loss"] = self.loss
-        new = RNN(**cfg)
-        from ._tree import map_tree
+        new = RNN(**dict(self.get_config(), dtype=str(np.dtype(dtype)), loss=self.loss))
         new.params = map_tree(lambda a: a.astype(new.dtype), self.params)
         return new
 
-    # -- forward and backward -----------------------------------------------------------------
-    def _forward(self, x, mask, h0):
-        """Stack and output layer on time-major x. Returns (a, ctx): pre-activations at output steps."""
-        top, caches = stack.forward(self._cell, self.params["layers"], x, h0, mask=mask,
-                                    bidirectional=self.bidirectional, activation=self.activation)
-        hsel = self.mapping.select(top, self.bidirectional)      # states the output layer reads
-        out = self.params["output"]
-        if self.bidirectional:                                   # a = W1_f h_f + b1_f + W1_b h_b + b1_b
-            a = dense.linear(out["f"], hsel[0]) + dense.linear(out["b"], hsel[1])
-        else:
-            a = dense.linear(out, hsel)
-        return a, {"top": top, "hsel": hsel, "caches": caches}
-
-    def _backward(self, ctx, da):
-        """(grads, dx, dh0) from dL/da at the output steps."""
-        out, hsel = self.params["output"], ctx["hsel"]
-        if self.bidirectional:
-            gf, dhf = dense.linear_backward(out["f"], hsel[0], da)
-            gb, dhb = dense.linear_backward(out["b"], hsel[1], da)
-            g_out, dsel = {"f": gf, "b": gb}, (dhf, dhb)
-        else:
-            g_out, dsel = dense.linear_backward(out, hsel, da)
-        dtop, dfinal = self.mapping.select_backward(dsel, ctx["top"], self.bidirectional,
-                                                    self.n_layers)
-        g_layers, dx, dh0 = stack.backward(self._cell, self.params["layers"], ctx["caches"],
-                                           dtop, dfinal, bidirectional=self.bidirectional)
-        return {"layers": g_layers, "output": g_out}, dx, dh0
+    # -- one pass -----------------------------------------------------------------------------
+    def _run(self, X, Y=None, mask=None, h0=None, n_steps=None):
+        """Validate, then forward. Returns (a, ctx, x, target, loss_mask, h0) time-major."""
+        if Y is not None:
+            n_steps = self.mapping.n_steps(Y)
+        x, m = self.mapping.inputs(self, X, mask, n_steps)
+        target = loss_mask = None
+        if Y is not None:
+            target, loss_mask = self.mapping.targets(self, Y, m, x.shape, n_steps)
+        h0 = self._initial_state(h0, x.shape[1])
+        a, ctx = self.mapping.forward(self, x, m, h0, n_steps,
+                                      target if self.teacher_forcing else None)
+        return a, ctx, x, target, loss_mask, h0
 
     def _loss(self, a, target, loss_mask, batch):
-        """(value, dL/da) of the model's loss at the output steps (time-major)."""
+        """(value, dL/da) of the model's loss at the answering steps (time-major)."""
+        mp = self.mapping
         if callable(self.loss):
             y = activations.output(a, self.output)
-            value, dy = self.loss(self.mapping.to_user(y), target,
-                                  None if loss_mask is None else self.mapping.to_user(loss_mask))
-            dy = self.mapping.from_user(_checks.as_array(dy, "the loss callable's dL/dY",
-                                                         dtype=self.dtype))
-            if dy.shape != y.shape:
+            value, dy = self.loss(mp.to_user(y), target,
+                                  None if loss_mask is None else mp.to_user(loss_mask))
+            dy = _checks.as_array(dy, "the loss callable's dL/dY", dtype=self.dtype)
+            if dy.shape != mp.to_user(y).shape:
                 raise ValueError(f"the loss callable must return dL/dY of shape "
-                                 f"{self.mapping.to_user(y).shape}, got {dy.shape}")
-            return float(value), activations.output_backward(y, dy, self.output)
+                                 f"{mp.to_user(y).shape}, got {dy.shape}")
+            return float(value), activations.output_backward(y, mp.from_user(dy), self.output)
         on_y, fuses_with, fused = losses.LOSSES[self.loss]
         if fuses_with == self.output:                            # stable fused form on logits
             value, da = fused(a, target, loss_mask)
@@ -170,33 +175,51 @@ class RNN:
         return value / batch, da * np.asarray(1 / batch, dtype=da.dtype)
 
     # -- the public methods -------------------------------------------------------------------
-    def predict(self, X, mask=None, h0=None):
-        """Outputs y = f_out(W1 h + b1): (B, T, K) for many-to-many, (B, K) for many-to-one."""
-        x, m = self.mapping.inputs(self, X, mask)
-        h0 = self._check_h0(h0, x.shape[1])
-        a, _ = self._forward(x, m, h0)
-        return np.ascontiguousarray(self.mapping.to_user(activations.output(a, self.output)))
+    def predict(self, X, mask=None, h0=None, *, n_steps=None, return_state=False,
+                stateful=False):
+        """Outputs y = f_out(W1 h + b1), batch-first: (B, T, K), or (B, K) for many-to-one.
 
-    def loss_and_grads(self, X, Y, mask=None, h0=None, *, input_grads=False):
-        """(loss, grads): the loss of the batch and its exact gradient, mirroring `params`.
-
-        With input_grads=True also returns {"X": dL/dX (B, T, D), "h0": dL/dh0 per layer}.
+        n_steps: output length for one-to-many and seq2seq. return_state: also return the final
+        states (the layout h0 takes), to continue the sequences later. stateful: start from the
+        states the previous stateful call ended in (zeros the first time; reset_state() forgets).
         """
-        x, m = self.mapping.inputs(self, X, mask)
-        target, loss_mask = self.mapping.targets(self, Y, m, x.shape)
-        h0 = self._check_h0(h0, x.shape[1])
-        a, ctx = self._forward(x, m, h0)
+        if stateful:
+            h0 = self._stream_start(h0, X)
+        a, ctx, *_ = self._run(X, mask=mask, h0=h0, n_steps=n_steps)
+        y = np.ascontiguousarray(self.mapping.to_user(activations.output(a, self.output)))
+        if stateful or return_state:
+            states = self.mapping.final_states(self, ctx)
+            if stateful:
+                self._stream = states
+            if return_state:
+                return y, states
+        return y
+
+    def reset_state(self):
+        """Forget the states carried by stateful predict calls."""
+        self._stream = None
+
+    def loss_and_grads(self, X, Y, mask=None, h0=None, *, input_grads=False, return_state=False):
+        """(loss, grads): the batch's loss and its exact gradient, mirroring `params`.
+
+        input_grads=True appends {"X": dL/dX, "h0": dL/dh0 per layer}; return_state=True appends
+        the final states (for truncated BPTT: the next chunk starts from them).
+        """
+        a, ctx, x, target, loss_mask, _ = self._run(X, Y, mask, h0)
         value, da = self._loss(a, target, loss_mask, x.shape[1])
-        grads, dx, dh0 = self._backward(ctx, da)
+        grads, dx, dh0 = self.mapping.backward(self, ctx, da)
+        if self.learn_h0:
+            grads["h0"] = self._learned_h0_grad(h0, dh0)
+        out = (value, grads)
         if input_grads:
-            return value, grads, {"X": np.ascontiguousarray(dx.transpose(1, 0, 2)), "h0": dh0}
-        return value, grads
+            out += ({"X": self.mapping.input_grad(dx, np.shape(X), mask), "h0": dh0},)
+        if return_state:
+            out += (self.mapping.final_states(self, ctx),)
+        return out
 
     def evaluate(self, X, Y, mask=None, h0=None) -> float:
         """The loss on (X, Y), as loss_and_grads computes it, without the backward pass."""
-        x, m = self.mapping.inputs(self, X, mask)
-        target, loss_mask = self.mapping.targets(self, Y, m, x.shape)
-        a, _ = self._forward(x, m, self._check_h0(h0, x.shape[1]))
+        a, _, x, target, loss_mask, _ = self._run(X, Y, mask, h0)
         return self._loss(a, target, loss_mask, x.shape[1])[0]
 
     def fit(self, X, Y, **kwargs):
@@ -209,34 +232,95 @@ class RNN:
         from .checkpoint import save
         save(self, path)
 
-    # -- checks -------------------------------------------------------------------------------
-    def _check_h0(self, h0, batch):
-        """h0 as one (B, H) state per layer (and direction), cast to the model's dtype."""
-        if h0 is None:
+    # -- initial states -----------------------------------------------------------------------
+    def _initial_state(self, h0, batch):
+        """h0 as one state per layer (and direction) in the model's dtype; learned or None."""
+        if h0 is not None:
+            return self._check_h0(h0, batch)
+        if not self.learn_h0:
             return None
+        def bcast(v):
+            return np.broadcast_to(v, (batch, self.n_hidden))
         if self.cell == "lstm":
-            raise NotImplementedError("h0 for LSTM (h0, c0) pairs is not supported yet")
-        want = (batch, self.n_hidden)
-        if not isinstance(h0, (list, tuple)):
+            return self._per_state(self.params["h0"], lambda s: (bcast(s["h"]), bcast(s["c"])))
+        return self._per_state(self.params["h0"], bcast)
+
+    def _learned_h0_grad(self, h0_given, dh0):
+        """dL/d(learned h0) = the batch sum of dL/dh0 (zero when an explicit h0 replaced it)."""
+        if h0_given is not None:
+            return map_tree(np.zeros_like, self.params["h0"])
+        if self.cell == "lstm":
+            return self._per_state(dh0, lambda d: {"h": d[0].sum(axis=0), "c": d[1].sum(axis=0)})
+        return self._per_state(dh0, lambda d: d.sum(axis=0))
+
+    def _per_state(self, states, fn):
+        """fn applied to each layer's state (each direction's, when bidirectional)."""
+        if self.bidirectional:
+            return [{d: fn(s[d]) for d in stack.DIRECTIONS} for s in states]
+        return [fn(s) for s in states]
+
+    def _check_h0(self, h0, batch):
+        """A user's h0: a list with one state per layer (a bare state when n_layers == 1)."""
+        if not isinstance(h0, list):
+            if self.n_layers != 1:
+                raise TypeError(f"h0 must be a list of {self.n_layers} states, one per layer, "
+                                f"got {type(h0).__name__}")
             h0 = [h0]
         if len(h0) != self.n_layers:
             raise ValueError(f"h0 must hold one state per layer ({self.n_layers}), got {len(h0)}")
         out = []
         for l, s in enumerate(h0):
             if self.bidirectional:
-                if not isinstance(s, dict) or set(s) != {"f", "b"}:
+                if not isinstance(s, dict) or set(s) != set(stack.DIRECTIONS):
                     raise TypeError(f"h0[{l}] must be a dict {{'f': state, 'b': state}} for a "
                                     f"bidirectional model, got {type(s).__name__}")
-                out.append({d: self._check_state(s[d], f"h0[{l}][{d!r}]", want) for d in s})
+                out.append({d: self._check_state(s[d], f"h0[{l}][{d!r}]", batch) for d in s})
             else:
-                out.append(self._check_state(s, f"h0[{l}]", want))
+                out.append(self._check_state(s, f"h0[{l}]", batch))
         return out
 
-    def _check_state(self, s, name, want):
+    def _check_state(self, s, name, batch):
+        want = (batch, self.n_hidden)
+        if self.cell == "lstm":
+            if not isinstance(s, tuple) or len(s) != 2:
+                raise TypeError(f"{name} must be a tuple (h, c) of arrays {want} for an LSTM, "
+                                f"got {type(s).__name__}")
+            return tuple(self._check_state_array(v, f"{name}[{i}]", want) for i, v in enumerate(s))
+        return self._check_state_array(s, name, want)
+
+    def _check_state_array(self, s, name, want):
         arr = _checks.as_array(s, name, dtype=self.dtype)
         if arr.shape != want:
             raise ValueError(f"{name} must have shape {want} (batch, n_hidden), got {arr.shape}")
         return arr
+
+    def _stream_start(self, h0, X):
+        """The state a stateful predict starts from."""
+        if self.bidirectional:
+            raise ValueError("stateful prediction needs bidirectional=False: the backward pass "
+                             "of a bidirectional model must see the whole sequence first")
+        if not self.mapping.streams:
+            raise ValueError(f"stateful prediction is not available for mapping="
+                             f"{self.mapping.name!r}")
+        if h0 is not None:
+            return h0
+        if self._stream is None:
+            return None
+        batch = np.shape(X)[0]
+        first = self._stream[0][0] if self.cell == "lstm" else self._stream[0]
+        if first.shape[0] != batch:
+            raise ValueError(f"stateful predict carries states for {first.shape[0]} sequences, "
+                             f"X has {batch}: keep the batch size or call reset_state()")
+        return self._stream
+
+
+def _dtype(dtype):
+    """np.dtype float32 or float64 from a name or a dtype (ValueError for anything else)."""
+    try:
+        name = np.dtype(dtype).name
+    except TypeError:
+        name = repr(dtype)
+    return np.dtype(_checks.check_choice(name, "dtype", ("float32", "float64")))
 
 
 def load(path) -> RNN:

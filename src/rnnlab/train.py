@@ -81,12 +81,16 @@ def _validation(validation_data):
 
 
 def fit(model, X, Y, *, optimizer="adam", lr=None, epochs=10, batch_size=32, mask=None,
-        clip_norm=None, validation_data=None, seed=None, shuffle=True, patience=None,
+        clip_norm=None, bptt=None, validation_data=None, seed=None, shuffle=True, patience=None,
         progress=None, callback=None) -> History:
     """Train `model` in place on (X, Y) and return its History.
 
     optimizer: an rnnlab.optim object or a name ("adam", "sgd", "rmsprop"); lr sets the rate of a
       named optimizer. clip_norm: clip the global gradient norm to this value at every step.
+    bptt: truncated BPTT (many-to-many only): each batch is cut into chunks of this many steps;
+      the hidden state is carried from chunk to chunk, the gradient stops at chunk boundaries, and
+      the optimizer steps after every chunk. The gradient is exact when bptt >= T (one chunk);
+      otherwise it drops every path that crosses a boundary.
     validation_data: (X, Y) or (X, Y, mask), evaluated after each epoch.
     seed: int or numpy Generator for the shuffling (default: the model's seed).
     patience: stop after this many epochs without improvement of the validation loss (the
@@ -98,6 +102,11 @@ def fit(model, X, Y, *, optimizer="adam", lr=None, epochs=10, batch_size=32, mas
     batch_size = _checks.check_int(batch_size, "batch_size", minimum=1)
     if clip_norm is not None:
         clip_norm = _checks.check_float(clip_norm, "clip_norm", positive=True)
+    if bptt is not None:
+        bptt = _checks.check_int(bptt, "bptt", minimum=1)
+        if model.mapping.name != "many-to-many":
+            raise ValueError(f"bptt (truncated BPTT) needs mapping='many-to-many', the model has "
+                             f"mapping={model.mapping.name!r}")
     opt = optim.get(optimizer, **({} if lr is None else {"lr": lr}))
     val = _validation(validation_data)
     X = _checks.as_array(X, "X")
@@ -122,17 +131,15 @@ def fit(model, X, Y, *, optimizer="adam", lr=None, epochs=10, batch_size=32, mas
         for i in range(n_batches):
             idx = order[i * batch_size:(i + 1) * batch_size]
             mb = None if mask is None else mask[idx]
-            loss, grads = model.loss_and_grads(X[idx], Y[idx], mask=mb)
-            norm = (optim.clip_grad_norm(grads, clip_norm) if clip_norm else global_norm(grads))
-            if not (math.isfinite(loss) and math.isfinite(norm)):
-                hist.stopped = _non_finite(epoch, i, loss, norm, norms)
+            try:
+                loss = _batch(model, opt, X[idx], Y[idx], mb, clip_norm, bptt, norms)
+            except _NonFinite as err:
+                hist.stopped = _non_finite(epoch, i, *err.args, norms)
                 warnings.warn(hist.stopped, RuntimeWarning, stacklevel=2)
                 bar.close()
                 return hist
-            opt.step(model.params, grads)
-            hist.steps += 1
+            hist.steps += 1 if bptt is None else math.ceil(X.shape[1] / bptt)
             total += loss * len(idx)
-            norms.append(norm)
             bar.update(i + 1, total / min(n, (i + 1) * batch_size), prefix=f"epoch {epoch + 1}/{epochs} ")
         hist.loss.append(total / n)
         hist.grad_norm.append(float(np.mean(norms)))
@@ -156,6 +163,29 @@ def fit(model, X, Y, *, optimizer="adam", lr=None, epochs=10, batch_size=32, mas
     if best_params is not None:
         _copy_into(model.params, best_params)
     return hist
+
+
+class _NonFinite(Exception):
+    """The loss or the gradient norm of a step is NaN or inf: args (loss, norm)."""
+
+
+def _batch(model, opt, xb, yb, mb, clip_norm, bptt, norms):
+    """One batch: a step per chunk of `bptt` steps (one step when bptt is None). Returns its loss."""
+    T = xb.shape[1]
+    K = T if bptt is None else bptt
+    state, total = None, 0.0
+    for start in range(0, T, K):
+        sl = slice(start, start + K)
+        loss, grads, state = model.loss_and_grads(xb[:, sl], yb[:, sl],
+                                                  None if mb is None else mb[:, sl], state,
+                                                  return_state=True)
+        norm = optim.clip_grad_norm(grads, clip_norm) if clip_norm else global_norm(grads)
+        if not (math.isfinite(loss) and math.isfinite(norm)):
+            raise _NonFinite(loss, norm)
+        opt.step(model.params, grads)               # the parameters stay as they were on failure
+        norms.append(norm)
+        total += loss
+    return total
 
 
 def _summary(epoch, epochs, hist):
