@@ -14,11 +14,11 @@ __version__ = "0.1.0"
 _ATTRS = {
     "RNN": ("rnnlab.model", "RNN"),
     "load": ("rnnlab.model", "load"),
-    "gradcheck": ("rnnlab.gradcheck", "gradcheck"),
+    "gradcheck": ("rnnlab.numgrad", "gradcheck"),
     "History": ("rnnlab.train", "History"),
 }
-_MODULES = ("nn", "optim", "train", "mappings", "tasks", "analysis", "experiments", "plots",
-            "checkpoint", "cli", "bench")
+_MODULES = ("nn", "optim", "train", "mappings", "numgrad", "tasks", "analysis", "experiments",
+            "plots", "checkpoint", "cli", "bench")
 
 __all__ = ["__version__", *_ATTRS, *_MODULES]
 

@@ -135,7 +135,7 @@ class RNN:
 
     def astype(self, dtype) -> "RNN":
         """A copy of this model whose parameters have the given dtype."""
-        new = RNN(**dict(self.get_config(), dtype=str(np.dtype(dtype)), loss=self.loss))
+        new = type(self)(**dict(self.get_config(), dtype=str(np.dtype(dtype)), loss=self.loss))
         new.params = map_tree(lambda a: a.astype(new.dtype), self.params)
         return new
 

@@ -1,0 +1,33 @@
+"""Shared fixtures and helpers for the test suite."""
+import numpy as np
+import pytest
+
+from rnnlab.numgrad import numeric_grad as _numeric, relative_error
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(1234)
+
+
+def layer_gradcheck(module, params, x, h0, dh, dstate, **fwd):
+    """Largest relative error of a layer's backward against finite differences, in float64.
+
+    The scalar checked is L = sum(dh * h) + sum(dstate * final_state): its gradient with respect
+    to h is dh and with respect to the final state is dstate, so backward(dh, dstate) must give
+    dL/dparams, dL/dx and dL/dh0 exactly.
+    """
+    def loss():
+        h, cache = module.forward(params, x, h0, **fwd)
+        return float(np.sum(dh * h) + np.sum(dstate * module.final_state(cache)))
+
+    _, cache = module.forward(params, x, h0, **fwd)
+    grads, dx, dh0 = module.backward(params, cache, dh, dstate)
+    errors = {k: relative_error(grads[k], _numeric(loss, params[k], 1e-3)) for k in params}
+    errors["x"] = relative_error(dx, _numeric(loss, x, 1e-3))
+    errors["h0"] = relative_error(dh0, _numeric(loss, h0, 1e-3))
+    return errors
+
+
+def torch_or_skip():
+    return pytest.importorskip("torch")
