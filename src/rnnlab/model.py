@@ -195,6 +195,26 @@ class RNN:
                 return y, states
         return y
 
+    def states(self, X, mask=None, h0=None, *, n_steps=None):
+        """The hidden states of every layer, batch-first: a list with one (B, T, H) array per
+        layer ({"f": ..., "b": ...} when bidirectional), over the steps the stack runs (for
+        seq2seq, the encoder's). For LSTM, the h states."""
+        x, m = self.mapping.inputs(self, X, mask, n_steps)
+        h0 = self._initial_state(h0, x.shape[1])
+        states, inp = [], x
+        for l in range(self.n_layers):
+            top, _ = stack.forward(self._cell, self.params["layers"][l:l + 1], inp,
+                                   None if h0 is None else h0[l:l + 1], mask=m,
+                                   bidirectional=self.bidirectional, activation=self.activation)
+            if self.bidirectional:
+                states.append({d: np.ascontiguousarray(h.swapaxes(0, 1))
+                               for d, h in zip(stack.DIRECTIONS, top)})
+                inp = np.concatenate(top, axis=-1)
+            else:
+                states.append(np.ascontiguousarray(top.swapaxes(0, 1)))
+                inp = top
+        return states
+
     def reset_state(self):
         """Forget the states carried by stateful predict calls."""
         self._stream = None

@@ -170,22 +170,27 @@ class _NonFinite(Exception):
 
 
 def _batch(model, opt, xb, yb, mb, clip_norm, bptt, norms):
-    """One batch: a step per chunk of `bptt` steps (one step when bptt is None). Returns its loss."""
-    T = xb.shape[1]
-    K = T if bptt is None else bptt
+    """One batch: one step, or a step per chunk of `bptt` steps. Returns its loss."""
+    if bptt is None:                                    # whole sequences, any mapping
+        return _step(model, opt, *model.loss_and_grads(xb, yb, mb), clip_norm, norms)
     state, total = None, 0.0
-    for start in range(0, T, K):
-        sl = slice(start, start + K)
+    for start in range(0, xb.shape[1], bptt):
+        sl = slice(start, start + bptt)
         loss, grads, state = model.loss_and_grads(xb[:, sl], yb[:, sl],
                                                   None if mb is None else mb[:, sl], state,
                                                   return_state=True)
-        norm = optim.clip_grad_norm(grads, clip_norm) if clip_norm else global_norm(grads)
-        if not (math.isfinite(loss) and math.isfinite(norm)):
-            raise _NonFinite(loss, norm)
-        opt.step(model.params, grads)               # the parameters stay as they were on failure
-        norms.append(norm)
-        total += loss
+        total += _step(model, opt, loss, grads, clip_norm, norms)
     return total
+
+
+def _step(model, opt, loss, grads, clip_norm, norms):
+    """Clip, check, update. Returns the loss; raises _NonFinite before touching the parameters."""
+    norm = optim.clip_grad_norm(grads, clip_norm) if clip_norm else global_norm(grads)
+    if not (math.isfinite(loss) and math.isfinite(norm)):
+        raise _NonFinite(loss, norm)
+    opt.step(model.params, grads)
+    norms.append(norm)
+    return loss
 
 
 def _summary(epoch, epochs, hist):

@@ -20,6 +20,7 @@ from typing import Callable
 # the tour's order; a module that fails to import is reported, never silently dropped
 MODULES = (
     "rnnlab.experiments.forward",
+    "rnnlab.experiments.mappings",
 )
 
 

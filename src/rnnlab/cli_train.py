@@ -1,0 +1,291 @@
+"""`rnnlab train`, `rnnlab eval` and `rnnlab predict`.
+
+A training folder holds one checkpoint, replaced at the end of every epoch:
+
+    DIR/train.json          what was asked (task or data, model, optimizer), the epoch reached,
+                            the shuffling generator's state, the optimizer's counters, the history
+    DIR/ckpt-NNNNN/         the model (params.npz, config.json) and optimizer.npz at epoch NNNNN
+
+train.json is written last and names its checkpoint folder, so a crash at any moment leaves a
+consistent pair. `--resume DIR` restores the model, the optimizer state and the generator state,
+so an interrupted and resumed run ends with exactly the parameters of an uninterrupted one.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from .cli import UsageError, writable_folder
+
+
+def add_train_commands(sub):
+    t = sub.add_parser("train", help="train a model on a built-in task or an .npz file")
+    src = t.add_mutually_exclusive_group()
+    src.add_argument("--task", help="a built-in task: parity, addition, adding, copy, sine")
+    src.add_argument("--data", type=Path, help="an .npz file with arrays X, Y (and mask)")
+    src.add_argument("--resume", type=Path, metavar="DIR", help="continue the run saved in DIR")
+    t.add_argument("--out", type=Path, help="training folder (checkpoints, train.json)")
+    t.add_argument("--cell", choices=("elman", "lstm", "gru"), default="elman")
+    t.add_argument("--hidden", type=int, default=32)
+    t.add_argument("--layers", type=int, default=1)
+    t.add_argument("--bidirectional", action="store_true")
+    t.add_argument("--output", choices=("identity", "sigmoid", "softmax"),
+                   help="output activation (--data only; a task sets its own)")
+    t.add_argument("--mapping", choices=("many-to-many", "many-to-one"),
+                   help="(--data only) default: from the shape of Y")
+    t.add_argument("--epochs", type=int, default=10, help="total epochs (with --resume too)")
+    t.add_argument("--batch-size", type=int, default=32)
+    t.add_argument("--optimizer", choices=("adam", "sgd", "rmsprop"), default="adam")
+    t.add_argument("--lr", type=float, default=None)
+    t.add_argument("--clip", type=float, default=None, help="clip the gradient norm to this")
+    t.add_argument("--samples", type=int, default=None, help="task: number of sequences")
+    t.add_argument("--length", type=int, default=None, help="task: bits or steps")
+    t.add_argument("--val", type=float, default=0.1, help="fraction held out for validation")
+    t.add_argument("--seed", type=int, default=0)
+    t.set_defaults(func=cmd_train)
+
+    e = sub.add_parser("eval", help="loss and accuracy of a saved model on a task or data")
+    e.add_argument("--model", type=Path, required=True, help="a model or training folder")
+    src = e.add_mutually_exclusive_group(required=True)
+    src.add_argument("--task")
+    src.add_argument("--data", type=Path)
+    e.add_argument("--samples", type=int, default=None)
+    e.add_argument("--length", type=int, default=None)
+    e.add_argument("--seed", type=int, default=12345, help="task data seed (fresh data)")
+    e.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("predict", help="outputs of a saved model for the X of an .npz file")
+    p.add_argument("--model", type=Path, required=True)
+    p.add_argument("--data", type=Path, required=True)
+    p.add_argument("--out", type=Path, required=True, help="an .npz file to write (array Y)")
+    p.add_argument("--steps", type=int, default=None, help="output steps (one-to-many, seq2seq)")
+    p.set_defaults(func=cmd_predict)
+
+
+# -- data ------------------------------------------------------------------------------------------
+def load_data(path: Path, need=("X", "Y")) -> dict:
+    """The arrays of an .npz file, with the named ones present (UsageError otherwise)."""
+    from .checkpoint import load_arrays
+    if not path.is_file():
+        raise UsageError(f"rnnlab: error: data file {path} does not exist")
+    try:
+        arrays = load_arrays(path)
+    except ValueError as err:
+        raise UsageError(f"rnnlab: error: {err}") from None
+    missing = [k for k in need if k not in arrays]
+    if missing:
+        raise UsageError(f"rnnlab: error: {path} must hold arrays {', '.join(need)}; missing "
+                         f"{', '.join(missing)} (found: {', '.join(arrays) or 'none'})")
+    return arrays
+
+
+def task_data(name, samples, length, seed):
+    """(X, Y, spec) for a built-in task."""
+    from .tasks import catalog
+    try:
+        spec = catalog.get(name)
+    except ValueError as err:
+        raise UsageError(f"rnnlab: error: {err}") from None
+    n = samples or spec.samples
+    X, Y = spec.make(n, length or spec.length, seed)
+    return X, Y, spec
+
+
+def _infer_model_args(X, Y, output, mapping):
+    """(n_in, n_out, output, mapping) for user data."""
+    if X.ndim != 3:
+        raise UsageError(f"rnnlab: error: X must have shape (batch, steps, features), got {X.shape}")
+    labels = Y.dtype.kind in "iub" and output == "softmax"
+    if mapping is None:
+        aligned = Y.ndim == 3 or (labels and Y.ndim == 2 and Y.shape[1] == X.shape[1])
+        mapping = "many-to-many" if aligned else "many-to-one"
+    n_out = int(Y.max()) + 1 if labels else (Y.shape[-1] if Y.ndim > 1 else 1)
+    return X.shape[-1], max(n_out, 2) if labels else n_out, output or "identity", mapping
+
+
+# -- train -----------------------------------------------------------------------------------------
+def cmd_train(args) -> int:
+    if args.resume is not None:
+        return _resume(args)
+    if args.task is None and args.data is None:
+        raise UsageError("rnnlab train: error: give --task TASK or --data FILE.npz (or --resume DIR)")
+    if args.out is None:
+        raise UsageError("rnnlab train: error: --out DIR is required (the training folder)")
+    if (args.out / "train.json").exists():
+        raise UsageError(f"rnnlab train: error: {args.out} already holds a run; continue it with "
+                         f"--resume {args.out} or choose a new --out")
+    spec = {k: getattr(args, k) for k in ("task", "cell", "hidden", "layers", "bidirectional",
+                                          "output", "mapping", "epochs", "batch_size", "optimizer",
+                                          "lr", "clip", "samples", "length", "val", "seed")}
+    spec["data"] = None if args.data is None else str(args.data.resolve())
+    X, Y, mask, model_args = _dataset(spec)
+    from . import RNN, optim
+    model = RNN(model_args[0], args.hidden, model_args[1], cell=args.cell, n_layers=args.layers,
+                bidirectional=args.bidirectional, output=model_args[2], mapping=model_args[3],
+                seed=args.seed)
+    opt = optim.get(args.optimizer, **({} if args.lr is None else {"lr": args.lr}))
+    rng = np.random.default_rng(args.seed)
+    out = writable_folder(args.out)
+    state = {"spec": spec, "epoch": 0, "history": {"loss": [], "val_loss": []}}
+    _checkpoint(out, model, opt, rng, state)
+    print(f"training {model!r}\n  on {spec['task'] or spec['data']}: X {X.shape}, Y {Y.shape}; "
+          f"folder {out}", file=sys.stderr)
+    return _fit(out, model, opt, rng, state, X, Y, mask)
+
+
+def _dataset(spec):
+    """(X, Y, mask, (n_in, n_out, output, mapping)) from a run's spec."""
+    if spec["task"] is not None:
+        X, Y, task = task_data(spec["task"], spec["samples"], spec["length"], spec["seed"])
+        return X, Y, None, (task.n_in, task.n_out, task.output, task.mapping)
+    arrays = load_data(Path(spec["data"]))
+    X, Y = arrays["X"], arrays["Y"]
+    return X, Y, arrays.get("mask"), _infer_model_args(X, Y, spec["output"], spec["mapping"])
+
+
+def _fit(out, model, opt, rng, state, X, Y, mask) -> int:
+    spec = state["spec"]
+    n_val = int(round(len(X) * spec["val"])) if len(X) > 1 else 0
+    cut = len(X) - n_val
+    val = None if n_val == 0 else (X[cut:], Y[cut:]) + (() if mask is None else (mask[cut:],))
+    remaining = spec["epochs"] - state["epoch"]
+    if remaining <= 0:
+        print(f"{out}: all {spec['epochs']} epochs are done (ask for more with --epochs)")
+        return 0
+    tty = sys.stderr.isatty()
+
+    def on_epoch(model, hist):
+        state["epoch"] += 1
+        state["history"]["loss"].append(hist.loss[-1])
+        if hist.val_loss:
+            state["history"]["val_loss"].append(hist.val_loss[-1])
+        _checkpoint(out, model, opt, rng, state)
+        if not tty:
+            v = f" val_loss {hist.val_loss[-1]:.5g}" if hist.val_loss else ""
+            print(f"epoch {state['epoch']}/{spec['epochs']} loss {hist.loss[-1]:.5g}{v} "
+                  f"({hist.epoch_time[-1]:.2f} s)", file=sys.stderr)
+        return False
+
+    try:
+        hist = model.fit(X[:cut], Y[:cut], mask=None if mask is None else mask[:cut],
+                         optimizer=opt, epochs=remaining, batch_size=spec["batch_size"],
+                         clip_norm=spec["clip"], validation_data=val, seed=rng,
+                         progress=None, callback=on_epoch)
+    except KeyboardInterrupt:
+        print(f"\ninterrupted: the checkpoint of epoch {state['epoch']} is in {out}; continue "
+              f"with: rnnlab train --resume {out}", file=sys.stderr)
+        return 130
+    if hist.stopped:
+        print(f"stopped: {hist.stopped}", file=sys.stderr)
+    loss = state["history"]["loss"]
+    print(f"done: {state['epoch']} epochs, final loss {loss[-1]:.5g}" if loss else "done")
+    print(f"checkpoint: {out / state['checkpoint']} (use --model {out} with eval and predict)")
+    return 0
+
+
+def _checkpoint(out, model, opt, rng, state):
+    """Write ckpt-NNNNN (model, optimizer slots), then train.json naming it; drop older ones."""
+    from .checkpoint import atomic_write
+    from .experiments.runner import write_json
+    tag = f"ckpt-{state['epoch']:05d}"
+    model.save(out / tag)
+    sd = opt.state_dict()
+    atomic_write(out / tag / "optimizer.npz", lambda f: np.savez(f, **sd["slots"]))
+    state.update(checkpoint=tag, rng=rng.bit_generator.state,
+                 optimizer={"name": sd["name"], "hyperparams": sd["hyperparams"], "t": sd["t"]})
+    write_json(out / "train.json", state)
+    for old in out.glob("ckpt-*"):
+        if old.name != tag:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _resume(args) -> int:
+    from . import load, optim
+    from .checkpoint import load_arrays
+    out = args.resume
+    try:
+        state = json.loads((out / "train.json").read_text())
+        model = load(out / state["checkpoint"])
+        sd = dict(state["optimizer"], slots=load_arrays(out / state["checkpoint"] / "optimizer.npz"))
+        opt = optim.from_state_dict(sd)
+    except FileNotFoundError:
+        raise UsageError(f"rnnlab train: error: {out} holds no run to resume (no train.json)") from None
+    except (KeyError, TypeError, json.JSONDecodeError) as err:
+        raise UsageError(f"rnnlab train: error: {out / 'train.json'} is damaged: {err}") from None
+    rng = np.random.default_rng()
+    rng.bit_generator.state = state["rng"]
+    if "--epochs" in args.argv:
+        state["spec"]["epochs"] = args.epochs
+    X, Y, mask, _ = _dataset(state["spec"])
+    print(f"resuming {out} at epoch {state['epoch']} of {state['spec']['epochs']}", file=sys.stderr)
+    return _fit(out, model, opt, rng, state, X, Y, mask)
+
+
+# -- eval and predict --------------------------------------------------------------------------------
+def load_model(path: Path):
+    """A model from a model folder or a training folder (its current checkpoint)."""
+    from . import load
+    if (path / "train.json").exists():
+        try:
+            path = path / json.loads((path / "train.json").read_text())["checkpoint"]
+        except (KeyError, json.JSONDecodeError) as err:
+            raise UsageError(f"rnnlab: error: {path / 'train.json'} is damaged: {err}") from None
+    if not path.is_dir():
+        raise UsageError(f"rnnlab: error: model folder {path} does not exist")
+    return load(path)
+
+
+def metrics(model, X, Y, mask=None) -> dict:
+    """Loss, and accuracy (per step and per sequence) or mean squared error."""
+    from .nn import losses
+    out = {"loss": model.evaluate(X, Y, mask)}
+    y = model.predict(X, mask=mask)
+    if model.output == "identity":
+        out["mse"] = float(np.mean((y - Y) ** 2))
+        return out
+    if model.output == "sigmoid":
+        right = (y > 0.5) == (Y > 0.5)
+    else:
+        labels = Y if Y.dtype.kind in "iub" and Y.ndim == y.ndim - 1 else Y.argmax(-1)
+        right = (y.argmax(-1) == labels)[..., None]
+    if mask is not None and right.ndim == 3:
+        right = right | ~np.asarray(mask, bool)[:, :, None]
+    out["accuracy"] = float(right.mean())
+    out["sequence_accuracy"] = float(right.reshape(len(right), -1).all(axis=1).mean())
+    return out
+
+
+def cmd_eval(args) -> int:
+    model = load_model(args.model)
+    if args.task is not None:
+        X, Y, spec = task_data(args.task, args.samples or 500, args.length, args.seed)
+        mask = None
+        if X.shape[-1] != model.n_in:
+            raise UsageError(f"rnnlab eval: error: task {args.task} has {X.shape[-1]} input "
+                             f"features, the model takes {model.n_in}")
+    else:
+        arrays = load_data(args.data)
+        X, Y, mask = arrays["X"], arrays["Y"], arrays.get("mask")
+    for k, v in metrics(model, X, Y, mask).items():
+        print(f"{k:<18} {v:.6g}")
+    return 0
+
+
+def cmd_predict(args) -> int:
+    from .checkpoint import atomic_write
+    model = load_model(args.model)
+    arrays = load_data(args.data, need=("X",))
+    Y = model.predict(arrays["X"], mask=arrays.get("mask"), n_steps=args.steps)
+    if not args.out.parent.is_dir():
+        raise UsageError(f"rnnlab predict: error: folder {args.out.parent} does not exist")
+    try:
+        atomic_write(args.out, lambda f: np.savez(f, Y=Y))
+    except OSError as err:
+        raise UsageError(f"rnnlab predict: error: cannot write {args.out}: "
+                         f"{err.strerror or err}") from None
+    print(f"wrote Y {Y.shape} to {args.out}")
+    return 0

@@ -1,0 +1,149 @@
+"""Sequence mappings, deep and bidirectional RNNs: the lecture's variations, each trained.
+
+Every mapping of the lecture gets a small task that needs it, a model built with it, and a
+training run; the table reports the test error against a trivial baseline. Two contrasts show
+what the variations add: the "next input" task, y(t) = x(t+1), needs the future, so an aligned
+many-to-many RNN cannot solve it while a delayed (read one step ahead) or a bidirectional one
+can; and a 2-layer stack beside the 1-layer net on the same task. The diagrams are drawn from
+the models' own configuration (which steps read an input, which steps answer).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import Result, Table
+
+NAME = "mappings"
+TITLE = "Sequence mappings, deep and bidirectional RNNs"
+DESCRIPTION = __doc__.split("\n\n", 1)[1]
+
+SETTINGS = {True: {"n": 512, "epochs": 25, "hidden": 16},
+            False: {"n": 2048, "epochs": 60, "hidden": 24}}
+
+
+def _tasks(n, rng):
+    """name -> (model kwargs, X, Y, mask, what the task is, baseline prediction)."""
+    bits = rng.integers(0, 2, size=(n, 2)).astype(float)
+    u = rng.uniform(-1, 1, size=(n, 8, 1))
+    phase = rng.uniform(0, 2 * np.pi, size=n)
+    wave = np.sin(0.6 * np.arange(10)[None, :] + phase[:, None])[:, :, None]
+    lengths = rng.integers(3, 9, size=n)
+    mask = np.arange(8)[None, :] < lengths[:, None]                 # (n, 8) variable lengths
+    nxt = np.zeros_like(u)
+    nxt[:, :-1] = u[:, 1:]
+    return {
+        "one-to-one": (dict(mapping="one-to-one", output="sigmoid"), bits,
+                       np.logical_xor(bits[:, :1], bits[:, 1:]).astype(float), None,
+                       "XOR of two bits (T = 1)"),
+        "one-to-many": (dict(mapping="one-to-many"), np.stack([np.cos(phase), np.sin(phase)], 1),
+                        wave, None, "a sine wave of 10 steps from its phase"),
+        "many-to-one": (dict(mapping="many-to-one"), u, (u[..., 0] * mask).sum(1, keepdims=True),
+                        mask, "sum of a sequence of 3 to 8 steps (masks)"),
+        "many-to-many": (dict(), u, np.cumsum(u, axis=1) * 0.5, None, "running sum"),
+        "next input, aligned": (dict(), u, nxt, None, "y(t) = x(t+1): needs the future"),
+        "next input, delayed": (dict(mapping="many-to-many-delayed", delay=1), u, nxt, None,
+                                "the same, reading 1 step ahead"),
+        "next input, bidirectional": (dict(bidirectional=True), u, nxt, None,
+                                      "the same, with a backward pass"),
+        "running sum, 2 layers": (dict(n_layers=2), u, np.cumsum(u, axis=1) * 0.5, None,
+                                  "running sum with a deep RNN"),
+        "seq2seq": (dict(mapping="seq2seq"), u[:, :5], u[:, 4::-1], None,
+                    "reverse 5 numbers (encoder-decoder)"),
+    }
+
+
+def _error(model, X, Y, mask):
+    y = model.predict(X, mask=mask, n_steps=Y.shape[1] if Y.ndim == 3 else None)
+    if model.output == "sigmoid":
+        return "accuracy", float(np.mean((y > 0.5) == (Y > 0.5)))
+    if mask is not None and Y.ndim == 3:
+        return "MSE", float(np.sum(mask[..., None] * (y - Y) ** 2) / mask.sum() / Y.shape[-1])
+    return "MSE", float(np.mean((y - Y) ** 2))
+
+
+def layout(model, X, n_steps=None):
+    """(reads, answers, encoder_steps) from the model's own mapping: which of the steps the
+    stack runs read a nonzero input and which answer (the output layer reads their state)."""
+    mp = model.mapping
+    x, _ = mp.inputs(model, np.abs(X) + 1.0, None, n_steps)      # a probe with no zeros
+    reads = np.abs(x).sum(axis=(1, 2)) > 0
+    if mp.name == "seq2seq":                                     # the decoder answers at every step
+        return reads, np.arange(n_steps), len(reads)
+    steps = np.arange(len(reads), dtype=float)[:, None, None]    # each state holds its own index
+    sel = mp.select((steps, steps) if model.bidirectional else steps, model.bidirectional)
+    answers = np.unique(np.concatenate([np.ravel(s) for s in sel]) if model.bidirectional
+                        else np.ravel(sel)).astype(int)
+    return reads, answers, 0
+
+
+def _diagram(model, X, n_steps, title):
+    reads, answers, enc = layout(model, X, n_steps)
+    total = enc + (n_steps if enc else 0) if enc else len(reads)
+
+    def draw(fig):
+        ax = fig.add_subplot()
+        for t in range(total):
+            dec = enc and t >= enc
+            ax.add_patch(_box(t, 1, "#cfe2f3" if not dec else "#fde9c9"))    # hidden state
+            if t < len(reads) and reads[t]:
+                ax.add_patch(_box(t, 0, "#9fc5e8"))
+                ax.annotate("", (t, 0.7), (t, 0.3), arrowprops={"arrowstyle": "->"})
+            if (t - enc if enc else t) in answers and (not enc or dec):
+                ax.add_patch(_box(t, 2, "#b6d7a8"))
+                ax.annotate("", (t, 1.7), (t, 1.3), arrowprops={"arrowstyle": "->"})
+            if t + 1 < total:
+                ax.annotate("", (t + 0.7, 1), (t + 0.3, 1), arrowprops={"arrowstyle": "->"})
+        ax.set_xlim(-0.6, total - 0.4)
+        ax.set_ylim(-0.6, 2.6)
+        ax.set_yticks([0, 1, 2], ["input x(t)", "hidden h(t)", "output y(t), loss"])
+        ax.set_xticks(range(total), [str(t + 1) for t in range(total)])
+        ax.set_xlabel("time step (blank: reads zeros / no output)" + (
+            "; orange: decoder" if enc else ""))
+        ax.set_title(title)
+    return draw
+
+
+def _box(t, row, color):
+    from matplotlib.patches import Rectangle
+    return Rectangle((t - 0.3, row - 0.3), 0.6, 0.6, facecolor=color, edgecolor="k")
+
+
+def run(*, quick: bool, seed: int, progress: bool) -> Result:
+    from .. import RNN
+    cfg = SETTINGS[quick]
+    rng = np.random.default_rng(seed)
+    rows, figures = [], {}
+    for name, (kw, X, Y, mask, what) in _tasks(cfg["n"] + 256, rng).items():
+        tr, te = slice(0, cfg["n"]), slice(cfg["n"], None)
+        model = RNN(X.shape[-1], cfg["hidden"], Y.shape[-1], seed=seed, **kw)
+        hist = model.fit(X[tr], Y[tr], mask=None if mask is None else mask[tr], lr=0.01,
+                         epochs=cfg["epochs"], batch_size=32, seed=seed, progress=progress)
+        metric, value = _error(model, X[te], Y[te], None if mask is None else mask[te])
+        base = (0.5 if metric == "accuracy" else
+                _error_of_zero(Y[te], None if mask is None else mask[te]))
+        rows.append([name, what, f"{tuple(X.shape[1:])}", f"{tuple(Y.shape[1:])}", metric,
+                     value, base, hist.loss[0], hist.loss[-1]])
+        if "," not in name:                                       # one diagram per mapping
+            n_steps = Y.shape[1] if model.mapping.name in ("one-to-many", "seq2seq") else None
+            figures[f"mapping_{model.mapping.name}"] = _diagram(
+                model, X[:1], n_steps, f"{model.mapping.name}: {what}")
+    delayed = RNN(1, 4, 1, mapping="many-to-many-delayed", delay=2)
+    figures["mapping_many-to-many-delayed"] = _diagram(delayed, np.ones((1, 5, 1)), None,
+                                                       "many-to-many-delayed (delay = 2)")
+    table = Table("Each variation on a task that needs it (test set)",
+                  ["variation", "task", "X per sample", "Y per sample", "metric", "RNN",
+                   "baseline (0.5 / predict 0)", "train loss, epoch 1", "train loss, last"],
+                  rows, note=f"H = {cfg['hidden']}, Adam lr 0.01, {cfg['epochs']} epochs, "
+                             f"{cfg['n']} training and 256 test samples, seed {seed}.")
+    by = {r[0]: r[5] for r in rows}
+    return Result(tables={"variations": table}, figures=figures,
+                  summary=[("next input MSE aligned", by["next input, aligned"]),
+                           ("delayed", by["next input, delayed"]),
+                           ("bidirectional", by["next input, bidirectional"])],
+                  config=dict(cfg, seed=seed, lr=0.01, batch_size=32))
+
+
+def _error_of_zero(Y, mask):
+    if mask is not None and Y.ndim == 3:
+        return float(np.sum(mask[..., None] * Y ** 2) / mask.sum() / Y.shape[-1])
+    return float(np.mean(Y ** 2))
