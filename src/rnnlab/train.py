@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _checks, optim
-from ._tree import global_norm, map_tree
+from ._tree import global_norm, leaves, map_tree
 
 
 @dataclass
@@ -123,6 +123,8 @@ def fit(model, X, Y, *, optimizer="adam", lr=None, epochs=10, batch_size=32, mas
     n = len(X)
     n_batches = math.ceil(n / batch_size)
     best, best_params, waited = math.inf, None, 0
+    backup = map_tree(np.copy, model.params)            # the last good parameters, step by step
+    last_norm = None                                    # the last finite gradient norm, any epoch
     for epoch in range(epochs):
         t0 = time.perf_counter()
         order = rng.permutation(n) if shuffle else np.arange(n)
@@ -132,14 +134,15 @@ def fit(model, X, Y, *, optimizer="adam", lr=None, epochs=10, batch_size=32, mas
             idx = order[i * batch_size:(i + 1) * batch_size]
             mb = None if mask is None else mask[idx]
             try:
-                loss = _batch(model, opt, X[idx], Y[idx], mb, clip_norm, bptt, norms)
+                loss = _batch(model, opt, X[idx], Y[idx], mb, clip_norm, bptt, norms, backup)
             except _NonFinite as err:
-                hist.stopped = _non_finite(epoch, i, *err.args, norms)
+                hist.stopped = _non_finite(epoch, i, *err.args, norms[-1] if norms else last_norm)
                 warnings.warn(hist.stopped, RuntimeWarning, stacklevel=2)
                 bar.close()
                 return hist
             hist.steps += 1 if bptt is None else math.ceil(X.shape[1] / bptt)
             total += loss * len(idx)
+            last_norm = norms[-1]
             bar.update(i + 1, total / min(n, (i + 1) * batch_size), prefix=f"epoch {epoch + 1}/{epochs} ")
         hist.loss.append(total / n)
         hist.grad_norm.append(float(np.mean(norms)))
@@ -166,29 +169,34 @@ def fit(model, X, Y, *, optimizer="adam", lr=None, epochs=10, batch_size=32, mas
 
 
 class _NonFinite(Exception):
-    """The loss or the gradient norm of a step is NaN or inf: args (loss, norm)."""
+    """A step met NaN or inf: args (loss, gradient norm, what was not finite)."""
 
 
-def _batch(model, opt, xb, yb, mb, clip_norm, bptt, norms):
+def _batch(model, opt, xb, yb, mb, clip_norm, bptt, norms, backup):
     """One batch: one step, or a step per chunk of `bptt` steps. Returns its loss."""
     if bptt is None:                                    # whole sequences, any mapping
-        return _step(model, opt, *model.loss_and_grads(xb, yb, mb), clip_norm, norms)
+        return _step(model, opt, *model.loss_and_grads(xb, yb, mb), clip_norm, norms, backup)
     state, total = None, 0.0
     for start in range(0, xb.shape[1], bptt):
         sl = slice(start, start + bptt)
         loss, grads, state = model.loss_and_grads(xb[:, sl], yb[:, sl],
                                                   None if mb is None else mb[:, sl], state,
                                                   return_state=True)
-        total += _step(model, opt, loss, grads, clip_norm, norms)
+        total += _step(model, opt, loss, grads, clip_norm, norms, backup)
     return total
 
 
-def _step(model, opt, loss, grads, clip_norm, norms):
-    """Clip, check, update. Returns the loss; raises _NonFinite before touching the parameters."""
+def _step(model, opt, loss, grads, clip_norm, norms, backup):
+    """Clip, check, update. Returns the loss. Raises _NonFinite, with the parameters as they were
+    before the step, when the loss, the gradient norm or the updated parameters are not finite."""
     norm = optim.clip_grad_norm(grads, clip_norm) if clip_norm else global_norm(grads)
     if not (math.isfinite(loss) and math.isfinite(norm)):
-        raise _NonFinite(loss, norm)
+        raise _NonFinite(loss, norm, "loss" if not math.isfinite(loss) else "gradient norm")
+    _copy_into(backup, model.params)
     opt.step(model.params, grads)
+    if not all(np.isfinite(a).all() for _, a in leaves(model.params)):
+        _copy_into(model.params, backup)                # undo the overflowing update
+        raise _NonFinite(loss, norm, "updated parameters")
     norms.append(norm)
     return loss
 
@@ -200,10 +208,10 @@ def _summary(epoch, epochs, hist):
     return s + f" ({hist.epoch_time[-1]:.2f}s)"
 
 
-def _non_finite(epoch, step, loss, norm, norms):
-    last = f"{norms[-1]:.4g}" if norms else "none yet"
-    what = "loss" if not math.isfinite(loss) else "gradient norm"
-    return (f"training stopped at epoch {epoch + 1}, batch {step + 1}: the {what} is not finite "
+def _non_finite(epoch, step, loss, norm, what, last_norm):
+    last = "none yet" if last_norm is None else f"{last_norm:.4g}"
+    verb = "are" if what.endswith("s") else "is"
+    return (f"training stopped at epoch {epoch + 1}, batch {step + 1}: the {what} {verb} not finite "
             f"(loss {loss}, gradient norm {norm}; last finite gradient norm {last}). The parameters "
             f"are those before this step. Try clip_norm=1.0 or a smaller learning rate.")
 
