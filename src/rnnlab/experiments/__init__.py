@@ -21,6 +21,7 @@ from typing import Callable
 MODULES = (
     "rnnlab.experiments.forward",
     "rnnlab.experiments.mappings",
+    "rnnlab.experiments.benefit",
 )
 
 

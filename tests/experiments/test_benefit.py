@@ -1,0 +1,82 @@
+"""The benefit-of-recurrence experiment: a short training run generalises from 8 to 64 bits, and a
+tiny run of the experiment fills its tables with what the issue asks for."""
+import numpy as np
+import pytest
+
+import rnnlab as rl
+from rnnlab.experiments import benefit
+
+TINY = dict(seeds=2, n_train=1000, train_bits=8, hidden=8, epochs=15, lr=0.03, lengths=(8, 64),
+            n_test=20, mlp_bits=(4, 6), mlp_hidden=16, mlp_steps=200, mlp_heldout=50,
+            mlp_lr=0.01, exact_bits=2000, long_bits=200)
+
+
+def test_training_on_8_bits_generalises_to_64_bits():
+    X, Y = rl.tasks.addition(1000, 8, random_state=0)
+    model = rl.RNN(2, 8, 1, output="sigmoid", seed=0)
+    model.fit(X, Y, lr=0.03, epochs=15, batch_size=32, seed=0)
+    Xt, Yt = rl.tasks.addition(100, 64, random_state=1)
+    a, b, s = rl.tasks.binary.decode_addition(Xt, (model.predict(Xt) > 0.5).astype(np.float32))
+    assert all(int(x) + int(y) == int(z) for x, y, z in zip(a, b, s))   # every sum exact
+
+
+@pytest.fixture(scope="module")
+def result():
+    return benefit.run_with(dict(TINY), seed=0)
+
+
+def test_rnn_tables_cover_every_seed_and_length(result):
+    exact, bits = result.tables["rnn_exact"], result.tables["rnn_bits"]
+    assert exact.columns[3:5] == ["8 bits", "64 bits"]
+    assert [r[:2] for r in exact.rows] == [["addition", 0], ["addition", 1],
+                                            ["parity", 0], ["parity", 1]]
+    for e, b in zip(exact.rows, bits.rows):
+        assert all(0 <= v <= 1 for v in e[3:5] + b[2:4])
+        assert all(pe <= pb for pe, pb in zip(e[3:5], b[2:4]))   # a right sequence has right bits
+        assert e[5] == ("yes" if min(e[3:5]) == 1.0 else "NO")
+    gen = {r[0]: r for r in result.tables["generalisation"].rows}
+    for task in ("addition", "parity"):
+        ok = sum(r[5] == "yes" for r in exact.rows if r[0] == task)
+        assert gen[task][1:4] == [2, ok, ok / 2]
+
+
+def test_mlp_table_shows_input_space_and_fixed_size(result):
+    rows = result.tables["mlp"].rows
+    assert [(r[0], r[1]) for r in rows] == [("addition", 4), ("addition", 6),
+                                            ("parity", 4), ("parity", 6)]
+    spaces = {("addition", 4): 256, ("addition", 6): 4096, ("parity", 4): 16, ("parity", 6): 64}
+    for r in rows:
+        assert r[2] == spaces[(r[0], r[1])]
+        assert r[3] + r[4] <= r[2]                             # distinct examples
+        assert r[8].startswith("ValueError") and "one-to-one" in r[8]
+        assert r[6] <= r[7] if r[0] == "addition" else r[6] == r[7]   # parity: one bit
+
+
+def test_exact_and_extracted_machines(result):
+    for row in result.tables["exact"].rows:
+        assert row[3] == 2000 and row[5] == 1.0 and row[7] < 1e-6
+    # with seed 0 every tiny network generalises, and each one's machine minimises to 2 states
+    # that reproduce the network on held-out inputs and solve the task itself at 200 bits
+    assert all(r[5] == "yes" for r in result.tables["rnn_exact"].rows)
+    for row in result.tables["extraction"].rows:
+        assert row[3] == 1.0 and row[4] == 2 and row[5] == 1.0
+    carry = [[0, "00", 0, 0], [0, "01", 0, 1], [0, "10", 0, 1], [0, "11", 1, 0],
+             [1, "00", 0, 1], [1, "01", 1, 0], [1, "10", 1, 0], [1, "11", 1, 1]]
+    assert result.tables["automaton"].rows == carry
+
+
+def test_figures_draw(result):
+    plt = pytest.importorskip("matplotlib.pyplot")
+    assert set(result.figures) == {"accuracy_vs_length", "hidden_states_pca", "automaton"}
+    for draw in result.figures.values():
+        fig = plt.figure()
+        draw(fig)
+        assert fig.axes
+        plt.close(fig)
+
+
+def test_module_interface():
+    assert benefit.NAME == "benefit" and benefit.TITLE and benefit.DESCRIPTION.strip()
+    assert set(benefit.SETTINGS["full"]) == set(TINY)
+    assert benefit.SETTINGS["full"]["seeds"] >= 5
+    assert benefit.SETTINGS["full"]["lengths"] == (8, 16, 64, 256, 1024, 10000)
