@@ -7,26 +7,9 @@ data that ships offline. Everything loads lazily on first use.
     timeseries   windowed forecasting on sunspots and generated series
     digits       scikit-learn's 8x8 digits as 8-step sequences (the sklearn extra)
 """
-from importlib import import_module
+from .._lazy import attach
 
-_ATTRS = {
+__getattr__, __dir__, __all__ = attach(__name__, {
     "addition": "binary", "parity": "binary",
     "adding": "longterm", "copy_memory": "longterm",
-}
-_MODULES = ("binary", "longterm", "text", "timeseries", "digits")
-__all__ = [*_ATTRS, *_MODULES]
-
-
-def __getattr__(name):
-    if name in _ATTRS:
-        value = getattr(import_module(f"rnnlab.tasks.{_ATTRS[name]}"), name)
-    elif name in _MODULES:
-        value = import_module(f"rnnlab.tasks.{name}")
-    else:
-        raise AttributeError(f"module 'rnnlab.tasks' has no attribute {name!r}")
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(__all__)
+}, ("binary", "longterm", "text", "timeseries", "digits", "catalog"))

@@ -1,0 +1,29 @@
+"""Lazy attributes for packages (PEP 562): names and submodules load on first use."""
+from __future__ import annotations
+
+import sys
+from importlib import import_module
+
+
+def attach(package: str, attrs: dict, modules=()):
+    """(__getattr__, __dir__, __all__) for `package`.
+
+    attrs: name -> submodule (relative to the package) that defines it; modules: submodule names
+    reachable as attributes. A loaded value is stored in the package, so it loads only once.
+    """
+    names = sorted({*attrs, *modules})
+
+    def __getattr__(name):
+        if name in attrs:
+            value = getattr(import_module(f"{package}.{attrs[name]}"), name)
+        elif name in modules:
+            value = import_module(f"{package}.{name}")
+        else:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        setattr(sys.modules[package], name, value)
+        return value
+
+    def __dir__():
+        return names
+
+    return __getattr__, __dir__, names
