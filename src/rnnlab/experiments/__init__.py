@@ -20,6 +20,9 @@ from typing import Callable
 # the tour's order; a module that fails to import is reported, never silently dropped
 MODULES = (
     "rnnlab.experiments.forward",
+    "rnnlab.experiments.text",
+    "rnnlab.experiments.timeseries",
+    "rnnlab.experiments.digits",
     "rnnlab.experiments.mappings",
     "rnnlab.experiments.benefit",
 )

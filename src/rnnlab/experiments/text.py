@@ -1,0 +1,272 @@
+"""Text: a character-level language model and filling in blanks from both sides.
+
+The lecture's first dynamic signal is text, whose meaning depends on what came before and on
+what comes after: "The Taj ____ was commissioned by Shah Jahan in 1631 ...". The corpus is the
+English help text every Python installation ships (pydoc_data.topics), split in order into 90 %
+training, 5 % validation and 5 % test text.
+
+- Language model: an Elman RNN reads one character per step and predicts the next (many-to-many,
+  softmax over the vocabulary). Bits per character on the held-out text are compared with a
+  unigram and a bigram counting model (add-one smoothing, counted on the training text); text is
+  sampled from the trained model at three temperatures.
+- Fill in the blank: windows of text with runs of 1 to 5 characters replaced by a blank symbol
+  (three runs per training window, one per held-out window). A bidirectional RNN (reading left
+  and right context) and a forward-only RNN of the same hidden size predict each hidden
+  character; character accuracy and whole-blank exact match on held-out blanks show what the
+  future context adds. Both fill the lecture's Taj Mahal sentence.
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from . import Result, Table
+
+NAME = "text"
+TITLE = "Text: character language model and fill-in-the-blank"
+DESCRIPTION = __doc__.split("\n\n", 1)[1]
+
+SETTINGS = {
+    True: {"lm": {"hidden": 64, "T": 48, "windows": 1500, "rounds": 6, "lr": 0.005},
+           "blank": {"hidden": 64, "T": 48, "n_blanks": 3, "windows": 1500, "rounds": 6,
+                     "lr": 0.005},
+           "n_test_blanks": 600, "sample_chars": 160},
+    False: {"lm": {"hidden": 160, "T": 64, "windows": 2000, "rounds": 16, "lr": 0.004},
+            "blank": {"hidden": 96, "T": 48, "n_blanks": 3, "windows": 2500, "rounds": 14,
+                      "lr": 0.005},
+            "n_test_blanks": 2000, "sample_chars": 300},
+}
+BATCH, CLIP, MAX_BLANK, TEST_T = 32, 5.0, 5, 32
+TEMPERATURES = (0.5, 0.8, 1.0)
+PROMPT = "The "
+TAJ = ("The Taj Mahal was commissioned by Shah Jahan in 1631, to be built in the memory of his "
+       "wife Mumtaz Mahal, who died on 17 June that year, giving birth to their 14th child, "
+       "Gauhara Begum. Construction started in 1632, and the mausoleum was completed in 1643.")
+TAJ_BLANKS = (("Taj ", "Mahal"), ("of ", "his"), ("completed ", "in"))   # (text before, hidden)
+
+
+def _corpus():
+    """(vocab, {"train", "val", "test"} -> indices) of the pydoc_data corpus."""
+    from ..tasks import text as tx
+    train, val, test = tx.split_text(tx.load_corpus())
+    vocab = tx.Vocab.from_text(train)
+    return vocab, {k: vocab.encode(s) for k, s in (("train", train), ("val", val),
+                                                    ("test", test))}
+
+
+def _train_rounds(model, draw, cfg, seed, progress, after_round=None):
+    """Train for cfg["rounds"] rounds, each one epoch on freshly drawn data (X, Y).
+
+    The Adam state carries over between rounds. Returns (losses per round, characters per second).
+    """
+    from .. import optim
+    opt = optim.Adam(lr=cfg["lr"])
+    losses, chars, secs = [], 0, 0.0
+    for r in range(cfg["rounds"]):
+        X, Y = draw(np.random.default_rng([seed, r]))
+        t0 = time.perf_counter()
+        hist = model.fit(X, Y, optimizer=opt, epochs=1, batch_size=BATCH, clip_norm=CLIP,
+                         seed=[seed, r], progress=progress)
+        secs += time.perf_counter() - t0
+        chars += X.shape[0] * X.shape[1]
+        losses.append(hist.loss[-1])
+        if after_round is not None:
+            after_round(model)
+    return losses, chars / secs
+
+
+def _language_model(vocab, ids, cfg, seed, progress):
+    """Train the LM; returns (model, validation bpc per round, chars/s)."""
+    from .. import RNN
+    from ..tasks import text as tx
+    c = cfg["lm"]
+    model = RNN(len(vocab), c["hidden"], len(vocab), output="softmax", seed=seed)
+    val_in, val_tgt = tx.streams(ids["val"], 16)
+    curve = []
+
+    def draw(rng):
+        offset = int(rng.integers(c["T"]))
+        X, Y = tx.lm_windows(ids["train"][offset:], c["T"], n_windows=c["windows"],
+                             random_state=rng)
+        return vocab.one_hot(X), Y
+
+    def after_round(m):
+        curve.append(float(-tx.log2_probs(m, vocab, val_in, val_tgt).mean()))
+
+    _, speed = _train_rounds(model, draw, c, seed, progress, after_round)
+    return model, curve, speed
+
+
+def _bpc_table(model, vocab, ids, curve, speed, cfg):
+    from ..tasks import text as tx
+    val = tx.bpc_table(model, vocab, ids["train"], ids["val"])
+    test = tx.bpc_table(model, vocab, ids["train"], ids["test"])
+    rows = [["unigram (add-one)", val["unigram"], test["unigram"], len(vocab) - 1, None],
+            ["bigram (add-one)", val["bigram"], test["bigram"], len(vocab) * (len(vocab) - 1),
+             None],
+            [f"Elman RNN, H = {model.n_hidden}", val["rnn"], test["rnn"], model.n_params,
+             round(speed)]]
+    c = cfg["lm"]
+    note = (f"Vocabulary of {len(vocab)} symbols (2 special); {len(ids['train'])} training, "
+            f"{len(ids['val'])} validation, {len(ids['test'])} test characters. The RNN trained "
+            f"for {c['rounds']} rounds of {c['windows']} windows of {c['T']} characters (Adam lr "
+            f"{c['lr']}, batch {BATCH}, clip {CLIP}); held-out text is read as 16 long streams. "
+            f"Validation bpc after each round: {', '.join(f'{b:.3f}' for b in curve)}.")
+    return Table("Bits per character on held-out text (lower is better)",
+                 ["model", "validation bpc", "test bpc", "free parameters",
+                  "training speed (chars/s)"], rows, note), val, test
+
+
+def _blank_models(vocab, ids, cfg, seed, progress):
+    """Train the bidirectional and the forward-only blank fillers: {name: (model, speed)}."""
+    from .. import RNN
+    from ..tasks import text as tx
+    c = cfg["blank"]
+
+    def draw(rng):
+        X, truth, blanks = tx.blank_windows(ids["train"], c["T"], c["windows"],
+                                            n_blanks=c["n_blanks"], max_blank=MAX_BLANK,
+                                            random_state=rng)
+        return vocab.one_hot(X), tx.blank_targets(vocab, truth, blanks)
+
+    out = {}
+    for name, bi in (("bidirectional", True), ("forward only", False)):
+        model = RNN(len(vocab), c["hidden"], len(vocab), output="softmax", bidirectional=bi,
+                    seed=seed)
+        _, speed = _train_rounds(model, draw, c, seed, progress)
+        out[name] = (model, speed)
+    return out
+
+
+def _blank_tables(models, vocab, ids, cfg, seed):
+    """The accuracy table, exact match per blank length, and the held-out set's size."""
+    from ..tasks import text as tx
+    c = cfg["blank"]
+    X, truth, blanks = tx.blank_windows(ids["test"], TEST_T, cfg["n_test_blanks"],
+                                        max_blank=MAX_BLANK, random_state=[seed, 10 ** 6])
+    lengths = blanks.sum(axis=1)
+    common = np.bincount(ids["train"], minlength=len(vocab)).argmax()
+    rows = [[f"most frequent character ({vocab.symbols[common]!r})", None, None,
+             *tx.blank_accuracy(np.full_like(truth, common), truth, blanks), None]]
+    by_length = {}
+    for name, (model, speed) in models.items():
+        pred = tx.fill(model, vocab, X)
+        rows.append([name, model.n_hidden, model.n_params, *tx.blank_accuracy(pred, truth, blanks),
+                     round(speed)])
+        by_length[name] = [tx.blank_accuracy(pred[lengths == L], truth[lengths == L],
+                                             blanks[lengths == L])[1]
+                           for L in range(1, MAX_BLANK + 1)]
+    note = (f"{cfg['n_test_blanks']} held-out windows of {TEST_T} characters from the test text, "
+            f"one blank of 1-{MAX_BLANK} characters each, at least 4 visible characters on each "
+            f"side. Both RNNs: H = {c['hidden']} per direction, trained for {c['rounds']} rounds "
+            f"of {c['windows']} fresh windows of {c['T']} characters from the training text with "
+            f"{c['n_blanks']} blanks each, Adam lr {c['lr']}.")
+    table = Table("Fill in the blank on held-out text",
+                  ["model", "hidden units", "parameters", "character accuracy", "exact match",
+                   "training speed (chars/s)"], rows, note)
+    return table, by_length
+
+
+def _bracket(text, spans):
+    """`text` with each span shown as [...], newlines as \u23ce (for a one-line table cell)."""
+    out, at = [], 0
+    for a, b in spans:
+        out += [text[at:a], "[", text[a:b], "]"]
+        at = b
+    return "".join(out + [text[at:]]).replace("\n", "\u23ce")
+
+
+def _taj_table(models, vocab):
+    """The lecture's sentence with three blanks, filled by both models."""
+    from ..tasks import text as tx
+    spans = []
+    for before, word in TAJ_BLANKS:
+        start = TAJ.index(before + word) + len(before)
+        spans.append((start, start + len(word)))
+    hidden = list(TAJ)
+    for a, b in spans:
+        hidden[a:b] = "_" * (b - a)
+    rows = [["with blanks", _bracket("".join(hidden), spans)]]
+    for name, (model, _) in models.items():
+        rows.append([name, _bracket(tx.fill_text(model, vocab, TAJ, spans), spans)])
+    rows.append(["original", _bracket(TAJ, spans)])
+    return Table("The lecture's example: fill the blanks from context", ["", "text"], rows,
+                 "Each _ is one hidden character, fed to the models as the blank symbol; "
+                 "[...] marks the blanks and what fills them (\u23ce: a newline).")
+
+
+def run(*, quick: bool, seed: int, progress: bool) -> Result:
+    return run_with(SETTINGS[quick], seed=seed, progress=progress)
+
+
+def run_with(cfg, *, seed, progress=False) -> Result:
+    """The experiment with explicit settings (the shape of SETTINGS[quick])."""
+    from ..tasks import text as tx
+    try:
+        vocab, ids = _corpus()
+    except ImportError as err:                  # a Python without pydoc_data
+        return Result(skipped=f"skipped: {err}")
+    lm, curve, speed = _language_model(vocab, ids, cfg, seed, progress)
+    bpc, val_bpc, test_bpc = _bpc_table(lm, vocab, ids, curve, speed, cfg)
+    samples = [[t, PROMPT, tx.sample(lm, vocab, PROMPT, cfg["sample_chars"], temperature=t,
+                                     random_state=[seed, i])]
+               for i, t in enumerate(TEMPERATURES)]
+    models = _blank_models(vocab, ids, cfg, seed, progress)
+    blanks, by_length = _blank_tables(models, vocab, ids, cfg, seed)
+    tables = {"bpc": bpc,
+              "samples": Table("Text sampled from the language model", ["temperature", "prompt",
+                               "generated text"],
+                               [[t, p, g.replace("\n", "\u23ce")] for t, p, g in samples],
+                               "p(c) proportional to p_model(c | prefix)^(1/temperature); "
+                               "\u23ce marks a newline."),
+              "blanks": blanks, "taj_mahal": _taj_table(models, vocab)}
+    figures = {"sample": lambda fig: _draw_sample(fig, samples),
+               "bpc_curve": lambda fig: _draw_curve(fig, curve, val_bpc),
+               "blanks": lambda fig: _draw_blanks(fig, by_length)}
+    acc = {r[0]: r for r in blanks.rows}
+    summary = [("test bpc RNN", test_bpc["rnn"]), ("test bpc bigram", test_bpc["bigram"]),
+               ("blank exact match bidirectional", acc["bidirectional"][4]),
+               ("blank exact match forward", acc["forward only"][4])]
+    config = {"seed": seed, "batch_size": BATCH, "clip_norm": CLIP, "max_blank": MAX_BLANK,
+              "split": "pydoc_data.topics, sorted keys, 90/5/5 % in order", **cfg}
+    return Result(tables=tables, figures=figures, summary=summary, config=config)
+
+
+def _draw_sample(fig, samples):
+    import textwrap
+    ax = fig.add_subplot()
+    ax.axis("off")
+    y = 0.98
+    for temp, prompt, text in samples:
+        body = textwrap.fill((prompt + text).replace("\n", " / "), 90)
+        ax.text(0, y, f"temperature {temp}:", weight="bold", va="top", transform=ax.transAxes)
+        ax.text(0, y - 0.06, body, family="monospace", fontsize=7.5, va="top",
+                transform=ax.transAxes)
+        y -= 1 / len(samples)
+    ax.set_title("Characters sampled from the language model (/ marks a newline)")
+
+
+def _draw_curve(fig, curve, val_bpc):
+    from .. import plots
+    ax = fig.add_subplot()
+    rounds = list(range(1, len(curve) + 1))
+    plots.curves(rounds, [curve, [val_bpc["unigram"]] * len(curve),
+                          [val_bpc["bigram"]] * len(curve)],
+                 ["Elman RNN", "unigram (add-one)", "bigram (add-one)"], ax=ax,
+                 xlabel="training round", ylabel="bits per character on the validation text",
+                 title="Character language model on pydoc_data.topics",
+                 styles=[{"marker": "o"}, {"ls": "--"}, {"ls": ":"}])
+
+
+def _draw_blanks(fig, by_length):
+    ax = fig.add_subplot()
+    L = np.arange(1, MAX_BLANK + 1)
+    width = 0.8 / len(by_length)
+    for i, (name, acc) in enumerate(by_length.items()):
+        ax.bar(L + (i - (len(by_length) - 1) / 2) * width, acc, width, label=name)
+    ax.set_xlabel("blank length (characters)")
+    ax.set_ylabel("exact match on held-out blanks")
+    ax.set_title("Fill in the blank: what the right-hand context adds")
+    ax.legend(fontsize="small")
+    ax.grid(True, axis="y", alpha=0.3)

@@ -1,0 +1,120 @@
+"""Time series: one-step forecasting on real and generated series.
+
+Stock prices and sunspot counts are the lecture's examples of time series. Four series, each
+split in time order into 70 % training, 15 % validation and 15 % test values and normalised with
+the mean and standard deviation of the training part only:
+
+- sunspots: yearly mean sunspot numbers 1700-2008 (public domain, shipped as a CSV file);
+- nile: the annual flow of the Nile at Aswan 1871-1970 (public domain, shipped as a CSV file);
+- noisy sine: sin(2 pi t / 25) plus Gaussian noise of standard deviation 0.1;
+- Mackey-Glass: the chaotic delay differential equation (tau = 17), sampled every 6 time units.
+
+An Elman RNN reads a window of past values and forecasts the next one, trained both many-to-one
+(one answer per window) and many-to-many (the next value at every step), with early stopping on
+the validation windows. Test errors (RMSE in the series' own units) are compared with the
+persistence forecast (the last value) and a linear autoregressive model fitted by least squares
+on the same windows.
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from . import Result, Table
+
+NAME = "timeseries"
+TITLE = "Time series: forecasting sunspots and generated series"
+DESCRIPTION = __doc__.split("\n\n", 1)[1]
+
+SETTINGS = {True: {"hidden": 16, "epochs": 40, "patience": 10, "lr": 0.005},
+            False: {"hidden": 32, "epochs": 200, "patience": 25, "lr": 0.003}}
+BATCH = 16
+MAPPINGS = ("many-to-one", "many-to-many")
+
+
+def _series(seed):
+    """name -> (values, time axis, window, unit)."""
+    from ..tasks import timeseries as ts
+    years, sun = ts.load_series("sunspots")
+    nile_years, nile = ts.load_series("nile")
+    t = np.arange(800)
+    mg_t = np.arange(1000) * 6.0
+    return {"sunspots": (sun, years, 12, "sunspot number"),
+            "nile": (nile, nile_years, 8, "1e8 m^3"),
+            "noisy sine": (ts.noisy_sine(800, period=25, noise=0.1, random_state=seed), t, 20,
+                           "-"),
+            "Mackey-Glass": (ts.mackey_glass(1000, step=6.0, random_state=seed), mg_t, 16, "-")}
+
+
+def _train(data, cfg, seed, progress):
+    """An RNN trained on one forecasting problem. Returns (test forecast (N,), epochs, steps/s)."""
+    from .. import RNN
+    from ..tasks import timeseries as ts
+    model = RNN(1, cfg["hidden"], 1, mapping=data.mapping, seed=seed)
+    t0 = time.perf_counter()
+    hist = model.fit(data.train.X, data.train.Y, optimizer="adam", lr=cfg["lr"],
+                     epochs=cfg["epochs"], batch_size=BATCH, patience=cfg["patience"],
+                     validation_data=(data.val.X, data.val.Y), seed=seed, progress=progress)
+    secs = time.perf_counter() - t0
+    steps = len(hist.loss) * data.train.X.shape[0] * data.train.X.shape[1]
+    return ts.last_target(model.predict(data.test.X)), len(hist.loss), steps / secs
+
+
+def _one_series(name, values, window, cfg, seed, progress):
+    """Baselines and both RNNs on one series: (error row, speed rows, forecasts in units)."""
+    from ..tasks import timeseries as ts
+    forecasts, speed = {}, []
+    for mapping in MAPPINGS:
+        data = ts.forecasting(values, window, mapping=mapping)
+        forecasts[f"RNN {mapping}"], epochs, rate = _train(data, cfg, seed, progress)
+        speed.append([name, mapping, len(data.train.X), window, epochs, round(rate)])
+    truth = ts.last_target(data.test.Y)
+    coef = ts.fit_ar(data.train.X, ts.last_target(data.train.Y))
+    forecasts = {"persistence": ts.persistence(data.test.X),
+                 "linear AR": ts.predict_ar(coef, data.test.X), **forecasts}
+    units = {k: data.scaler.inverse(v) for k, v in forecasts.items()}
+    units["truth"] = data.scaler.inverse(truth)
+    errors = {k: ts.rmse(v, units["truth"]) for k, v in units.items() if k != "truth"}
+    row = [name, len(data.test.X), *errors.values(), min(errors, key=errors.get)]
+    return row, speed, units, data.test.last
+
+
+def run(*, quick: bool, seed: int, progress: bool) -> Result:
+    cfg = SETTINGS[quick]
+    rows, speed, plots_data = [], [], {}
+    for name, (values, axis, window, unit) in _series(seed).items():
+        row, sp, units, last = _one_series(name, values, window, cfg, seed, progress)
+        rows.append(row[:1] + [unit, window] + row[1:])
+        speed += sp
+        plots_data[name] = (axis[last], units)
+    errors = Table("Test RMSE of one-step forecasts (in the series' units; lower is better)",
+                   ["series", "unit", "window", "test points", "persistence", "linear AR",
+                    "RNN many-to-one", "RNN many-to-many", "best"], rows,
+                   note=f"Split 70/15/15 % in time order; normalisation from the training part. "
+                        f"Elman RNN H = {cfg['hidden']}, Adam lr {cfg['lr']}, batch {BATCH}, up "
+                        f"to {cfg['epochs']} epochs, early stopping after {cfg['patience']} "
+                        f"epochs without a better validation loss; seed {seed}.")
+    training = Table("Training", ["series", "mapping", "training windows", "window", "epochs",
+                                  "training speed (time steps/s)"], speed)
+    summary = [(f"{r[0]} RNN/persistence", min(r[6], r[7]) / r[4]) for r in rows[:1] + rows[3:]]
+    return Result(tables={"errors": errors, "training": training},
+                  figures={"forecast": lambda fig: _draw(fig, plots_data)},
+                  summary=summary, config=dict(cfg, seed=seed, batch_size=BATCH,
+                                               fractions=[0.7, 0.15, 0.15]))
+
+
+def _draw(fig, plots_data, n_max=100):
+    from matplotlib.ticker import MaxNLocator
+    axes = fig.subplots(2, 2).ravel()
+    styles = {"truth": {"color": "k", "lw": 1.6}, "persistence": {"ls": ":", "lw": 1},
+              "linear AR": {"ls": "--", "lw": 1}, "RNN many-to-one": {"lw": 1.2},
+              "RNN many-to-many": {"lw": 1.2, "alpha": 0.8}}
+    for ax, (name, (x, units)) in zip(axes, plots_data.items()):
+        for key, style in styles.items():
+            ax.plot(x[:n_max], units[key][:n_max], label=key, **style)
+        ax.set_title(f"{name} (test part)", fontsize="medium")
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+        ax.grid(True, alpha=0.3)
+    axes[0].legend(fontsize="x-small")
+    fig.suptitle(f"One-step forecasts against the truth (first {n_max} test points at most)")

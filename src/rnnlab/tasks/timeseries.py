@@ -1,0 +1,252 @@
+"""Windowed forecasting of a scalar series: a split in time order, normalisation fitted on the
+training part only, windows for many-to-one and many-to-many models, two baselines, and the
+series themselves (shipped CSV files and generated ones).
+
+Split. Values v(0..N-1) are cut in time order: training v(0..n_train-1), validation
+v(n_train..n_val-1), test v(n_val..N-1), with n_train = floor(f_train N), n_val =
+floor((f_train + f_val) N).
+
+Normalisation. z = (v - mu) / sigma, mu and sigma the mean and standard deviation of the
+training part only: nothing from the validation or test part reaches the model or the scaler.
+
+Windows of W steps, horizon k. The window that ends at input index i reads z(i-W+1..i):
+
+    many-to-one    y = z(i + k)                                X (N, W, 1) -> Y (N, 1)
+    many-to-many   y(j) = z(j + k) at every step j of it       X (N, W, 1) -> Y (N, W, 1)
+
+A window belongs to the part that holds its last target i + k. So a training window reads and
+predicts only values before n_train, and a test window predicts test values only (its inputs may
+reach back into earlier parts: when forecasting, the past is known).
+
+Baselines on the same windows, for the last target z(i + k):
+
+    persistence   z^(i + k) = z(i)                                   (the last value)
+    linear AR     z^(i + k) = sum_j w_j z(i - W + j) + c             (w, c): least squares on
+                                                                       the training windows
+
+Series (data/README.md states the source and licence of each file):
+
+    sunspots      yearly mean sunspot numbers 1700-2008, 309 values (data/sunspots.csv)
+    nile          annual flow of the Nile at Aswan 1871-1970, 100 values, 1e8 m^3 (data/nile.csv)
+    noisy_sine    sin(2 pi t / period) + noise e(t), e(t) ~ N(0, 1)
+    mackey_glass  dx/dt = beta x(t - tau) / (1 + x(t - tau)^p) - gamma x(t)   (delay equation)
+"""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .. import _checks
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+# name -> (file in rnnlab/data, header, first year, number of rows)
+SERIES = {
+    "sunspots": ("sunspots.csv", ("year", "sunspots"), 1700, 309),
+    "nile": ("nile.csv", ("year", "volume"), 1871, 100),
+}
+MAPPINGS = ("many-to-one", "many-to-many")
+
+
+# -- the series ----------------------------------------------------------------------------------
+def load_series(name, path=None):
+    """(years (N,) int, values (N,) float64) of a shipped yearly series ("sunspots", "nile").
+
+    path: read this CSV file instead of the shipped one (same format: a header line, then
+    `year,value` rows for consecutive years). A missing or malformed file raises an error that
+    names the file and the line.
+    """
+    _checks.check_choice(name, "name", tuple(SERIES))
+    fname, header, _, _ = SERIES[name]
+    path = Path(DATA / fname if path is None else path)
+    if not path.is_file():
+        raise FileNotFoundError(f"data file {path} for the {name!r} series is missing; it ships "
+                                f"with rnnlab in rnnlab/data/{fname} (reinstall rnnlab)")
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    return _parse_rows(rows, header, path)
+
+
+def _parse_rows(rows, header, path):
+    """Check the header, two numbers per row, consecutive years; return (years, values)."""
+    if not rows or tuple(c.strip() for c in rows[0]) != header:
+        got = ",".join(rows[0]) if rows else "an empty file"
+        raise ValueError(f"{path}: line 1 must be the header {','.join(header)!r}, got {got!r}")
+    years, values = [], []
+    for n, row in enumerate(rows[1:], start=2):
+        try:
+            if len(row) != 2:
+                raise ValueError
+            year, value = int(row[0]), float(row[1])
+        except ValueError:
+            raise ValueError(f"{path}: line {n} must be 'year,value' (an integer and a number), "
+                             f"got {','.join(row)!r}") from None
+        if not np.isfinite(value):
+            raise ValueError(f"{path}: line {n} holds a non-finite value {row[1]!r}")
+        if years and year != years[-1] + 1:
+            raise ValueError(f"{path}: line {n}: year {year} does not follow {years[-1]}")
+        years.append(year)
+        values.append(value)
+    if not years:
+        raise ValueError(f"{path}: no data rows after the header")
+    return np.array(years, dtype=np.int64), np.array(values, dtype=np.float64)
+
+
+def noisy_sine(n, *, period=25.0, noise=0.1, random_state=None) -> np.ndarray:
+    """v(t) = sin(2 pi t / period) + noise e(t), t = 0..n-1, e(t) ~ N(0, 1). Returns (n,)."""
+    n = _checks.check_int(n, "n", minimum=1)
+    period = _checks.check_float(period, "period", positive=True)
+    noise = _checks.check_float(noise, "noise", minimum=0)
+    rng = np.random.default_rng(random_state)
+    return np.sin(2 * np.pi * np.arange(n) / period) + noise * rng.standard_normal(n)
+
+
+def _mg_rate(x, xd, beta, gamma, p):
+    """The right side of the Mackey-Glass equation at x(t) = x, x(t - tau) = xd."""
+    return beta * xd / (1 + xd ** p) - gamma * x
+
+
+def mackey_glass(n, *, tau=17.0, beta=0.2, gamma=0.1, p=10.0, step=1.0, dt=0.1, burn_in=500.0,
+                 random_state=None) -> np.ndarray:
+    """n samples, `step` time units apart, of the Mackey-Glass delay differential equation.
+
+    dx/dt = beta x(t - tau) / (1 + x(t - tau)^p) - gamma x(t), integrated with RK4 at step dt
+    (the delayed value at a half step is the mean of its neighbours in the history). The history
+    x(t <= 0) is a constant drawn uniformly from [0.5, 1.5] by random_state; the first `burn_in`
+    time units are dropped. tau = 17 gives the classic chaotic series. Returns (n,).
+    """
+    n = _checks.check_int(n, "n", minimum=1)
+    d = int(round(tau / dt))
+    every = int(round(step / dt))
+    if d < 1 or every < 1 or abs(d * dt - tau) > 1e-9 or abs(every * dt - step) > 1e-9:
+        raise ValueError(f"tau ({tau}) and step ({step}) must be positive multiples of dt ({dt})")
+    skip = int(round(burn_in / dt))
+    total = skip + (n - 1) * every + 1
+    x = np.empty(d + total)                                   # x[d + k] = x(k dt)
+    x[:d + 1] = np.random.default_rng(random_state).uniform(0.5, 1.5)
+    for k in range(d, d + total - 1):
+        xd0, xd1 = x[k - d], x[k - d + 1]
+        xdh = 0.5 * (xd0 + xd1)
+        k1 = _mg_rate(x[k], xd0, beta, gamma, p)
+        k2 = _mg_rate(x[k] + 0.5 * dt * k1, xdh, beta, gamma, p)
+        k3 = _mg_rate(x[k] + 0.5 * dt * k2, xdh, beta, gamma, p)
+        k4 = _mg_rate(x[k] + dt * k3, xd1, beta, gamma, p)
+        x[k + 1] = x[k] + dt / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+    return x[d + skip::every][:n].copy()
+
+
+# -- split, scaler, windows ----------------------------------------------------------------------
+def split_points(n, fractions=(0.7, 0.15, 0.15)):
+    """(n_train, n_val): training is [0, n_train), validation [n_train, n_val), test [n_val, n)."""
+    f = np.asarray(fractions, dtype=float)
+    if f.shape != (3,) or (f <= 0).any() or abs(f.sum() - 1) > 1e-9:
+        raise ValueError(f"fractions must be three positive numbers summing to 1, got {fractions}")
+    return int(n * f[0]), int(n * (f[0] + f[1]))
+
+
+@dataclass
+class Scaler:
+    """z = (v - mean) / std, with mean and std from the values it was fitted on."""
+    mean: float
+    std: float
+
+    @classmethod
+    def fit(cls, values) -> "Scaler":
+        values = np.asarray(values, dtype=np.float64)
+        std = float(values.std())
+        return cls(float(values.mean()), std if std > 0 else 1.0)
+
+    def transform(self, values):
+        return (np.asarray(values, dtype=np.float64) - self.mean) / self.std
+
+    def inverse(self, z):
+        return np.asarray(z, dtype=np.float64) * self.std + self.mean
+
+
+@dataclass
+class Windows:
+    """One part's windows: X (N, W, 1), Y (N, 1) or (N, W, 1); `last` (N,): last target index."""
+    X: np.ndarray
+    Y: np.ndarray
+    last: np.ndarray
+
+
+@dataclass
+class Forecast:
+    """The three parts of a forecasting problem and the scaler fitted on the training values."""
+    train: Windows
+    val: Windows
+    test: Windows
+    scaler: Scaler
+    n_train: int
+    n_val: int
+    window: int
+    horizon: int
+    mapping: str
+
+
+def windows(z, window, *, horizon=1, mapping="many-to-one", last=None) -> Windows:
+    """The windows of a (normalised) series z (N,) whose last target index lies in `last`."""
+    z = np.asarray(z, dtype=np.float64)
+    W = _checks.check_int(window, "window", minimum=1)
+    k = _checks.check_int(horizon, "horizon", minimum=1)
+    _checks.check_choice(mapping, "mapping", MAPPINGS)
+    if last is None:
+        last = np.arange(W + k - 1, len(z))
+    last = np.asarray(last, dtype=np.int64)
+    if last.size and (last.min() < W + k - 1 or last.max() >= len(z)):
+        raise ValueError(f"last target indices must lie in {W + k - 1}..{len(z) - 1}")
+    inputs = (last - k)[:, None] + np.arange(-W + 1, 1)      # (N, W) input indices
+    X = z[inputs][..., None]                                  # (N, W, 1)
+    Y = z[last][:, None] if mapping == "many-to-one" else z[inputs + k][..., None]
+    return Windows(X, Y, last)
+
+
+def forecasting(values, window, *, mapping="many-to-one", horizon=1,
+                fractions=(0.7, 0.15, 0.15)) -> Forecast:
+    """Split `values` (N,) in time order, normalise with the training part, cut into windows."""
+    values = _checks.as_array(values, "values", ndim=1).astype(np.float64)
+    n_train, n_val = split_points(len(values), fractions)
+    first = window + horizon - 1
+    if n_train <= first or n_val >= len(values):
+        raise ValueError(f"{len(values)} values are too few for window={window}, "
+                         f"horizon={horizon} and fractions={fractions}")
+    scaler = Scaler.fit(values[:n_train])
+    z = scaler.transform(values)
+    parts = [windows(z, window, horizon=horizon, mapping=mapping, last=np.arange(a, b))
+             for a, b in ((first, n_train), (max(first, n_train), n_val),
+                          (n_val, len(values)))]
+    return Forecast(*parts, scaler, n_train, n_val, window, horizon, mapping)
+
+
+# -- baselines and errors ------------------------------------------------------------------------
+def persistence(X) -> np.ndarray:
+    """The last value of each window, X (N, W, 1) -> (N,)."""
+    return np.asarray(X)[:, -1, 0]
+
+
+def fit_ar(X, y) -> np.ndarray:
+    """Least-squares coefficients (W + 1,) of y ~ sum_j w_j X[:, j, 0] + c."""
+    A = np.hstack([np.asarray(X)[:, :, 0], np.ones((len(X), 1))])
+    coef, *_ = np.linalg.lstsq(A, np.asarray(y, dtype=np.float64), rcond=None)
+    return coef
+
+
+def predict_ar(coef, X) -> np.ndarray:
+    """The AR forecast (N,) of each window X (N, W, 1)."""
+    return np.asarray(X)[:, :, 0] @ coef[:-1] + coef[-1]
+
+
+def last_target(Y) -> np.ndarray:
+    """The last target (N,) of Y (N, 1) or (N, W, 1): the value every model is scored on."""
+    Y = np.asarray(Y)
+    return Y[:, 0] if Y.ndim == 2 else Y[:, -1, 0]
+
+
+def rmse(pred, truth) -> float:
+    """Root mean squared error."""
+    diff = np.asarray(pred, dtype=np.float64) - np.asarray(truth, dtype=np.float64)
+    return float(np.sqrt(np.mean(diff * diff)))
