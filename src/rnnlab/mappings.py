@@ -192,6 +192,20 @@ class ManyToMany:
     def final_states(self, model, ctx):
         return stack.final_states(model._cell, ctx["caches"], model.bidirectional)
 
+    def top_state_grads(self, model, ctx, da):
+        """dL/dh(t) of the top layer (T, B, H), wired as backward wires it: the output layer,
+        this mapping's routing of the selected states, then the cell's state_grads. One array,
+        or a tuple (forward, backward direction)."""
+        _, dsel = _output_backward(model, ctx["hsel"], da)
+        dtop, dfinal = self.select_backward(dsel, ctx["top"], model)
+        params, cache = model.params["layers"][-1], ctx["caches"][-1]
+        dstate = None if dfinal is None else dfinal[-1]
+        if not model.bidirectional:
+            return model._cell.state_grads(params, cache, dtop, dstate)
+        return tuple(model._cell.state_grads(params[d], cache[d], None if dtop is None else dtop[i],
+                                             None if dstate is None else dstate[d])
+                     for i, d in enumerate(stack.DIRECTIONS))
+
     def select(self, top, bidirectional):
         return top
 
@@ -427,3 +441,6 @@ class Seq2Seq(ManyToMany):
 
     def final_states(self, model, ctx):
         raise ValueError("return_state is not available for mapping='seq2seq'")
+
+    def top_state_grads(self, model, ctx, da):
+        raise ValueError("state gradients are not available for mapping='seq2seq'")

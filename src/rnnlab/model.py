@@ -237,6 +237,17 @@ class RNN:
             out += (self.mapping.final_states(self, ctx),)
         return out
 
+    def state_grads(self, X, Y, mask=None, h0=None):
+        """dL/dh(t) of the top layer at every step the stack runs, batch-first (B, T, H)
+        ({"f": ..., "b": ...} when bidirectional): the total gradient reaching each state in the
+        model's own BPTT, from the output at t and through the recurrence from t+1."""
+        a, ctx, x, target, loss_mask, _ = self._run(X, Y, mask, h0)
+        _, da = self._loss(a, target, loss_mask, x.shape[1])
+        g = self.mapping.top_state_grads(self, ctx, da)
+        if self.bidirectional:
+            return {d: np.ascontiguousarray(gd.swapaxes(0, 1)) for d, gd in zip(stack.DIRECTIONS, g)}
+        return np.ascontiguousarray(g.swapaxes(0, 1))
+
     def evaluate(self, X, Y, mask=None, h0=None) -> float:
         """The loss on (X, Y), as loss_and_grads computes it, without the backward pass."""
         a, _, x, target, loss_mask, _ = self._run(X, Y, mask, h0)

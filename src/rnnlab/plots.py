@@ -36,7 +36,7 @@ def curves(xs, ys, labels=None, *, ax=None, xlabel="", ylabel="", title="", logx
     """One line per series: ys is a list of sequences (xs one sequence, or one per series)."""
     ax = _ax(ax)
     for i, y in enumerate(ys):
-        x = xs[i] if xs and hasattr(xs[0], "__len__") else xs
+        x = xs[i] if xs is not None and len(xs) and hasattr(xs[0], "__len__") else xs
         kw = dict(styles[i]) if styles else {}
         ax.plot(x, y, label=None if labels is None else labels[i], **kw)
     if logx:

@@ -134,7 +134,8 @@ def fit(model, X, Y, *, optimizer="adam", lr=None, epochs=10, batch_size=32, mas
             idx = order[i * batch_size:(i + 1) * batch_size]
             mb = None if mask is None else mask[idx]
             try:
-                loss = _batch(model, opt, X[idx], Y[idx], mb, clip_norm, bptt, norms, backup)
+                with np.errstate(over="ignore", invalid="ignore"):   # the guard reports it
+                    loss = _batch(model, opt, X[idx], Y[idx], mb, clip_norm, bptt, norms, backup)
             except _NonFinite as err:
                 hist.stopped = _non_finite(epoch, i, *err.args, norms[-1] if norms else last_norm)
                 warnings.warn(hist.stopped, RuntimeWarning, stacklevel=2)

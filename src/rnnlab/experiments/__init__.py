@@ -25,6 +25,7 @@ MODULES = (
     "rnnlab.experiments.digits",
     "rnnlab.experiments.mappings",
     "rnnlab.experiments.benefit",
+    "rnnlab.experiments.stability",
 )
 
 

@@ -1,0 +1,291 @@
+"""Stability: exploding and vanishing signals and gradients, measured, with their remedies.
+
+Part 1, the sweep (no training). Elman models whose W11 is rescaled to a spectral radius rho in
+0.5 .. 1.5, with linear and tanh units: the impulse response ||dh(t)/dx(1)|| and the BPTT
+gradient ||dL/dh(T - k)|| of a loss at the last step, against the lag k, beside the theory's
+rho^k (rnnlab.analysis.stability states the theory).
+
+Part 2, the remedies (training). The adding problem (rnnlab.tasks.adding; always answering 1
+scores a mean squared error of 1/6): the plain Elman RNN against gradient-norm clipping, an
+orthogonal W11, W11 rescaled to radius 1, the IRNN (ReLU with identity W11, Le et al. 2015), LSTM
+and GRU, all with the same number of Adam steps on fresh data. The tour runs one short length;
+the long-lag comparison (T = 50, 100, 200, 3 seeds) runs with setting="long"
+(benchmarks/longterm.py).
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from .. import plots
+from ..analysis import stability as st
+from ..model import RNN
+from ..optim import Adam
+from ..tasks import longterm
+from . import Result, Table
+
+NAME = "stability"
+TITLE = "Stability: exploding and vanishing signals and gradients, and their remedies"
+DESCRIPTION = """
+The product of Jacobians diag(f'(a)) W11 carries an input forward and a gradient backward
+through time. Sweeping the spectral radius rho of W11 shows both shrink like rho^k over a lag
+of k steps for linear units (vanishing for rho < 1, exploding for rho > 1); with tanh the forward
+signal stays bounded and the gradient obeys the bound sigma(W11)^k. On the adding problem, whose
+memoryless baseline is 1/6, the remedies (clipping, orthogonal or identity initialisation, a
+rescaled radius, LSTM and GRU) are trained with the same budget and compared at the same lag.
+"""
+
+# name -> (RNN keyword arguments, fit keyword arguments): each remedy changes one thing
+VARIANTS = {
+    "Elman tanh": ({}, {}),
+    "Elman tanh + clip": ({}, {"clip_norm": 1.0}),
+    "Elman orthogonal": ({"init": "orthogonal"}, {}),
+    "Elman radius 1": ({"radius": 1.0}, {}),
+    "IRNN + clip": ({"activation": "relu", "init": "identity"}, {"clip_norm": 1.0}),
+    "LSTM": ({"cell": "lstm"}, {}),
+    "GRU": ({"cell": "gru"}, {}),
+}
+LONG_VARIANTS = ("Elman tanh", "Elman tanh + clip", "IRNN + clip", "LSTM", "GRU")
+
+SETTINGS = {
+    "quick": {"sweep_T": 60, "sweep_H": 32, "radii": (0.5, 0.75, 1.0, 1.25, 1.5),
+              "task": "adding", "lengths": (50,), "hidden": 32, "steps": 600, "batch": 32,
+              "eval_every": 100, "n_test": 300, "seeds": 1, "lr": 1e-2,
+              "variants": tuple(VARIANTS)},
+    "full": {"sweep_T": 100, "sweep_H": 64, "radii": (0.5, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5),
+             "task": "adding", "lengths": (100,), "hidden": 32, "steps": 1500, "batch": 32,
+             "eval_every": 100, "n_test": 500, "seeds": 1, "lr": 1e-2,
+             "variants": tuple(VARIANTS)},
+    "long": {"sweep_T": 100, "sweep_H": 64, "radii": (0.5, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5),
+             "task": "adding", "lengths": (50, 100, 200), "hidden": 32, "steps": 4000,
+             "batch": 32, "eval_every": 200, "n_test": 1000, "seeds": 3, "lr": 1e-2,
+             "variants": LONG_VARIANTS},
+}
+
+
+def run(*, quick: bool = True, seed: int = 0, progress: bool = False, setting=None) -> Result:
+    """The tour's run (setting None: "quick" or "full"), or setting="long" or a settings dict."""
+    if setting is None:
+        setting = "quick" if quick else "full"
+    cfg = dict(SETTINGS[setting]) if isinstance(setting, str) else dict(setting)
+    sweep_rows = sweep(cfg["radii"], cfg["sweep_T"], cfg["sweep_H"], seed=seed)
+    runs = compare(cfg, seed=seed, progress=progress)
+    res = Result(config=dict(cfg, seed=seed, setting=setting if isinstance(setting, str) else
+                             "custom"))
+    res.tables["sweep"] = _sweep_table(sweep_rows, cfg["sweep_T"])
+    res.tables["remedies"] = remedy_table(runs, cfg)
+    res.figures["impulse"] = lambda fig: _draw_sweep(fig, sweep_rows, "impulse")
+    res.figures["gradients"] = lambda fig: _draw_sweep(fig, sweep_rows, "grad")
+    res.figures["learning_curves"] = lambda fig: _draw_curves(fig, runs, cfg)
+    res.summary = _summary(sweep_rows, runs, cfg)
+    return res
+
+
+# -- part 1: the sweep ----------------------------------------------------------------------------
+def sweep(radii, T, H, *, seed=0, D=2, batch=8):
+    """Impulse and gradient norms against the lag for linear and tanh units at each radius.
+
+    Returns one dict per (units, rho): rho, sigma (of W11), impulse (T,) and grad (T,), both
+    normalised by their lag-0 value, index k = lag k, and their measured growth rates.
+    """
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((T, D))                                   # the trajectory
+    X, Y = rng.standard_normal((batch, T, D)), rng.standard_normal((batch, 1))
+    rows = []
+    for units in ("identity", "tanh"):
+        for rho in radii:
+            m = RNN(D, H, 1, activation=units, radius=rho, mapping="many-to-one",
+                    dtype="float64", seed=seed)
+            W11 = m.params["layers"][0]["W11"]
+            imp = st.impulse_response(m, T, x=x)                         # lag t - 1
+            grad = st.gradient_norms(m, X, Y)["h"][::-1]                 # lag T - t
+            rows.append({"units": units, "rho": st.spectral_radius(W11),
+                         "sigma": st.largest_singular_value(W11),
+                         "impulse": imp / imp[0], "grad": grad / grad[0],
+                         "impulse_rate": st.growth_rate(imp), "grad_rate": st.growth_rate(grad)})
+    return rows
+
+
+def _verdict(rate):
+    return "vanishing" if rate < 0.98 else "exploding" if rate > 1.02 else "neutral"
+
+
+def _theory(units, rho, sigma):
+    """What Pascanu et al. predict, for the table."""
+    if units == "identity":
+        return "vanishing" if rho < 0.98 else "exploding" if rho > 1.02 else "neutral"
+    return "vanishing (sigma < 1)" if sigma < 1 else "no guarantee (sigma >= 1)"
+
+
+def _sweep_table(rows, T):
+    out = [[("linear" if r["units"] == "identity" else r["units"]), round(r["rho"], 4),
+            round(r["sigma"], 4), _theory(r["units"], r["rho"], r["sigma"]),
+            float(r["impulse_rate"]), float(r["impulse"][-1]), _verdict(r["impulse_rate"]),
+            float(r["grad_rate"]), float(r["grad"][-1]), _verdict(r["grad_rate"])] for r in rows]
+    return Table(f"Impulse response and BPTT gradient over a lag of up to {T - 1} steps",
+                 ["units", "rho(W11)", "sigma(W11)", "theory", "impulse rate",
+                  f"impulse gain at lag {T - 1}", "impulse", "gradient rate",
+                  f"gradient gain at lag {T - 1}", "gradient"], out,
+                 "rate: geometric mean factor per step over the second half of the lags (for "
+                 "linear units it tends to rho); gain: norm at the lag over the norm at lag 0. "
+                 "Impulse: spectral norm of dh(t)/dx(1) along a N(0, 1) input; gradient: "
+                 "||dL/dh(T - k)|| of a squared error at the last step, from the model's BPTT.")
+
+
+# -- part 2: the remedies, trained ----------------------------------------------------------------
+def compare(cfg, *, seed=0, progress=False):
+    """Train every variant at every length and seed. Returns a list of run dicts."""
+    runs = []
+    for T in cfg["lengths"]:
+        for name in cfg["variants"]:
+            for s in range(cfg["seeds"]):
+                r = train_one(name, T, cfg, seed=seed + s)
+                runs.append(r)
+                if progress:
+                    err = "n/a" if r["error"] is None else f"{r['error']:.4f}"
+                    print(f"  {name:18s} T={T:4d} seed={seed + s}: error {err} "
+                          f"({r['time']:.1f}s)", flush=True)
+    return runs
+
+
+def _task(cfg, T):
+    """The task at length T: make(n, rng) -> (X, Y), the model's sizes and options, the reported
+    error(model, X, Y) and its memoryless baseline."""
+    if cfg["task"] == "adding":
+        return {"make": lambda n, rng: longterm.adding(n, T, rng), "n_in": 2, "n_out": 1,
+                "opts": {"mapping": "many-to-one"}, "baseline": longterm.adding_baseline(),
+                "error": lambda m, X, Y: float(np.mean((m.predict(X) - Y) ** 2))}
+    if cfg["task"] == "copy":
+        return {"make": lambda n, rng: longterm.copy_memory(n, T, rng), "n_in": 10, "n_out": 9,
+                "opts": {"output": "softmax"}, "baseline": longterm.copy_memory_baseline(T),
+                "error": lambda m, X, Y: m.evaluate(X, Y) / X.shape[1]}   # CE per step
+    raise ValueError(f"task must be 'adding' or 'copy', got {cfg['task']!r}")
+
+
+def train_one(name, T, cfg, *, seed=0):
+    """One variant, one length, one seed: a learning curve of test error every eval_every steps."""
+    task = _task(cfg, T)
+    make, error = task["make"], task["error"]
+    model_opts, fit_opts = VARIANTS[name]
+    rec = {"variant": name, "T": T, "seed": seed, "baseline": task["baseline"], "error": None,
+           "curve": [], "steps": 0, "stopped": None, "ratio": None, "time": 0.0}
+    try:
+        model = RNN(task["n_in"], cfg["hidden"], task["n_out"], seed=seed, **task["opts"],
+                    **model_opts)
+    except NotImplementedError as err:
+        rec["stopped"] = f"not available: {err}"
+        return rec
+    rng = np.random.default_rng([seed, T, 7])
+    X_test, Y_test = make(cfg["n_test"], np.random.default_rng([seed, T, 1]))
+    g = st.gradient_norms(model, *make(cfg["batch"], rng))["h"]
+    rec["ratio"] = float(g[0] / g[-1])                        # ||dL/dh(1)|| / ||dL/dh(T)|| at init
+    opt, t0 = Adam(lr=cfg["lr"]), time.perf_counter()
+    rec["curve"].append((0, error(model, X_test, Y_test)))
+    while rec["steps"] < cfg["steps"] and rec["stopped"] is None:
+        n = min(cfg["eval_every"], cfg["steps"] - rec["steps"])
+        X, Y = make(n * cfg["batch"], rng)                    # fresh data for every chunk
+        hist = model.fit(X, Y, optimizer=opt, epochs=1, batch_size=cfg["batch"], shuffle=False,
+                         **fit_opts)
+        rec["steps"] += hist.steps
+        rec["stopped"] = hist.stopped
+        rec["curve"].append((rec["steps"], error(model, X_test, Y_test)))
+    rec["error"], rec["time"] = rec["curve"][-1][1], time.perf_counter() - t0
+    return rec
+
+
+def _groups(runs):
+    """(variant, T) -> runs, in the order they ran."""
+    out = {}
+    for r in runs:
+        out.setdefault((r["variant"], r["T"]), []).append(r)
+    return out
+
+
+def remedy_table(runs, cfg):
+    """The comparison as a Table: one row per (variant, T), statistics over the seeds."""
+    rows = [_remedy_row(name, T, rs) for (name, T), rs in _groups(runs).items()]
+    what = "mean squared error" if cfg["task"] == "adding" else "cross-entropy per step"
+    return Table(f"The {cfg['task']} task: final test {what} after {cfg['steps']} Adam steps "
+                 f"(lr {cfg['lr']}, batch {cfg['batch']}, H = {cfg['hidden']}, "
+                 f"{cfg['seeds']} seed(s))",
+                 ["model", "T", "test error", "min", "max", "baseline", "error / baseline",
+                  "below baseline/2", "gradient ratio at init", "note"], rows,
+                 "baseline: the memoryless answer (1/6 for adding, 10 ln 8 / (T + 20) for copy); "
+                 "error / baseline near 1 means nothing was learned across the lag. 'below "
+                 "baseline/2': the seeds whose test error went below half the baseline, and the "
+                 "median step at which it first did (the end of the plateau). Gradient ratio: "
+                 "||dL/dh(1)|| / ||dL/dh(T)|| of the untrained model on one batch (BPTT). Same "
+                 "fresh data and steps for every variant; clip = clip_norm 1.0.")
+
+
+def _remedy_row(name, T, rs):
+    errs = [r["error"] for r in rs if r["error"] is not None]
+    notes = sorted({r["stopped"] for r in rs if r["stopped"]})
+    base = rs[0]["baseline"]
+    if not errs:
+        return [name, T, None, None, None, base, None, None, None, "; ".join(notes)]
+    firsts = [f for f in (next((s for s, e in r["curve"] if e < base / 2), None) for r in rs)
+              if f is not None]
+    left = f"{len(firsts)}/{len(rs)}" + (f" (step {int(np.median(firsts))})" if firsts else "")
+    mean = float(np.mean(errs))
+    note = f"{len(notes)} run(s) stopped by the guard" if notes else ""
+    return [name, T, mean, float(min(errs)), float(max(errs)), base, mean / base, left,
+            float(np.mean([r["ratio"] for r in rs])), note]
+
+
+# -- figures --------------------------------------------------------------------------------------
+def _colours(n):
+    plt = plots.require()
+    cmap = plt.get_cmap("viridis")
+    return [cmap(0.9 * i / max(n - 1, 1)) for i in range(n)]
+
+
+def _draw_sweep(fig, rows, key):
+    """Two panels (linear, tanh): one curve per radius, dashed the theory's rho^k."""
+    what = "impulse ||dh(1+k)/dx(1)||" if key == "impulse" else "gradient ||dL/dh(T-k)||"
+    for i, units in enumerate(("identity", "tanh")):
+        ax = fig.add_subplot(1, 2, i + 1)
+        sel = [r for r in rows if r["units"] == units]
+        cols = _colours(len(sel))
+        lags = list(range(len(sel[0][key])))
+        ys = [r[key] for r in sel] + [r["rho"] ** np.array(lags, float) for r in sel]
+        labels = [f"rho = {r['rho']:.2f}" for r in sel] + [None] * len(sel)
+        styles = [{"color": c} for c in cols] + [{"color": c, "ls": "--", "lw": 0.8} for c in cols]
+        plots.curves(lags, ys, None, ax=ax, logy=True, styles=styles, xlabel="lag k (steps)",
+                     ylabel=f"{what} / lag 0", title=("linear" if units == "identity" else
+                                                      units) + " units (dashed: rho^k)")
+        ax.legend([l for l in ax.lines[:len(sel)]], labels[:len(sel)], fontsize="x-small")
+    fig.set_size_inches(11, 4.2)
+
+
+def _draw_curves(fig, runs, cfg):
+    """Test error against steps, mean over seeds, one panel per length, the baseline dotted."""
+    lengths = list(dict.fromkeys(r["T"] for r in runs))
+    for i, T in enumerate(lengths):
+        ax = fig.add_subplot(1, len(lengths), i + 1)
+        xs, ys, labels = [], [], []
+        for (name, t), rs in _groups(runs).items():
+            if t != T or not rs[0]["curve"]:
+                continue
+            k = min(len(r["curve"]) for r in rs)
+            xs.append([rs[0]["curve"][j][0] for j in range(k)])
+            ys.append([np.mean([r["curve"][j][1] for r in rs]) for j in range(k)])
+            labels.append(name)
+        plots.curves(xs, ys, labels, ax=ax, logy=True, xlabel="training steps",
+                     ylabel="test error", title=f"{cfg['task']}, T = {T}")
+        base = next(r["baseline"] for r in runs if r["T"] == T)
+        ax.axhline(base, color="k", ls=":", lw=1)
+    fig.set_size_inches(5.5 * len(lengths), 4.2)
+
+
+def _summary(rows, runs, cfg):
+    linear = [r for r in rows if r["units"] == "identity"]
+    out = [(f"linear impulse rate at rho = {r['rho']:.2f}", round(r["impulse_rate"], 4))
+           for r in (linear[0], linear[-1])]
+    for (name, T), rs in _groups(runs).items():
+        errs = [r["error"] for r in rs if r["error"] is not None]
+        if errs:
+            out.append((f"{name}, T = {T}: test error (baseline {rs[0]['baseline']:.3f})",
+                        round(float(np.mean(errs)), 4)))
+    return out

@@ -1,0 +1,93 @@
+"""Long-term dependency benchmarks: the adding problem and the copy (memory) task.
+
+Both put the information the answer needs far from the step where the answer is due, so a
+network can only solve them when signals and gradients survive a long time lag (see
+rnnlab.analysis.stability). Each has a memoryless baseline that a network reaches without any
+long-term memory: learning curves that sit at the baseline mean "nothing learned across the lag".
+
+adding(n, T) (Hochreiter and Schmidhuber 1997; the variant of Le, Jaitly and Hinton 2015)
+    x(t) = (v(t), m(t)): v(t) ~ U(0, 1), m(t) = 1 at exactly two steps, one drawn in the first
+    half [1, T/2] and one in the second half [T/2 + 1, T], else 0.
+    target (many-to-one, read after step T): the sum of the two marked values.
+    Baseline: always answering 1 (the mean of the target) gives E[(v_a + v_b - 1)^2] =
+    Var(v_a + v_b) = 2/12 = 1/6 = 0.1667, the error to beat (mean of (y - target)^2).
+
+copy_memory(n, T) (Arjovsky, Shah and Bengio 2016)
+    Categories: 0 blank, 1..8 the symbols, 9 the delimiter. A sequence has T + 20 steps:
+      input   s1 ... s10 | T - 1 blanks | delimiter | 10 blanks
+      target  T + 10 blanks                         | s1 ... s10
+    so each symbol must be held for T + 10 steps. Inputs are one-hot (10 categories), targets are
+    class indices in 0..8 (9 output classes: blank and the 8 symbols).
+    Baseline: predicting blank for the first T + 10 steps and a uniform guess among the 8 symbols
+    for the last 10 gives a cross-entropy per step, averaged over all T + 20 steps, of
+    10 ln 8 / (T + 20).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .._checks import check_int
+
+N_SYMBOLS = 8          # the alphabet of the copy task
+N_COPY = 10            # symbols to remember
+BLANK, DELIMITER = 0, N_SYMBOLS + 1
+
+
+def _rng(random_state):
+    """A numpy Generator from None, an int or a Generator (scikit-learn's random_state)."""
+    if isinstance(random_state, np.random.Generator):
+        return random_state
+    return np.random.default_rng(random_state)
+
+
+def adding(n_samples, T, random_state=None):
+    """The adding problem: X (n, T, 2) float64, Y (n, 1) float64 (many-to-one).
+
+    X[..., 0] holds the values U(0, 1), X[..., 1] the two markers (one in each half of the
+    sequence); Y is the sum of the two marked values. Needs T >= 2.
+    """
+    n = check_int(n_samples, "n_samples", minimum=1)
+    T = check_int(T, "T", minimum=2)
+    rng = _rng(random_state)
+    half = T // 2
+    X = np.zeros((n, T, 2))
+    X[..., 0] = rng.uniform(0.0, 1.0, size=(n, T))
+    first = rng.integers(0, half, size=n)                    # a step of the first half
+    second = rng.integers(half, T, size=n)                   # a step of the second half
+    rows = np.arange(n)
+    X[rows, first, 1] = 1.0
+    X[rows, second, 1] = 1.0
+    Y = (X[rows, first, 0] + X[rows, second, 0])[:, None]    # (n, 1)
+    return X, Y
+
+
+def adding_baseline() -> float:
+    """1/6: the mean squared error of always answering 1 on the adding problem."""
+    return 1.0 / 6.0
+
+
+def copy_memory(n_samples, T, random_state=None):
+    """The copy task: X (n, T + 20, 10) one-hot float64, Y (n, T + 20) int64 class indices.
+
+    Classes: 0 blank, 1..8 symbols (and 9, the delimiter, in the input only). Needs T >= 1.
+    """
+    n = check_int(n_samples, "n_samples", minimum=1)
+    T = check_int(T, "T", minimum=1)
+    rng = _rng(random_state)
+    length = T + 2 * N_COPY
+    symbols = rng.integers(1, N_SYMBOLS + 1, size=(n, N_COPY))   # (n, 10) in 1..8
+    tokens = np.full((n, length), BLANK, dtype=np.int64)
+    tokens[:, :N_COPY] = symbols
+    tokens[:, N_COPY + T - 1] = DELIMITER                        # after T - 1 blanks
+    Y = np.full((n, length), BLANK, dtype=np.int64)
+    Y[:, -N_COPY:] = symbols                                     # recall at the last 10 steps
+    X = np.eye(N_SYMBOLS + 2)[tokens]                            # (n, T + 20, 10)
+    return X, Y
+
+
+def copy_memory_baseline(T) -> float:
+    """10 ln 8 / (T + 20): the memoryless cross-entropy per step of the copy task."""
+    T = check_int(T, "T", minimum=1)
+    return N_COPY * math.log(N_SYMBOLS) / (T + 2 * N_COPY)

@@ -1,0 +1,100 @@
+"""The stability experiment on a tiny setting: its tables hold what the issue asks, from the run."""
+import math
+
+import numpy as np
+import pytest
+
+import rnnlab as rl
+from rnnlab.experiments import stability as exp
+
+TINY = {"sweep_T": 40, "sweep_H": 8, "radii": (0.5, 1.0, 1.5), "task": "adding",
+        "lengths": (12,), "hidden": 8, "steps": 40, "batch": 16, "eval_every": 20, "n_test": 64,
+        "seeds": 1, "lr": 1e-2, "variants": tuple(exp.VARIANTS)}
+
+
+@pytest.fixture(scope="module")
+def result():
+    return exp.run(quick=True, seed=0, setting=TINY)
+
+
+def _rows(table):
+    return [dict(zip(table.columns, r)) for r in table.rows]
+
+
+def test_sweep_agrees_with_the_theory(result):
+    rows = _rows(result.tables["sweep"])
+    assert [(r["units"], round(r["rho(W11)"], 6)) for r in rows] == \
+        [(u, rho) for u in ("linear", "tanh") for rho in TINY["radii"]]
+    for r in rows:
+        assert r["sigma(W11)"] >= r["rho(W11)"] - 1e-12
+        if r["units"] == "linear":                     # the rate tends to rho, both directions
+            assert r["impulse rate"] == pytest.approx(r["rho(W11)"], rel=0.05)
+            assert r["gradient rate"] == pytest.approx(r["rho(W11)"], rel=0.05)
+            assert r["impulse"] == r["gradient"] == r["theory"]
+        elif r["sigma(W11)"] < 1:                      # Pascanu et al.'s sufficient condition
+            assert r["impulse"] == r["gradient"] == "vanishing"
+    lin = {r["rho(W11)"]: r for r in rows if r["units"] == "linear"}
+    assert lin[0.5][f"impulse gain at lag {TINY['sweep_T'] - 1}"] < 1e-9
+    assert lin[1.5][f"gradient gain at lag {TINY['sweep_T'] - 1}"] > 1e5
+
+
+def test_remedy_table_has_every_variant_against_the_baseline(result):
+    rows = _rows(result.tables["remedies"])
+    assert [r["model"] for r in rows] == list(exp.VARIANTS)
+    for r in rows:
+        assert r["T"] == 12 and r["baseline"] == pytest.approx(1 / 6)
+        if r["test error"] is None:                    # a gated cell that has not landed
+            assert "not available" in r["note"]
+            continue
+        assert 0 <= r["min"] <= r["test error"] <= r["max"] and math.isfinite(r["test error"])
+        assert r["error / baseline"] == pytest.approx(r["test error"] * 6)
+        assert r["gradient ratio at init"] > 0
+
+
+def test_train_one_curve_and_error_are_consistent():
+    rec = exp.train_one("Elman tanh", 10, TINY, seed=3)
+    assert rec["steps"] == TINY["steps"] and rec["stopped"] is None
+    assert [s for s, _ in rec["curve"]] == [0, 20, 40]
+    assert rec["error"] == rec["curve"][-1][1]
+
+
+@pytest.mark.parametrize("task", ["adding", "copy"])
+def test_task_errors_are_the_reported_measures(task):
+    """adding: the mean of (y - t)^2 (twice the model's 1/2 squared-error loss); copy: the
+    cross-entropy per step, -mean log p(target), from the predicted probabilities."""
+    t = exp._task(dict(TINY, task=task), 5)
+    error, baseline = t["error"], t["baseline"]
+    X, Y = t["make"](6, np.random.default_rng(0))
+    m = rl.RNN(t["n_in"], 4, t["n_out"], dtype="float64", seed=1, **t["opts"])
+    if task == "adding":
+        assert error(m, X, Y) == pytest.approx(2 * m.evaluate(X, Y), rel=1e-12)
+        assert baseline == 1 / 6
+    else:
+        p = m.predict(X)                                          # (6, 25, 9) probabilities
+        want = -np.mean(np.log(np.take_along_axis(p, Y[..., None], axis=-1)))
+        assert error(m, X, Y) == pytest.approx(want, rel=1e-10)
+        assert baseline == pytest.approx(10 * math.log(8) / 25)
+
+
+def test_figures_draw_log_scale_curves_with_the_theory(result):
+    plt = pytest.importorskip("matplotlib.pyplot")
+    from matplotlib.figure import Figure
+    for name in ("impulse", "gradients", "learning_curves"):
+        fig = Figure()
+        result.figures[name](fig)
+        assert fig.axes and all(ax.get_yscale() == "log" for ax in fig.axes)
+    fig = Figure()
+    result.figures["impulse"](fig)
+    n = len(TINY["radii"])
+    assert [len(ax.lines) for ax in fig.axes] == [2 * n, 2 * n]      # measured and rho^k lines
+    theory = fig.axes[0].lines[n].get_ydata()
+    np.testing.assert_allclose(theory, 0.5 ** np.arange(TINY["sweep_T"]), rtol=1e-5)
+    plt.close("all")
+
+
+def test_summary_and_config(result):
+    assert result.config["setting"] == "custom" and result.config["lengths"] == (12,)
+    labels = [label for label, _ in result.summary]
+    assert "linear impulse rate at rho = 0.50" in labels
+    assert any(label.startswith("Elman tanh, T = 12") for label in labels)
+
