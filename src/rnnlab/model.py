@@ -46,7 +46,8 @@ class RNN:
     loss: "auto" (follows output), "mse", "bce", "ce" or a callable.
     init: W11 scheme ("uniform", "xavier", "orthogonal", "identity"); radius: rescale W11 to it.
     learn_h0: the initial states are parameters (params["h0"]), learned with their gradient.
-    forget_bias: the LSTM forget gate's initial bias. dtype: "float32" or "float64".
+    forget_bias: the LSTM forget gate's initial bias (default 1.0; None: PyTorch's uniform init).
+    dtype: "float32" or "float64".
     seed: the generator for the initial weights.
     """
 
@@ -76,7 +77,8 @@ class RNN:
         self.init = _checks.check_choice(init, "init", _init.SCHEMES)
         self.radius = None if radius is None else _checks.check_float(radius, "radius", minimum=0)
         self.learn_h0 = _checks.check_bool(learn_h0, "learn_h0")
-        self.forget_bias = _checks.check_float(forget_bias, "forget_bias")
+        self.forget_bias = (None if forget_bias is None
+                            else _checks.check_float(forget_bias, "forget_bias"))
         self.loss = loss if callable(loss) else (
             losses.DEFAULT_FOR_OUTPUT[self.output] if loss == "auto" else losses.resolve(loss))
         if self.cell != "elman" and self.activation != "tanh":

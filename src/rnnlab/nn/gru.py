@@ -1,0 +1,261 @@
+"""The GRU layer, as torch.nn.GRU computes it: forward through time and exact BPTT.
+
+Forward, for t = 1..T from h(0) = h0 (zeros when not given):
+
+    (1) a_r(t) = W0_r x(t) + W11_r h(t-1) + b0_r     W0 (3H, D), W11 (3H, H), b0 (3H,): rows r, z, n
+        a_z(t) = W0_z x(t) + W11_z h(t-1) + b0_z
+        hn(t)  = W11_n h(t-1) + b_hn                  b_hn (H,): the hidden bias of the n gate
+    (2) r = sigmoid(a_r)   z = sigmoid(a_z)           reset and update gates
+    (3) n = tanh(W0_n x(t) + b0_n + r * hn)           the candidate state
+    (4) h(t) = (1 - z) * n + z * h(t-1)
+
+The rows are stacked in PyTorch's order r, z, n, so its weights map across directly: the r and z
+slices of b0 are bias_ih + bias_hh, the n slice of b0 is bias_ih's alone, and bias_hh's n slice
+is the separate parameter b_hn, because the reset gate multiplies it (r * (W11_n h + b_hn)), so
+it cannot be merged into b0. A padded step (mask m(t) = 0) carries the state: h(t) = h(t-1).
+reverse=True runs t = T..1 from h(T+1) = h0.
+
+Backward (BPTT), steps numbered as the forward steps they differentiate. From dh_next = dL/dh(T)
+(dstate, else 0), for t = T..1, with dh_up(t) = dL/dh(t) from above:
+
+    (4) dh = dh_up(t) + dh_next;   dn = dh (1 - z);   dz = dh (h(t-1) - n)
+    (3) da_n = dn (1 - n^2);   dr = da_n hn;   dhn = da_n r
+    (2) da_r = dr r (1 - r);   da_z = dz z (1 - z)
+    (1) dh_next = W11_r^T da_r + W11_z^T da_z + W11_n^T dhn + dh z
+        dW0 = sum_t [da_r; da_z; da_n] x(t)^T     db0 = sum_t [da_r; da_z; da_n]   dx = W0^T [...]
+        dW11 = sum_t [da_r; da_z; dhn] h(t-1)^T   db_hn = sum_t dhn
+    A padded step passes dh through unchanged and gets zero gate gradients.
+
+How it is computed (the speed tricks; the equations above are what it computes; nn/lstm.py
+explains each in more detail):
+- Inside the loops the arrays are feature-major, (H, B) per step, so that every gate of a step
+  is one contiguous block. h(t) carries a row of ones below it, so that the biases inside the
+  recurrent products (b0_r, b0_z and b_hn) ride in the recurrent multiply.
+- W0 x(t) is one (batched) matrix multiply over all steps before the loop (b0_n one add); each
+  step makes one multiply [W11 | b] [h(t-1); 1] for all three gates; the weight gradients and dx
+  are single multiplies after the backward loop.
+- sigmoid(a) = (1 + tanh(a / 2)) / 2 with the r and z rows of working copies of W0, W11, b0 halved
+  (the backward reuses the transposed copy of W11 from the cache, its halving undone).
+- The backward's factors that depend on the forward only are computed block by block of steps,
+  just before the loop needs them, into a (T, 4, H, B) buffer
+  [r, hn r(1-r), (h(t-1) - n) z(1-z), (1-z)(1-n^2)] that the loop turns in place into
+  [dhn, da_r, da_z, da_n]: its first three blocks feed W11 (rows rotated to n, r, z), its last
+  three are [da_r; da_z; da_n] for W0, b0 and dx.
+- The buffers of a pass are views of one allocation; outputs are passed positionally, products
+  use np.dot and constants are 0-d arrays (call overhead is what a small step costs).
+"""
+from __future__ import annotations
+
+from itertools import repeat
+
+import numpy as np
+
+from . import init as _init
+from .lstm import _part, _steps, _steps_to_columns, _workspace
+
+GATES = 3
+
+
+def init(n_in, n_hidden, *, rng, dtype=np.float32, init="uniform", radius=None):
+    """Parameters {"W0": (3H, D), "W11": (3H, H), "b0": (3H,), "b_hn": (H,)}, rows r, z, n.
+
+    init: "uniform" (PyTorch's U(-1/sqrt(H), 1/sqrt(H)) for every entry, b_hn too), "xavier",
+    "orthogonal", "identity" (per gate block, biases 0); radius: rescale each block of W11.
+    """
+    W0, W11, b0 = _init.recurrent(n_in, n_hidden, GATES, rng=rng, dtype=dtype, scheme=init,
+                                  radius=radius)
+    if init == "uniform":
+        b_hn = _init.uniform((n_hidden,), 1.0 / np.sqrt(n_hidden), rng=rng, dtype=dtype)
+    else:
+        b_hn = np.zeros(n_hidden, dtype=dtype)
+    return {"W0": W0, "W11": W11, "b0": b0, "b_hn": b_hn}
+
+
+def _check_activation(activation):
+    if activation != "tanh":
+        raise ValueError(f"activation must be 'tanh' for the GRU (its gates fix their own "
+                         f"nonlinearities: sigmoid and tanh); got {activation!r}")
+
+
+def _halved(a, H):
+    """A copy of a (rows r, z, n) with the sigmoid rows r, z halved."""
+    out = np.array(a)
+    out[:2 * H] *= 0.5
+    return out
+
+
+def _forward_weights(params, H):
+    """(W0 (3H, D), [W11 | (b0_r, b0_z, b_hn)]^T (H + 1, 3H)), the r and z rows halved. The loop
+    multiplies by the second's transpose (a view): BLAS's faster matrix-vector kernel at B = 1."""
+    bias = np.concatenate([params["b0"][:2 * H], params["b_hn"]])
+    W11a = np.concatenate([params["W11"], bias[:, None]], axis=1)
+    return _halved(params["W0"], H), np.ascontiguousarray(_halved(W11a, H).T)
+
+
+def forward(params, x, h0=None, *, mask=None, reverse=False, activation="tanh"):
+    """Run the layer over a sequence.
+
+    x (T, B, D); h0 (B, H) or None; mask (T, B) bool or None.
+    Returns h (T, B, H), h[t] = h(t+1), and the cache that `backward` needs.
+    """
+    _check_activation(activation)
+    T, B, D = x.shape
+    H = params["W11"].shape[1]
+    W0h, W11aT = _forward_weights(params, H)
+    G, xs, hs = _workspace([(T, 4, H, B),                         # per step: r, z, hn, n
+                            (T, 3, H, B),                         # W0 x(t) (+ b0_n), halved r, z
+                            (T + 1, H + 1, B)],                   # [h(t); 1]; visiting order
+                           np.result_type(x, W0h))
+    np.matmul(W0h, x.transpose(0, 2, 1), out=_steps(xs, reverse).reshape(T, 3 * H, B))
+    xs[:, 2] += params["b0"][2 * H:, None]                        # W0_n x(t) + b0_n
+    hs[:, H] = 1
+    hs[0, :H] = 0 if h0 is None else np.transpose(h0)
+    _forward_loop(G, hs, xs, W11aT.T, None if mask is None else ~_steps(mask, reverse))
+    h = np.ascontiguousarray(_steps(hs[1:, :H], reverse).transpose(0, 2, 1))   # (T, B, H)
+    cache = {"x": x, "G": G, "hs": hs, "mask": mask, "reverse": reverse, "W11aT": W11aT}
+    return h, cache
+
+
+def _forward_loop(G, hs, xs, W11a, pad):
+    """Steps (1)-(4) for every visited step, into G and hs (visiting order)."""
+    T, _, H, B = G.shape
+    A3, RZ, R, Z, HN, N = G[:, :3].reshape(T, 3 * H, B), G[:, :2], *(G[:, k] for k in range(4))
+    d = np.empty((H, B), dtype=G.dtype)                           # h(t-1) - n
+    half = np.array(0.5, dtype=G.dtype)
+    mul, add, tanh, dot = np.multiply, np.add, np.tanh, np.dot    # out passed positionally
+    for t, (a3, rz, r, z, hn, n, hp, h, xrz, xn) in enumerate(
+            zip(A3, RZ, R, Z, HN, N, hs[:-1], hs[1:, :H], xs[:, :2], xs[:, 2])):
+        dot(W11a, hp, a3)                                         # (1) W11 h(t-1) + b: r, z, hn
+        add(rz, xrz, rz)                                          # (1) + W0 x(t): a_r/2, a_z/2
+        tanh(rz, rz)
+        mul(rz, half, rz)
+        add(rz, half, rz)                                         # (2) r, z = (1 + tanh(a/2))/2
+        mul(r, hn, n)                                             # (3) r * hn
+        add(n, xn, n)                                             # (3) + W0_n x(t) + b0_n
+        tanh(n, n)                                                # (3) n
+        np.subtract(hp[:H], n, d)
+        mul(d, z, d)
+        add(n, d, h)                                              # (4) h = n + z (h(t-1) - n)
+        if pad is not None:
+            np.copyto(h, hp[:H], where=pad[t])                    # padded step: h(t) = h(t-1)
+
+
+def backward(params, cache, dh, dstate=None):
+    """BPTT through the whole sequence.
+
+    dh (T, B, H): dL/dh(t) from above (None: zero); dstate (B, H): dL/d(final state), the state
+    after the last visited step (h(T), or h(1) when reverse), None: zero.
+    Returns (grads {"W0", "W11", "b0", "b_hn"}, dx (T, B, D), dh0 (B, H)).
+    """
+    x, hs, reverse = cache["x"], cache["hs"], cache["reverse"]
+    T, B, D = x.shape
+    H = hs.shape[1] - 1
+    ws = _backward_workspace(T, H, B, hs.dtype)
+    dh0 = _bptt(params, cache, dh, dstate, ws)                    # Dg: dhn, da_r, da_z, da_n
+    da, hp = ws["da"], ws["hp"]                                   # (4H, T B), (H + 1, T B)
+    _steps_to_columns(ws["Dg"].reshape(T, 4 * H, B), da)
+    _steps_to_columns(hs[:-1], hp)                                # [h(t-1); 1]
+    dah, dax = da[:3 * H], da[H:]                 # [dhn; da_r; da_z] and [da_r; da_z; da_n]
+    dWa = dah @ hp.T                                              # rows n, r, z
+    grads = {
+        "W0": dax @ _steps(x, reverse).reshape(T * B, D),         # sum_t da(t) x(t)^T
+        "W11": np.concatenate([dWa[H:, :H], dWa[:H, :H]]),        # sum_t da(t) h(t-1)^T, r, z, n
+        "b0": dax.sum(axis=1),
+        "b_hn": dWa[:H, H],                                       # sum_t dhn
+    }
+    dx = (dax.T @ params["W0"]).reshape(T, B, D)                  # W0^T da(t), visiting order
+    return grads, np.ascontiguousarray(_steps(dx, reverse)), dh0
+
+
+def state_grads(params, cache, dh, dstate=None):
+    """dL/dh(t) for every t (T, B, H), time order: the total gradient reaching h(t), from the
+    layer above at t and through the recurrence from t+1. Same arguments as backward."""
+    hs = cache["hs"]
+    ws = _backward_workspace(hs.shape[0] - 1, hs.shape[1] - 1, hs.shape[2], hs.dtype)
+    _bptt(params, cache, dh, dstate, ws)
+    return np.ascontiguousarray(_steps(ws["gs"], cache["reverse"]).transpose(0, 2, 1))
+
+
+def _backward_workspace(T, H, B, dtype):
+    """The backward's buffers, views of one allocation: Dg (T, 4, H, B) (see _coefficients),
+    gs, dh and zc (T, H, B), and da (4H, T B), hp (H + 1, T B) for the weight products."""
+    names = ("Dg", "gs", "dh", "zc", "da", "hp")
+    shapes = [(T, 4, H, B), (T, H, B), (T, H, B), (T, H, B), (4 * H, T * B), (H + 1, T * B)]
+    return dict(zip(names, _workspace(shapes, dtype)))
+
+
+def _bptt(params, cache, dh, dstate, ws):
+    """Fill ws["Dg"] = [dhn, da_r, da_z, da_n] and ws["gs"] = dL/dh(t), feature-major in
+    visiting order. Returns dL/dh0 (B, H). Blocks of steps, last first, as in nn/lstm.py."""
+    G, hs, reverse = cache["G"], cache["hs"], cache["reverse"]
+    T, _, H, B = G.shape
+    mask = None if cache["mask"] is None else _steps(cache["mask"], reverse)
+    W11aT = cache["W11aT"][:H]                                    # the forward's copy, W11^T
+    W11nT = np.concatenate([W11aT[:, 2 * H:], 2 * W11aT[:, :2 * H]], axis=1)  # n, r, z; undo 1/2
+    dnext = (np.zeros((H, B), hs.dtype) if dstate is None
+             else np.array(np.transpose(dstate), dtype=hs.dtype, order="C"))
+    dhv = None
+    if dh is not None:
+        dhv = ws["dh"]
+        np.copyto(dhv, _steps(dh, reverse).transpose(0, 2, 1))    # feature-major, visiting order
+    k = max(1, (1 << 20) // (4 * H * B * hs.itemsize))            # steps per block: Dg in 1 MB
+    for t0 in range((T - 1) // k * k, -1, -k):
+        s = slice(t0, t0 + k)
+        Zc = _coefficients(G[s], hs[:-1, :H][s], _part(mask, s), ws["Dg"][s], ws["zc"][s])
+        _backward_loop(ws["Dg"][s], Zc, ws["gs"][s], dnext, _part(dhv, s), W11nT)
+    return np.ascontiguousarray(dnext.T)
+
+
+def _coefficients(G, hprev, mask, Dg, zc):
+    """The backward's factors that depend on the forward only, for all steps of a block at once.
+
+    Dg (T, 4, H, B) = [r, hn r(1-r), (h(t-1) - n) z(1-z), (1-z)(1-n^2)], so that
+    [da_z, da_n] = dh * Dg[2:4] and [dhn, da_r] = da_n * Dg[0:2]. Returns Zc (T, H, B) = z, the
+    direct path dh(t-1) += dh z (in zc when masked). A padded step gets zero gate factors and
+    Zc = 1 (h(t) = h(t-1)). zc also serves as scratch.
+    """
+    r, z, hn, n = (G[:, k] for k in range(4))
+    Dr, Dhr, Dz, Dn = (Dg[:, k] for k in range(4))
+    Dr[...] = r                                                   # (3) dhn = da_n r
+    np.subtract(1, r, out=Dhr)
+    Dhr *= r
+    Dhr *= hn                                                     # (3, 2) da_r = da_n hn r(1-r)
+    np.subtract(1, z, out=Dz)                                     # (4) dn = dh (1 - z)
+    np.multiply(n, n, out=Dn)
+    np.subtract(1, Dn, out=Dn)
+    Dn *= Dz                                                      # (3) da_n = dn (1 - n^2)
+    Dz *= z
+    Dz *= np.subtract(hprev, n, out=zc)                           # (4, 2) da_z = dh (h - n) z(1-z)
+    if mask is None:
+        return z                                                  # (4) dh(t-1) += dh z
+    pad = ~mask[:, None, :]                                       # (T, 1, B)
+    np.copyto(Dg[:, 2:], 0, where=pad[:, None])
+    np.copyto(zc, z)
+    np.copyto(zc, 1, where=pad)                                   # padded: dh(t-1) = dh(t)
+    return zc
+
+
+def _backward_loop(Dg, Zc, gs, dnext, dh, W11nT):
+    """Turn Dg into the gate gradients in place, last visited step first; dnext ends as dL/dh0."""
+    T, _, H, B = Dg.shape
+    Dh = Dg[:, :3].reshape(T, 3 * H, B)                           # [dhn; da_r; da_z]
+    carry = np.empty((H, B), dtype=gs.dtype)                      # dh z
+    dhs = repeat(None) if dh is None else dh[::-1]
+    mul, add, dot = np.multiply, np.add, np.dot                   # out passed positionally
+    for g, dht, zn, nr, dan, zc, a in zip(gs[::-1], dhs, Dg[::-1, 2:4], Dg[::-1, 0:2],
+                                          Dg[::-1, 3], Zc[::-1], Dh[::-1]):
+        if dht is None:
+            g[...] = dnext                                        # only the carried gradient
+        else:
+            add(dht, dnext, g)                                    # (4) dh = from above + from t+1
+        mul(zn, g, zn)                                            # (4, 3, 2) da_z, da_n
+        mul(nr, dan, nr)                                          # (3, 2) dhn, da_r
+        mul(g, zc, carry)                                         # (4) dh z
+        dot(W11nT, a, dnext)                                      # (1) W11^T [dhn, da_r, da_z]
+        add(dnext, carry, dnext)                                  # (1) + dh z
+
+
+def final_state(cache):
+    """The state after the last visited step: h(T), or h(1) for a reversed layer; a new (B, H)."""
+    H = cache["hs"].shape[1] - 1
+    return np.ascontiguousarray(cache["hs"][-1, :H].T)
