@@ -38,3 +38,13 @@ def test_version_is_consistent():
     out = subprocess.run([sys.executable, "-m", "rnnlab", "--version"], capture_output=True,
                          text=True, check=True)
     assert out.stdout.strip() == f"rnnlab {rl.__version__}"
+
+
+def test_tune_malloc_on_glibc():
+    """The command line keeps freed buffers in the process (glibc's mallopt); elsewhere a no-op."""
+    import platform
+    ok = rl.tune_malloc()
+    if platform.system() == "Linux" and platform.libc_ver()[0] == "glibc":
+        assert ok is True
+    else:
+        assert ok in (True, False)

@@ -75,6 +75,8 @@ def main(argv=None) -> int:
             parser.print_help(sys.stdout)
             return 0
         args.argv = list(sys.argv[1:] if argv is None else argv)
+        from ._malloc import tune_malloc
+        tune_malloc()                                   # the command owns its process
         return args.func(args)
     except SystemExit as exit_:                         # --help and --version
         return int(exit_.code or 0)
