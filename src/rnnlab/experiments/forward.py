@@ -94,12 +94,14 @@ def run(*, quick: bool, seed: int, progress: bool) -> Result:
         ax1.plot(t, Yte[0, :, 0], label="target x(t+1)")
         ax1.plot(t, y1, "--", label="RNN output y(t)")
         ax1.set_ylabel("value")
-        ax1.legend(fontsize="small", ncol=3)
-        ax1.set_title("Forward propagation through time (sine task, one test sequence)")
+        ax1.legend(fontsize="small", ncol=3, loc="lower center", bbox_to_anchor=(0.5, 1.0),
+                   frameon=False)
+        fig.suptitle("Forward propagation through time (sine task, one test sequence)")
         im = ax2.imshow(h1.T, aspect="auto", cmap="RdBu_r", vmin=-1, vmax=1,
                         extent=(0.5, len(y1) + 0.5, h1.shape[1] - 0.5, -0.5))
         ax2.set_xlabel("time step t")
         ax2.set_ylabel("hidden unit")
+        ax2.yaxis.get_major_locator().set_params(integer=True)
         fig.colorbar(im, ax=[ax1, ax2], label="h(t)", shrink=0.6)
 
     def draw_curves(fig):
