@@ -197,3 +197,53 @@ def test_python_dash_m(tmp_path):
                          text=True)
     assert out.returncode == 2 and "Traceback" not in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("extra,data,match", [
+    (["--batch-size", "0"], None, "argument --batch-size: must be >= 1, got 0"),
+    (["--val", "1.5"], None, "argument --val: must lie in [0, 1), got 1.5"),
+    (["--seed", "-1"], None, "argument --seed: must be >= 0, got -1"),
+    (["--clip", "0"], None, "argument --clip: must be a finite number > 0"),
+    ([], dict(X=np.full((4, 3, 1), np.nan), Y=np.zeros((4, 3, 1))), "contains 12 NaN or inf"),
+    ([], dict(X=np.zeros((4, 3, 1)), Y=np.zeros((5, 3, 1))), "the same number of sequences"),
+    ([], dict(X=np.zeros((4, 3, 1)), Y=np.zeros((4, 3, 1)), mask=np.ones((4, 2))),
+     "mask must have shape (4, 3)"),
+])
+def test_bad_training_input_writes_nothing(tmp_path, capsys, extra, data, match):
+    out = tmp_path / "o"
+    if data is None:
+        argv = TRAIN + extra + ["--out", str(out)]
+    else:
+        np.savez(tmp_path / "d.npz", **data)
+        argv = ["train", "--data", str(tmp_path / "d.npz"), "--out", str(out)] + extra
+    rc = main(argv)
+    assert match in _one_line_error(capsys, rc)
+    assert not out.exists()
+
+
+def test_resume_takes_only_epochs(tmp_path, capsys):
+    out = tmp_path / "r"
+    assert main(TRAIN + ["--epochs", "1", "--out", str(out)]) == 0
+    capsys.readouterr()
+    rc = main(["train", "--resume", str(out), "--lr", "0.5"])
+    assert "only --epochs may change, not --lr" in _one_line_error(capsys, rc)
+
+
+def test_eval_ignores_padded_steps(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((6, 5, 1))
+    mask = np.ones((6, 5), bool)
+    mask[:, 3:] = False
+    Y = np.cumsum(X, axis=1)
+    Y_bad = np.where(mask[:, :, None], Y, 1e6)             # garbage where padded
+    np.savez(tmp_path / "a.npz", X=X, Y=Y, mask=mask)
+    np.savez(tmp_path / "b.npz", X=X, Y=Y_bad, mask=mask)
+    out = tmp_path / "r"
+    assert main(["train", "--data", str(tmp_path / "a.npz"), "--epochs", "1", "--hidden", "3",
+                 "--out", str(out)]) == 0
+    capsys.readouterr()
+    results = []
+    for f in ("a.npz", "b.npz"):
+        assert main(["eval", "--model", str(out), "--data", str(tmp_path / f)]) == 0
+        results.append(capsys.readouterr().out)
+    assert results[0] == results[1]

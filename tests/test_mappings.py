@@ -175,7 +175,7 @@ def test_return_state_continues_a_sequence(rng):
 
 def test_delayed_output_reads_ahead(rng):
     """y(t + d) of the delayed model equals the aligned model's output on the zero-padded input."""
-    X, Y = rng.standard_normal((B, T, D)), rng.standard_normal((B, T, K))
+    X = rng.standard_normal((B, T, D))
     d = 2
     delayed = rl.RNN(D, H, K, mapping="many-to-many-delayed", delay=d, seed=5)
     aligned = rl.RNN(D, H, K, seed=5)
@@ -248,3 +248,20 @@ def test_learned_h0_is_a_parameter_with_its_gradient(rng):
     before = m.predict(X)
     m.params["h0"][1]["b"] += 1.0                       # live: changes the next prediction
     assert not np.allclose(m.predict(X), before)
+
+
+def test_delayed_and_bidirectional_models_cannot_continue_a_sequence(rng):
+    X = rng.standard_normal((B, T, D))
+    delayed = rl.RNN(D, H, K, mapping="many-to-many-delayed", delay=2)
+    with pytest.raises(ValueError, match="stateful prediction is not available"):
+        delayed.predict(X, stateful=True)
+    with pytest.raises(ValueError, match="return_state is not available"):
+        delayed.predict(X, return_state=True)
+    bi = rl.RNN(D, H, K, bidirectional=True)
+    with pytest.raises(ValueError, match="stateful prediction needs bidirectional=False"):
+        bi.predict(X, stateful=True)
+
+
+def test_n_steps_only_where_the_mapping_takes_it(rng):
+    with pytest.raises(ValueError, match="n_steps applies to mappings 'one-to-many' and 'seq2seq'"):
+        rl.RNN(D, H, K).predict(rng.standard_normal((B, T, D)), n_steps=3)

@@ -198,3 +198,34 @@ def test_parity_is_learned_with_a_fixed_seed():
                      epochs=60, batch_size=16, progress=False)
     assert hist.loss[-1] < hist.loss[0] / 10
     assert np.array_equal(model.predict(X) > 0.5, Y > 0.5)
+
+
+@pytest.mark.parametrize("kw,match", [
+    (dict(loss="bce"), "loss='binary_cross_entropy' needs output='sigmoid'"),
+    (dict(loss="ce", output="sigmoid"), "loss='cross_entropy' needs output='softmax'"),
+])
+def test_probability_losses_need_their_output(kw, match):
+    with pytest.raises(ValueError, match=match):
+        rl.RNN(2, 3, 2, **kw)
+
+
+def test_seed_is_checked_and_numpy_integers_save(tmp_path):
+    with pytest.raises(TypeError, match="seed must be an integer"):
+        rl.RNN(2, 3, 1, seed="abc")
+    with pytest.raises(ValueError, match="seed must be >= 0"):
+        rl.RNN(2, 3, 1, seed=-1)
+    m = rl.RNN(2, 3, 1, seed=np.int64(3), mapping="many-to-many-delayed", delay=np.int64(1))
+    m.save(tmp_path / "m")
+    assert rl.load(tmp_path / "m").get_config() == m.get_config()
+
+
+def test_integer_one_hot_targets_are_one_hot_not_indices(rng):
+    X = rng.standard_normal((4, 3, 2))
+    labels = rng.integers(0, 3, size=(4, 3))
+    m = rl.RNN(2, 4, 3, output="softmax")
+    assert m.evaluate(X, np.eye(3, dtype=int)[labels]) == pytest.approx(m.evaluate(X, labels))
+
+
+def test_adam_betas_must_be_a_pair():
+    with pytest.raises(ValueError, match=r"betas must be a pair"):
+        rl.optim.Adam(betas=(0.9,))

@@ -125,3 +125,42 @@ def test_non_finite_guard_keeps_the_last_good_parameters(rng):
     assert any(issubclass(x.category, RuntimeWarning) for x in w)
     assert h.steps == 0 and h.loss == []
     assert all(np.array_equal(v, before[k]) for k, v in leaves(m.params))
+
+
+@pytest.mark.parametrize("cell", ["elman", "lstm"])
+def test_fit_with_bptt_equals_manual_chunks(rng, cell):
+    """fit(bptt=K) steps once per chunk, carrying the state (a pair for the LSTM)."""
+    X, Y = _task(rng, B=8, T=7)
+    a, b = rl.RNN(1, 4, 1, cell=cell, seed=2), rl.RNN(1, 4, 1, cell=cell, seed=2)
+    a.fit(X, Y, optimizer=rl.optim.SGD(lr=0.1), epochs=1, batch_size=8, bptt=3, shuffle=False,
+          progress=False)
+    opt, state = rl.optim.SGD(lr=0.1), None
+    for start in range(0, 7, 3):
+        _, grads, state = b.loss_and_grads(X[:, start:start + 3], Y[:, start:start + 3], h0=state,
+                                           return_state=True)
+        opt.step(b.params, grads)
+    assert _same(a, b)
+
+
+@pytest.mark.parametrize("call,err,match", [
+    (lambda m, X, Y: m.fit(X, Y, bptt=3), ValueError, "bidirectional=False"),
+    (lambda m, X, Y: m.fit(X, Y, optimizer=rl.optim.SGD(), lr=0.5), ValueError,
+     "lr=0.5 applies to a named optimizer"),
+    (lambda m, X, Y: m.fit(X, Y, seed="a"), TypeError, "seed must be an integer"),
+    (lambda m, X, Y: m.fit(X, Y, patience=0), ValueError, "patience must be >= 1"),
+    (lambda m, X, Y: m.fit(X, Y, shuffle="no"), TypeError, "shuffle must be True or False"),
+    (lambda m, X, Y: m.fit(X, Y[:, :5]), ValueError, r"Y must have shape \(40, 8, 1\)"),
+])
+def test_fit_option_errors(rng, call, err, match):
+    X, Y = _task(rng)
+    with pytest.raises(err, match=match):
+        call(rl.RNN(1, 3, 1, bidirectional=True), X, Y)
+
+
+def test_a_named_optimizer_is_new_at_each_call_an_object_keeps_its_state(rng):
+    X, Y = _task(rng)
+    opt = rl.optim.Adam(lr=0.01)
+    m = rl.RNN(1, 3, 1)
+    m.fit(X, Y, optimizer=opt, epochs=1, batch_size=20, progress=False)
+    m.fit(X, Y, optimizer=opt, epochs=1, batch_size=20, progress=False)
+    assert opt.t == 4

@@ -25,11 +25,6 @@ def path_str(path) -> str:
     return ".".join(str(p) for p in path)
 
 
-def flatten(tree) -> dict:
-    """{"layers.0.W11": array, ...} for every leaf."""
-    return {path_str(p): a for p, a in leaves(tree)}
-
-
 def map_tree(fn, tree):
     """A tree of the same structure with fn applied to every leaf."""
     if isinstance(tree, dict):

@@ -123,8 +123,8 @@ def table(rows, cell="elman") -> str:
     def ratio(a, b):
         return "-" if a is None or b is None else f"{a / b:.2f}"
 
-    head = (f"| B | T | H | B*H | train rnnlab (ms) | train torch (ms) | train ratio | "
-            f"infer rnnlab (ms) | infer torch (ms) | infer ratio |\n" + "|---" * 10 + "|\n")
+    head = ("| B | T | H | B*H | train rnnlab (ms) | train torch (ms) | train ratio | "
+            "infer rnnlab (ms) | infer torch (ms) | infer ratio |\n" + "|---" * 10 + "|\n")
     lines = [f"| {r['B']} | {r['T']} | {r['H']} | {r['B'] * r['H']} | {ms(r['train_ours'])} | "
              f"{ms(r['train_torch'])} | {ratio(r['train_ours'], r['train_torch'])} | "
              f"{ms(r['infer_ours'])} | {ms(r['infer_torch'])} | "

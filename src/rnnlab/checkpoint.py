@@ -36,19 +36,22 @@ def atomic_write(path, write):
         raise
 
 
-def save(model, path, extra_arrays=None):
-    """Write the model (and optional extra arrays, e.g. optimizer state) into folder `path`."""
+def save(model, path):
+    """Write the model into folder `path`: params.npz, then config.json.
+
+    Everything that can fail (the configuration as JSON) is prepared before the first write."""
     from . import __version__
     cfg = model.get_config()
     if cfg["loss"] == "custom":
         raise ValueError("a model with a callable loss cannot be saved: its loss is code, not "
                          "configuration; set loss to a name before saving")
+    doc = {"format": FORMAT, "version": VERSION, "rnnlab": __version__, "config": cfg}
+    text = json.dumps(doc, indent=2).encode()
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
     arrays = {path_str(p): a for p, a in leaves(model.params)}
     atomic_write(path / "params.npz", lambda f: np.savez(f, **arrays))
-    doc = {"format": FORMAT, "version": VERSION, "rnnlab": __version__, "config": cfg}
-    atomic_write(path / "config.json", lambda f: f.write(json.dumps(doc, indent=2).encode()))
+    atomic_write(path / "config.json", lambda f: f.write(text))
 
 
 def read_config(path) -> dict:

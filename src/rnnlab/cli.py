@@ -25,6 +25,30 @@ class UsageError(Exception):
     """Bad input from the command line: exit status 2 and this one line."""
 
 
+def count(minimum):
+    """An argparse type: an integer >= minimum (the error names the option)."""
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be >= {minimum}, got {value}")
+        return value
+    return parse
+
+
+def positive_float(text):
+    """An argparse type: a finite number > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text}")
+    return value
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with errors as one line (no usage block) and no sys.exit from inside."""
 
@@ -43,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     t = sub.add_parser("tour", help="run every experiment of the lecture and write one report")
     t.add_argument("--out", type=Path, help="report folder (default: a new rnnlab-report-* here)")
     t.add_argument("--quick", action="store_true", help="small settings: about 2 minutes")
-    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--seed", type=count(0), default=0)
     t.add_argument("--only", help="comma-separated experiments to run (default: all)")
     t.set_defaults(func=cmd_tour)
 
@@ -54,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("experiment")
     r.add_argument("--out", type=Path, help="output folder (default: a new rnnlab-run-* here)")
     r.add_argument("--quick", action="store_true")
-    r.add_argument("--seed", type=int, default=0)
+    r.add_argument("--seed", type=count(0), default=0)
     r.set_defaults(func=cmd_run)
 
     add_train_commands(sub)
@@ -62,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     b = sub.add_parser("bench", help="speed against PyTorch (when installed), as a table of ratios")
     b.add_argument("--cell", choices=("elman", "lstm", "gru", "all"), default="elman")
     b.add_argument("--quick", action="store_true", help="two small sizes, two rounds")
-    b.add_argument("--rounds", type=int, default=5)
+    b.add_argument("--rounds", type=count(1), default=5)
     b.set_defaults(func=cmd_bench)
     return p
 
@@ -145,7 +169,8 @@ def cmd_run(args) -> int:
     doc = runner.run_experiment(exp.name, quick=args.quick, seed=args.seed, out_dir=out,
                                 progress=sys.stderr.isatty(), command=_command(args))
     if doc["skipped"]:
-        print(f"skipped: {doc['skipped']}")
+        print(doc["skipped"] if doc["skipped"].startswith("skipped") else
+              f"skipped: {doc['skipped']}")
     for t in doc["tables"].values():
         print(f"\n{t['title']}\n{runner.markdown_table(t)}")
     print(f"\n{exp.name} took {doc['seconds']:.1f} s; results in {out}/")

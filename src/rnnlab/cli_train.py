@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .cli import UsageError, writable_folder
+from .cli import UsageError, count, positive_float, writable_folder
 
 
 def add_train_commands(sub):
@@ -30,22 +30,22 @@ def add_train_commands(sub):
     src.add_argument("--resume", type=Path, metavar="DIR", help="continue the run saved in DIR")
     t.add_argument("--out", type=Path, help="training folder (checkpoints, train.json)")
     t.add_argument("--cell", choices=("elman", "lstm", "gru"), default="elman")
-    t.add_argument("--hidden", type=int, default=32)
-    t.add_argument("--layers", type=int, default=1)
+    t.add_argument("--hidden", type=count(1), default=32)
+    t.add_argument("--layers", type=count(1), default=1)
     t.add_argument("--bidirectional", action="store_true")
     t.add_argument("--output", choices=("identity", "sigmoid", "softmax"),
                    help="output activation (--data only; a task sets its own)")
     t.add_argument("--mapping", choices=("many-to-many", "many-to-one"),
                    help="(--data only) default: from the shape of Y")
-    t.add_argument("--epochs", type=int, default=10, help="total epochs (with --resume too)")
-    t.add_argument("--batch-size", type=int, default=32)
+    t.add_argument("--epochs", type=count(0), default=10, help="total epochs (with --resume too)")
+    t.add_argument("--batch-size", type=count(1), default=32)
     t.add_argument("--optimizer", choices=("adam", "sgd", "rmsprop"), default="adam")
-    t.add_argument("--lr", type=float, default=None)
-    t.add_argument("--clip", type=float, default=None, help="clip the gradient norm to this")
-    t.add_argument("--samples", type=int, default=None, help="task: number of sequences")
-    t.add_argument("--length", type=int, default=None, help="task: bits or steps")
-    t.add_argument("--val", type=float, default=0.1, help="fraction held out for validation")
-    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--lr", type=positive_float, default=None)
+    t.add_argument("--clip", type=positive_float, default=None, help="clip the gradient norm")
+    t.add_argument("--samples", type=count(1), default=None, help="task: number of sequences")
+    t.add_argument("--length", type=count(1), default=None, help="task: bits or steps")
+    t.add_argument("--val", type=_fraction, default=0.1, help="fraction held out, in [0, 1)")
+    t.add_argument("--seed", type=count(0), default=0)
     t.set_defaults(func=cmd_train)
 
     e = sub.add_parser("eval", help="loss and accuracy of a saved model on a task or data")
@@ -53,17 +53,30 @@ def add_train_commands(sub):
     src = e.add_mutually_exclusive_group(required=True)
     src.add_argument("--task")
     src.add_argument("--data", type=Path)
-    e.add_argument("--samples", type=int, default=None)
-    e.add_argument("--length", type=int, default=None)
-    e.add_argument("--seed", type=int, default=12345, help="task data seed (fresh data)")
+    e.add_argument("--samples", type=count(1), default=None)
+    e.add_argument("--length", type=count(1), default=None)
+    e.add_argument("--seed", type=count(0), default=12345, help="task data seed (fresh data)")
     e.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("predict", help="outputs of a saved model for the X of an .npz file")
     p.add_argument("--model", type=Path, required=True)
     p.add_argument("--data", type=Path, required=True)
     p.add_argument("--out", type=Path, required=True, help="an .npz file to write (array Y)")
-    p.add_argument("--steps", type=int, default=None, help="output steps (one-to-many, seq2seq)")
+    p.add_argument("--steps", type=count(1), default=None,
+                   help="output steps (one-to-many, seq2seq)")
     p.set_defaults(func=cmd_predict)
+
+
+def _fraction(text):
+    """An argparse type: a number in [0, 1)."""
+    import argparse
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"must lie in [0, 1), got {text}")
+    return value
 
 
 # -- data ------------------------------------------------------------------------------------------
@@ -90,8 +103,8 @@ def task_data(name, samples, length, seed):
         spec = catalog.get(name)
     except ValueError as err:
         raise UsageError(f"rnnlab: error: {err}") from None
-    n = samples or spec.samples
-    X, Y = spec.make(n, length or spec.length, seed)
+    n = spec.samples if samples is None else samples
+    X, Y = spec.make(n, spec.length if length is None else length, seed)
     return X, Y, spec
 
 
@@ -128,6 +141,7 @@ def cmd_train(args) -> int:
                 bidirectional=args.bidirectional, output=model_args[2], mapping=model_args[3],
                 seed=args.seed)
     opt = optim.get(args.optimizer, **({} if args.lr is None else {"lr": args.lr}))
+    _check_data(model, X, Y, mask, spec)                 # before anything is written
     rng = np.random.default_rng(args.seed)
     out = writable_folder(args.out)
     state = {"spec": spec, "epoch": 0, "history": {"loss": [], "val_loss": []}}
@@ -135,6 +149,22 @@ def cmd_train(args) -> int:
     print(f"training {model!r}\n  on {spec['task'] or spec['data']}: X {X.shape}, Y {Y.shape}; "
           f"folder {out}", file=sys.stderr)
     return _fit(out, model, opt, rng, state, X, Y, mask)
+
+
+def _check_data(model, X, Y, mask, spec):
+    """The data fit the model (shapes, values), as a UsageError naming the source otherwise."""
+    source = spec["task"] and f"task {spec['task']}" or spec["data"]
+    if len(X) != len(Y) or (mask is not None and len(mask) != len(X)):
+        raise UsageError(f"rnnlab train: error: {source}: X, Y (and mask) must hold the same "
+                         f"number of sequences, got {len(X)}, {len(Y)}"
+                         + ("" if mask is None else f", {len(mask)}"))
+    if len(X) - int(round(len(X) * spec["val"])) < 1:
+        raise UsageError(f"rnnlab train: error: --val {spec['val']} leaves no training sequence "
+                         f"out of {len(X)}")
+    try:
+        model.check_data(X, Y, mask)
+    except (ValueError, TypeError) as err:
+        raise UsageError(f"rnnlab train: error: {source} does not fit the model: {err}") from None
 
 
 def _dataset(spec):
@@ -207,6 +237,11 @@ def _resume(args) -> int:
     from . import load, optim
     from .checkpoint import load_arrays
     out = args.resume
+    other = sorted({a.split("=")[0] for a in args.argv if a.startswith("--")}
+                   - {"--resume", "--epochs"})
+    if other:
+        raise UsageError(f"rnnlab train: error: --resume continues a run as it was set up; only "
+                         f"--epochs may change, not {', '.join(other)}")
     try:
         state = json.loads((out / "train.json").read_text())
         model = load(out / state["checkpoint"])
@@ -240,29 +275,35 @@ def load_model(path: Path):
 
 
 def metrics(model, X, Y, mask=None) -> dict:
-    """Loss, and accuracy (per step and per sequence) or mean squared error."""
-    from .nn import losses
+    """Loss, and accuracy (per real step and per sequence) or mean squared error."""
     out = {"loss": model.evaluate(X, Y, mask)}
     y = model.predict(X, mask=mask)
     if model.output == "identity":
-        out["mse"] = float(np.mean((y - Y) ** 2))
+        sq = (y - Y) ** 2
+        if mask is not None and sq.ndim == 3:               # padded steps do not count
+            keep = np.broadcast_to(np.asarray(mask, bool)[:, :, None], sq.shape)
+            out["mse"] = float(sq[keep].mean())
+        else:
+            out["mse"] = float(sq.mean())
         return out
     if model.output == "sigmoid":
         right = (y > 0.5) == (Y > 0.5)
     else:
         labels = Y if Y.dtype.kind in "iub" and Y.ndim == y.ndim - 1 else Y.argmax(-1)
         right = (y.argmax(-1) == labels)[..., None]
-    if mask is not None and right.ndim == 3:
-        right = right | ~np.asarray(mask, bool)[:, :, None]
-    out["accuracy"] = float(right.mean())
-    out["sequence_accuracy"] = float(right.reshape(len(right), -1).all(axis=1).mean())
+    real = np.ones(right.shape, bool)
+    if mask is not None and right.ndim == 3:                # padded steps do not count
+        real = np.broadcast_to(np.asarray(mask, bool)[:, :, None], right.shape)
+    out["accuracy"] = float(right[real].mean())
+    out["sequence_accuracy"] = float((right | ~real).reshape(len(right), -1).all(axis=1).mean())
     return out
 
 
 def cmd_eval(args) -> int:
     model = load_model(args.model)
     if args.task is not None:
-        X, Y, spec = task_data(args.task, args.samples or 500, args.length, args.seed)
+        X, Y, spec = task_data(args.task, 500 if args.samples is None else args.samples,
+                               args.length, args.seed)
         mask = None
         if X.shape[-1] != model.n_in:
             raise UsageError(f"rnnlab eval: error: task {args.task} has {X.shape[-1]} input "

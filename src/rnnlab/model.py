@@ -67,13 +67,13 @@ class RNN:
         self.mapping = mappings.get(mapping, delay=delay, feed=feed, decoder_input=decoder_input,
                                     teacher_forcing=_checks.check_bool(teacher_forcing,
                                                                        "teacher_forcing"))
-        self.delay, self.feed, self.decoder_input = delay, feed, decoder_input
+        self.delay, self.feed, self.decoder_input = int(delay), feed, decoder_input
         self.teacher_forcing = teacher_forcing
         if self.mapping.name == "seq2seq" and self.bidirectional:
             raise ValueError("mapping='seq2seq' needs bidirectional=False: the decoder starts from "
                              "the encoder's final state, which one direction defines")
         self.dtype = _dtype(dtype)
-        self.seed = seed
+        self.seed = _checks.check_int(seed, "seed", minimum=0)
         self.init = _checks.check_choice(init, "init", _init.SCHEMES)
         self.radius = None if radius is None else _checks.check_float(radius, "radius", minimum=0)
         self.learn_h0 = _checks.check_bool(learn_h0, "learn_h0")
@@ -81,6 +81,10 @@ class RNN:
                             else _checks.check_float(forget_bias, "forget_bias"))
         self.loss = loss if callable(loss) else (
             losses.DEFAULT_FOR_OUTPUT[self.output] if loss == "auto" else losses.resolve(loss))
+        need = losses.NEEDS_OUTPUT.get(self.loss) if isinstance(self.loss, str) else None
+        if need is not None and self.output != need:
+            raise ValueError(f"loss={self.loss!r} needs output={need!r} (it takes probabilities), "
+                             f"got output={self.output!r}")
         if self.cell != "elman" and self.activation != "tanh":
             raise ValueError(f"activation={self.activation!r} applies to the Elman cell only; "
                              f"cell={self.cell!r} uses its own gate nonlinearities")
@@ -182,9 +186,13 @@ class RNN:
         """Outputs y = f_out(W1 h + b1), batch-first: (B, T, K), or (B, K) for many-to-one.
 
         n_steps: output length for one-to-many and seq2seq. return_state: also return the final
-        states (the layout h0 takes), to continue the sequences later. stateful: start from the
-        states the previous stateful call ended in (zeros the first time; reset_state() forgets).
+        states (the layout h0 takes; bidirectional: h_f(T) and h_b(1), PyTorch's h_n), to continue
+        the sequences later (unidirectional models). stateful: start from the states the previous
+        stateful call ended in (zeros the first time; reset_state() forgets).
         """
+        if n_steps is not None and self.mapping.name not in ("one-to-many", "seq2seq"):
+            raise ValueError(f"n_steps applies to mappings 'one-to-many' and 'seq2seq'; "
+                             f"mapping={self.mapping.name!r} takes its length from X")
         if stateful:
             h0 = self._stream_start(h0, X)
         a, ctx, *_ = self._run(X, mask=mask, h0=h0, n_steps=n_steps)
@@ -249,6 +257,13 @@ class RNN:
         if self.bidirectional:
             return {d: np.ascontiguousarray(gd.swapaxes(0, 1)) for d, gd in zip(stack.DIRECTIONS, g)}
         return np.ascontiguousarray(g.swapaxes(0, 1))
+
+    def check_data(self, X, Y, mask=None):
+        """Check a whole data set as loss_and_grads would (shapes, values), without running it:
+        fit calls this once, so that errors name the data's own shapes."""
+        n_steps = self.mapping.n_steps(Y)
+        x, m = self.mapping.inputs(self, X, mask, n_steps)
+        self.mapping.targets(self, Y, m, x.shape, n_steps)
 
     def evaluate(self, X, Y, mask=None, h0=None) -> float:
         """The loss on (X, Y), as loss_and_grads computes it, without the backward pass."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._tree import leaves, path_str
+from ._tree import leaves, map_tree, path_str
 
 
 def numeric_grad(loss_fn, arr, eps=1e-3):
@@ -54,7 +54,7 @@ def gradcheck(model, X, Y, mask=None, h0=None, *, eps=1e-3, inputs=True, details
     """
     m = model.astype("float64")
     X = np.array(X, dtype=np.float64)
-    h0 = None if h0 is None else _copy64(h0)
+    h0 = None if h0 is None else map_tree(lambda a: np.array(a, dtype=np.float64), h0)
     _, grads, in_grads = m.loss_and_grads(X, Y, mask, h0, input_grads=True)
     analytic = dict(leaves(grads))
 
@@ -67,22 +67,8 @@ def gradcheck(model, X, Y, mask=None, h0=None, *, eps=1e-3, inputs=True, details
     if inputs:
         errors["X"] = relative_error(in_grads["X"], numeric_grad(loss, X, eps))
         if h0 is not None:
+            dh0 = dict(leaves(in_grads["h0"]))
             for path, s in leaves(h0):
-                errors["h0." + path_str(path)] = relative_error(
-                    _get(in_grads["h0"], path), numeric_grad(loss, s, eps))
+                errors["h0." + path_str(path)] = relative_error(dh0[path], numeric_grad(loss, s, eps))
     worst = max(errors.values())
     return (worst, errors) if details else worst
-
-
-def _copy64(tree):
-    if isinstance(tree, dict):
-        return {k: _copy64(v) for k, v in tree.items()}
-    if isinstance(tree, (list, tuple)):
-        return type(tree)(_copy64(v) for v in tree)
-    return np.array(tree, dtype=np.float64)
-
-
-def _get(tree, path):
-    for p in path:
-        tree = tree[p]
-    return tree

@@ -111,6 +111,8 @@ class Adam(Optimizer):
 
     def __init__(self, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
         super().__init__(lr, weight_decay)
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
         self.beta1, self.beta2 = (_checks.check_float(b, "betas", minimum=0) for b in betas)
         if not (self.beta1 < 1 and self.beta2 < 1):
             raise ValueError(f"betas must lie in [0, 1), got {tuple(betas)}")

@@ -67,9 +67,12 @@ class Progress:
 
 
 def _rng(seed, model):
+    """The shuffling generator: a Generator as given, else one seeded by seed (or the model's)."""
     if isinstance(seed, np.random.Generator):
         return seed
-    return np.random.default_rng(model.seed if seed is None else seed)
+    if seed is None:
+        return np.random.default_rng(model.seed)
+    return np.random.default_rng(_checks.check_int(seed, "seed", minimum=0))
 
 
 def _validation(validation_data):
@@ -80,17 +83,59 @@ def _validation(validation_data):
     return tuple(validation_data) + (None,) * (3 - len(validation_data))
 
 
+def _optimizer(optimizer, lr):
+    """The optimizer object: lr sets the rate of a named one, never silently of an object."""
+    if lr is not None and isinstance(optimizer, optim.Optimizer):
+        raise ValueError(f"lr={lr} applies to a named optimizer; give the rate to the object "
+                         f"instead, e.g. rl.optim.{type(optimizer).__name__}(lr={lr})")
+    return optim.get(optimizer, **({} if lr is None else {"lr": lr}))
+
+
+def _check_options(model, epochs, batch_size, clip_norm, bptt, patience, shuffle):
+    """The scalar options, validated: (epochs, batch_size, clip_norm, bptt, patience, shuffle)."""
+    epochs = _checks.check_int(epochs, "epochs", minimum=0)
+    batch_size = _checks.check_int(batch_size, "batch_size", minimum=1)
+    if clip_norm is not None:
+        clip_norm = _checks.check_float(clip_norm, "clip_norm", positive=True)
+    if patience is not None:
+        patience = _checks.check_int(patience, "patience", minimum=1)
+    if bptt is not None:
+        bptt = _checks.check_int(bptt, "bptt", minimum=1)
+        if model.mapping.name != "many-to-many" or model.bidirectional:
+            raise ValueError(f"bptt (truncated BPTT) needs mapping='many-to-many' and "
+                             f"bidirectional=False (a backward pass cannot carry its state into "
+                             f"the next chunk); the model has mapping={model.mapping.name!r}, "
+                             f"bidirectional={model.bidirectional}")
+    return epochs, batch_size, clip_norm, bptt, patience, _checks.check_bool(shuffle, "shuffle")
+
+
+def _data(model, X, Y, mask):
+    """X, Y (and mask) as arrays with one row per sequence, checked once on the whole data."""
+    X, Y = _checks.as_array(X, "X"), _checks.as_array(Y, "Y")
+    if X.ndim == 0 or Y.ndim == 0 or len(X) != len(Y):
+        raise ValueError(f"X and Y must hold the same number of sequences, got shapes "
+                         f"{X.shape} and {Y.shape}")
+    if mask is not None:
+        mask = _checks.as_array(mask, "mask")
+        if mask.ndim == 0 or len(mask) != len(X):
+            raise ValueError(f"mask must have one row per sequence of X ({len(X)}), got shape "
+                             f"{mask.shape}")
+    model.check_data(X, Y, mask)
+    return X, Y, mask
+
+
 def fit(model, X, Y, *, optimizer="adam", lr=None, epochs=10, batch_size=32, mask=None,
         clip_norm=None, bptt=None, validation_data=None, seed=None, shuffle=True, patience=None,
         progress=None, callback=None) -> History:
     """Train `model` in place on (X, Y) and return its History.
 
     optimizer: an rnnlab.optim object or a name ("adam", "sgd", "rmsprop"); lr sets the rate of a
-      named optimizer. clip_norm: clip the global gradient norm to this value at every step.
-    bptt: truncated BPTT (many-to-many only): each batch is cut into chunks of this many steps;
-      the hidden state is carried from chunk to chunk, the gradient stops at chunk boundaries, and
-      the optimizer steps after every chunk. The gradient is exact when bptt >= T (one chunk);
-      otherwise it drops every path that crosses a boundary.
+      named optimizer. A name builds a new optimizer at every call; pass an object to keep its
+      state (moments, step count) across calls. clip_norm: clip the global gradient norm.
+    bptt: truncated BPTT (many-to-many, unidirectional): each batch is cut into chunks of this
+      many steps; the hidden state is carried from chunk to chunk, the gradient stops at chunk
+      boundaries, and the optimizer steps after every chunk. The gradient is exact when
+      bptt >= T (one chunk); otherwise it drops every path that crosses a boundary.
     validation_data: (X, Y) or (X, Y, mask), evaluated after each epoch.
     seed: int or numpy Generator for the shuffling (default: the model's seed).
     patience: stop after this many epochs without improvement of the validation loss (the
@@ -98,75 +143,74 @@ def fit(model, X, Y, *, optimizer="adam", lr=None, epochs=10, batch_size=32, mas
     progress: a progress bar on stderr (default: only when stderr is a terminal).
     callback(model, history): called after every epoch; returning True stops training.
     """
-    epochs = _checks.check_int(epochs, "epochs", minimum=0)
-    batch_size = _checks.check_int(batch_size, "batch_size", minimum=1)
-    if clip_norm is not None:
-        clip_norm = _checks.check_float(clip_norm, "clip_norm", positive=True)
-    if bptt is not None:
-        bptt = _checks.check_int(bptt, "bptt", minimum=1)
-        if model.mapping.name != "many-to-many":
-            raise ValueError(f"bptt (truncated BPTT) needs mapping='many-to-many', the model has "
-                             f"mapping={model.mapping.name!r}")
-    opt = optim.get(optimizer, **({} if lr is None else {"lr": lr}))
+    epochs, batch_size, clip_norm, bptt, patience, shuffle = _check_options(
+        model, epochs, batch_size, clip_norm, bptt, patience, shuffle)
+    opt = _optimizer(optimizer, lr)
     val = _validation(validation_data)
-    X = _checks.as_array(X, "X")
-    Y = _checks.as_array(Y, "Y")
-    if len(X) != len(Y):
-        raise ValueError(f"X and Y must hold the same number of sequences, got {len(X)} and {len(Y)}")
-    if mask is not None:
-        mask = _checks.as_array(mask, "mask")
-        if len(mask) != len(X):
-            raise ValueError(f"mask must have one row per sequence of X ({len(X)}), got {len(mask)}")
-    model.evaluate(X[:1], Y[:1], None if mask is None else mask[:1])   # shapes checked up front
+    X, Y, mask = _data(model, X, Y, mask)
     rng = _rng(seed, model)
     hist = History()
-    n = len(X)
-    n_batches = math.ceil(n / batch_size)
+    run = _Run(model, opt, X, Y, mask, batch_size, clip_norm, bptt)
     best, best_params, waited = math.inf, None, 0
-    backup = map_tree(np.copy, model.params)            # the last good parameters, step by step
-    last_norm = None                                    # the last finite gradient norm, any epoch
     for epoch in range(epochs):
-        t0 = time.perf_counter()
-        order = rng.permutation(n) if shuffle else np.arange(n)
-        bar = Progress(n_batches, enabled=progress)
-        total, norms = 0.0, []
-        for i in range(n_batches):
-            idx = order[i * batch_size:(i + 1) * batch_size]
-            mb = None if mask is None else mask[idx]
-            try:
-                with np.errstate(over="ignore", invalid="ignore"):   # the guard reports it
-                    loss = _batch(model, opt, X[idx], Y[idx], mb, clip_norm, bptt, norms, backup)
-            except _NonFinite as err:
-                hist.stopped = _non_finite(epoch, i, *err.args, norms[-1] if norms else last_norm)
-                warnings.warn(hist.stopped, RuntimeWarning, stacklevel=2)
-                bar.close()
-                return hist
-            hist.steps += 1 if bptt is None else math.ceil(X.shape[1] / bptt)
-            total += loss * len(idx)
-            last_norm = norms[-1]
-            bar.update(i + 1, total / min(n, (i + 1) * batch_size), prefix=f"epoch {epoch + 1}/{epochs} ")
-        hist.loss.append(total / n)
-        hist.grad_norm.append(float(np.mean(norms)))
+        order = rng.permutation(len(X)) if shuffle else np.arange(len(X))
+        if not run.epoch(order, epoch, epochs, hist, progress):
+            return hist                                  # the guard stopped it
         if val is not None:
             hist.val_loss.append(model.evaluate(*val))
-        hist.epoch_time.append(time.perf_counter() - t0)
-        bar.close(_summary(epoch, epochs, hist))
+        run.bar.close(_summary(epoch, epochs, hist))
         if patience is not None:
             score = hist.val_loss[-1] if val is not None else hist.loss[-1]
             if score < best:
-                best, waited = score, 0
-                best_params = map_tree(np.copy, model.params)
-            else:
-                waited += 1
-                if waited >= patience:
-                    hist.stopped = f"early stop after epoch {epoch + 1}: no improvement in {patience} epochs"
-                    break
+                best, waited, best_params = score, 0, map_tree(np.copy, model.params)
+            elif (waited := waited + 1) >= patience:
+                hist.stopped = f"early stop after epoch {epoch + 1}: no improvement in {patience} epochs"
+                break
         if callback is not None and callback(model, hist):
             hist.stopped = hist.stopped or f"stopped by callback after epoch {epoch + 1}"
             break
     if best_params is not None:
         _copy_into(model.params, best_params)
     return hist
+
+
+class _Run:
+    """One fit call's data and working state: the last good parameters and gradient norm."""
+
+    def __init__(self, model, opt, X, Y, mask, batch_size, clip_norm, bptt):
+        self.model, self.opt, self.X, self.Y, self.mask = model, opt, X, Y, mask
+        self.batch_size, self.clip_norm, self.bptt = batch_size, clip_norm, bptt
+        self.backup = map_tree(np.copy, model.params)     # the parameters before each step
+        self.last_norm = None                             # the last finite gradient norm
+        self.bar = None
+
+    def epoch(self, order, epoch, epochs, hist, progress) -> bool:
+        """One pass over the data in `order`; False when the non-finite guard stopped it."""
+        t0, n, bs = time.perf_counter(), len(order), self.batch_size
+        n_batches = math.ceil(n / bs)
+        self.bar = Progress(n_batches, enabled=progress)
+        total, norms = 0.0, []
+        for i in range(n_batches):
+            idx = order[i * bs:(i + 1) * bs]
+            mb = None if self.mask is None else self.mask[idx]
+            try:
+                with np.errstate(over="ignore", invalid="ignore"):   # the guard reports it
+                    loss = _batch(self.model, self.opt, self.X[idx], self.Y[idx], mb,
+                                  self.clip_norm, self.bptt, norms, self.backup)
+            except _NonFinite as err:
+                hist.stopped = _non_finite(epoch, i, *err.args,
+                                           norms[-1] if norms else self.last_norm)
+                warnings.warn(hist.stopped, RuntimeWarning, stacklevel=3)
+                self.bar.close()
+                return False
+            hist.steps += 1 if self.bptt is None else math.ceil(self.X.shape[1] / self.bptt)
+            total += loss * len(idx)
+            self.last_norm = norms[-1]
+            self.bar.update(i + 1, total / min(n, (i + 1) * bs), prefix=f"epoch {epoch + 1}/{epochs} ")
+        hist.loss.append(total / n)
+        hist.grad_norm.append(float(np.mean(norms)))
+        hist.epoch_time.append(time.perf_counter() - t0)
+        return True
 
 
 class _NonFinite(Exception):

@@ -53,7 +53,8 @@ def _tasks(n, rng):
 
 
 def _error(model, X, Y, mask):
-    y = model.predict(X, mask=mask, n_steps=Y.shape[1] if Y.ndim == 3 else None)
+    steps = model.mapping.name in ("one-to-many", "seq2seq")
+    y = model.predict(X, mask=mask, n_steps=Y.shape[1] if steps else None)
     if model.output == "sigmoid":
         return "accuracy", float(np.mean((y > 0.5) == (Y > 0.5)))
     if mask is not None and Y.ndim == 3:

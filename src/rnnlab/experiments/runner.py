@@ -136,7 +136,7 @@ def _html_table(table: dict) -> str:
 
 def write_report(out_dir: Path, docs: list, meta: dict):
     """report.md and report.html (figures embedded as data URIs) for a tour."""
-    md = [f"# rnnlab tour: the lecture, end to end", "",
+    md = ["# rnnlab tour: the lecture, end to end", "",
           f"Command: `{meta['command']}`  ", f"Mode: {'quick' if meta['quick'] else 'full'}, "
           f"seed {meta['seed']}, total {meta['seconds']:.1f} s  ",
           "Versions: " + ", ".join(f"{k} {v}" for k, v in meta["versions"].items() if v) + "  ",

@@ -67,7 +67,7 @@ def _train_rounds(model, draw, cfg, seed, progress, after_round=None):
         X, Y = draw(np.random.default_rng([seed, r]))
         t0 = time.perf_counter()
         hist = model.fit(X, Y, optimizer=opt, epochs=1, batch_size=BATCH, clip_norm=CLIP,
-                         seed=[seed, r], progress=progress)
+                         seed=np.random.default_rng([seed, r]), progress=progress)
         secs += time.perf_counter() - t0
         chars += X.shape[0] * X.shape[1]
         losses.append(hist.loss[-1])

@@ -59,7 +59,8 @@ def scale_to_radius(W, rho):
 def recurrent(n_in, n_hidden, n_gates, *, rng, dtype, scheme="uniform", radius=None):
     """(W0, W11, b0) for a layer whose gates stack `n_gates` blocks of H rows.
 
-    uniform     every entry U(-1/sqrt(H), 1/sqrt(H)), as PyTorch initialises its recurrent layers
+    uniform     every entry U(-1/sqrt(H), 1/sqrt(H)), PyTorch's scheme for its recurrent weights
+                (its effective bias, bias_ih + bias_hh, is the sum of two such draws; ours is one)
     xavier      W0 and each H x H block of W11 Glorot uniform, b0 = 0
     orthogonal  W0 Glorot uniform, each block of W11 orthogonal, b0 = 0
     identity    W0 ~ N(0, 0.001^2), each block of W11 the identity, b0 = 0 (the IRNN)

@@ -32,10 +32,11 @@ def _masked(value_terms, grad, mask):
     return float((value_terms * m).sum()), grad * m[..., None]
 
 
-def one_hot(target, n_classes, dtype):
-    """Class indices (...,) -> one-hot (..., K); an array of the full shape passes through."""
+def one_hot(target, n_classes, dtype, lead_ndim):
+    """Class indices (an integer array with lead_ndim axes) -> one-hot (..., K); a target that
+    already has the class axis (one-hot or probabilities, any dtype) passes through as floats."""
     target = np.asarray(target)
-    if target.dtype.kind in "iub":
+    if target.dtype.kind in "iub" and target.ndim == lead_ndim:
         if target.size and (target.min() < 0 or target.max() >= n_classes):
             raise ValueError(f"class indices must lie in 0..{n_classes - 1}, got "
                              f"{int(target.min())}..{int(target.max())}")
@@ -59,7 +60,7 @@ def binary_cross_entropy(y, target, mask=None):
 
 def cross_entropy(y, target, mask=None):
     """-sum t log y for probability vectors y (last axis). Returns (value, dL/dy)."""
-    t = one_hot(target, y.shape[-1], y.dtype)
+    t = one_hot(target, y.shape[-1], y.dtype, y.ndim - 1)
     p = np.maximum(y, _EPS.get(y.dtype, 1e-7))
     return _masked(-(t * np.log(p)).sum(axis=-1), -t / p, mask)
 
@@ -72,7 +73,7 @@ def sigmoid_binary_cross_entropy(a, target, mask=None):
 
 def softmax_cross_entropy(a, target, mask=None):
     """Cross-entropy of softmax(a), from the logits a, via log-sum-exp. Returns (value, dL/da)."""
-    t = one_hot(target, a.shape[-1], a.dtype)
+    t = one_hot(target, a.shape[-1], a.dtype, a.ndim - 1)
     logp = activations.log_softmax(a)
     grad = np.exp(logp) * t.sum(axis=-1, keepdims=True) - t
     return _masked(-(t * logp).sum(axis=-1), grad, mask)
@@ -85,6 +86,8 @@ LOSSES = {
     "cross_entropy": (cross_entropy, "softmax", softmax_cross_entropy),
 }
 ALIASES = {"mse": "squared_error", "bce": "binary_cross_entropy", "ce": "cross_entropy"}
+# losses that take probabilities: only meaningful (and exact) on these outputs
+NEEDS_OUTPUT = {"binary_cross_entropy": "sigmoid", "cross_entropy": "softmax"}
 DEFAULT_FOR_OUTPUT = {"identity": "squared_error", "sigmoid": "binary_cross_entropy",
                       "softmax": "cross_entropy"}
 

@@ -35,16 +35,6 @@ def init(cell, n_in, n_hidden, n_layers, *, bidirectional, rng, dtype, **opts):
     return layers
 
 
-def _units(layers, bidirectional):
-    """(layer index, direction or None, params) for every recurrent unit of the stack."""
-    for l, p in enumerate(layers):
-        if bidirectional:
-            for d in DIRECTIONS:
-                yield l, d, p[d]
-        else:
-            yield l, None, p
-
-
 def _pick(tree, l, d):
     """tree[l] (or tree[l][d] for a direction); None stays None."""
     if tree is None or tree[l] is None:
