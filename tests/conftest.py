@@ -29,5 +29,19 @@ def layer_gradcheck(module, params, x, h0, dh, dstate, **fwd):
     return errors
 
 
+def check_reverse_is_forward_on_reversed(module, params, x, state, dh):
+    """A reversed layer equals the forward layer run on the reversed sequence: states, every
+    gradient, dx (reversed back) and the gradient of the initial state."""
+    hr, cr = module.forward(params, x, state, reverse=True)
+    hf, cf = module.forward(params, x[::-1].copy(), state)
+    np.testing.assert_allclose(hr, hf[::-1], atol=1e-14)
+    gr, dxr, d0r = module.backward(params, cr, dh)
+    gf, dxf, d0f = module.backward(params, cf, dh[::-1].copy())
+    for k in gr:
+        np.testing.assert_allclose(gr[k], gf[k], atol=1e-13)
+    np.testing.assert_allclose(dxr, dxf[::-1], atol=1e-14)
+    np.testing.assert_allclose(d0r, d0f, atol=1e-14)
+
+
 def torch_or_skip():
     return pytest.importorskip("torch")

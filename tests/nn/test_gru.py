@@ -4,7 +4,7 @@ b_hn sits, masks, reverse, dtype discipline and bad input."""
 import numpy as np
 import pytest
 
-from conftest import layer_gradcheck
+from conftest import check_reverse_is_forward_on_reversed, layer_gradcheck
 from rnnlab.nn import gru
 
 
@@ -133,15 +133,7 @@ def test_masked_batch_equals_sequences_run_alone(rng, reverse):
 def test_reverse_equals_forward_on_the_reversed_sequence(rng):
     params, x, h0 = _setup(rng)
     dh = rng.standard_normal(x.shape[:2] + (h0.shape[1],))
-    hr, cr = gru.forward(params, x, h0, reverse=True)
-    hf, cf = gru.forward(params, x[::-1].copy(), h0)
-    np.testing.assert_allclose(hr, hf[::-1], atol=1e-14)
-    gr, dxr, d0r = gru.backward(params, cr, dh)
-    gf, dxf, d0f = gru.backward(params, cf, dh[::-1].copy())
-    for k in gr:
-        np.testing.assert_allclose(gr[k], gf[k], atol=1e-13)
-    np.testing.assert_allclose(dxr, dxf[::-1], atol=1e-14)
-    np.testing.assert_allclose(d0r, d0f, atol=1e-14)
+    check_reverse_is_forward_on_reversed(gru, params, x, h0, dh)
 
 
 def test_state_grads_are_the_total_gradient_reaching_each_state(rng):

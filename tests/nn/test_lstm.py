@@ -4,6 +4,8 @@ the final state (h, c) and its gradient, dtype discipline and bad input."""
 import numpy as np
 import pytest
 
+from conftest import check_reverse_is_forward_on_reversed
+
 from rnnlab.nn import lstm
 from rnnlab.numgrad import numeric_grad, relative_error
 
@@ -168,15 +170,7 @@ def test_padded_steps_carry_h_and_c(rng):
 def test_reverse_equals_forward_on_the_reversed_sequence(rng):
     params, x, h0, c0 = _setup(rng)
     dh = rng.standard_normal(x.shape[:2] + (h0.shape[1],))
-    hr, cr = lstm.forward(params, x, (h0, c0), reverse=True)
-    hf, cf = lstm.forward(params, x[::-1].copy(), (h0, c0))
-    np.testing.assert_allclose(hr, hf[::-1], atol=1e-14)
-    gr, dxr, d0r = lstm.backward(params, cr, dh)
-    gf, dxf, d0f = lstm.backward(params, cf, dh[::-1].copy())
-    for k in gr:
-        np.testing.assert_allclose(gr[k], gf[k], atol=1e-13)
-    np.testing.assert_allclose(dxr, dxf[::-1], atol=1e-14)
-    np.testing.assert_allclose(d0r, d0f, atol=1e-14)
+    check_reverse_is_forward_on_reversed(lstm, params, x, (h0, c0), dh)
 
 
 def test_state_grads_are_the_total_gradient_reaching_each_state(rng):
