@@ -282,22 +282,17 @@ def exact_parity(dtype="float32"):
 def hidden_states(model, X):
     """Run an Elman model from h(0) = 0: (states (B, T + 1, L H): every layer's h(t), t = 0..T,
     side by side; output bits (B, T): y(t) > 1/2 of the output layer applied at every step)."""
-    from ..nn import activations, dense, elman
-    if model.cell != "elman" or model.bidirectional or model.n_out != 1:
-        raise ValueError(f"extraction needs a unidirectional Elman model with one output, got "
-                         f"cell={model.cell!r}, bidirectional={model.bidirectional}, "
-                         f"n_out={model.n_out}")
+    if (model.cell != "elman" or model.bidirectional or model.n_out != 1 or model.learn_h0
+            or model.mapping.name != "many-to-many"):
+        raise ValueError(f"extraction needs a unidirectional Elman model (many-to-many, one "
+                         f"output, h(0) = 0), got cell={model.cell!r}, bidirectional="
+                         f"{model.bidirectional}, n_out={model.n_out}, learn_h0={model.learn_h0}, "
+                         f"mapping={model.mapping.name!r}")
     X = _checks.as_array(X, "X", ndim=3)
-    if X.shape[2] != model.n_in:
-        raise ValueError(f"X must have shape (batch, steps, {model.n_in}), got {X.shape}")
-    x = np.ascontiguousarray(X.swapaxes(0, 1), dtype=model.dtype)  # (T, B, D)
-    states, inp = [], x
-    for params in model.params["layers"]:
-        inp, cache = elman.forward(params, inp, activation=model.activation)
-        states.append(cache["hs"])                                 # (T + 1, B, H), hs[0] = h(0)
-    y = activations.output(dense.linear(model.params["output"], inp), model.output)
-    hs = np.concatenate(states, axis=-1).swapaxes(0, 1)           # (B, T + 1, L H)
-    return np.asarray(hs, dtype=np.float64), (y[:, :, 0].T > 0.5).astype(np.int8)
+    hs = np.concatenate(model.states(X), axis=-1)                  # (B, T, L H)
+    hs = np.concatenate([np.zeros_like(hs[:, :1]), hs], axis=1)    # h(0) = 0 first
+    bits = (model.predict(X)[:, :, 0] > 0.5).astype(np.int8)
+    return np.asarray(hs, dtype=np.float64), bits
 
 
 def kmeans(points, n_clusters, *, rng, n_init=4, max_iter=100):
