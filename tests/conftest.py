@@ -29,6 +29,15 @@ def layer_gradcheck(module, params, x, h0, dh, dstate, **fwd):
     return errors
 
 
+def gapped_mask(T, B):
+    """A (T, B) mask: sequence 0 has 3 real steps, sequence 2 one, sequence 1 a gap at step 3."""
+    m = np.ones((T, B), bool)
+    m[3:, 0] = False
+    m[1:, 2] = False
+    m[2, 1] = False
+    return m
+
+
 def check_reverse_is_forward_on_reversed(module, params, x, state, dh):
     """A reversed layer equals the forward layer run on the reversed sequence: states, every
     gradient, dx (reversed back) and the gradient of the initial state."""

@@ -4,7 +4,7 @@ the final state (h, c) and its gradient, dtype discipline and bad input."""
 import numpy as np
 import pytest
 
-from conftest import check_reverse_is_forward_on_reversed
+from conftest import check_reverse_is_forward_on_reversed, gapped_mask
 
 from rnnlab.nn import lstm
 from rnnlab.numgrad import numeric_grad, relative_error
@@ -20,12 +20,7 @@ def _setup(rng, T=5, B=3, D=2, H=3, dtype=np.float64):
     return params, x, h0, c0
 
 
-def _mask(T, B):
-    m = np.ones((T, B), bool)
-    m[3:, 0] = False              # sequence 0 has 3 real steps
-    m[1:, 2] = False              # sequence 2 has 1 real step
-    m[2, 1] = False               # sequence 1 has a gap in the middle
-    return m
+_mask = gapped_mask                # sequences of 3 and 1 steps, and one with a gap
 
 
 def _layer_gradcheck(params, x, h0, c0, dh, dstate, **fwd):
