@@ -81,3 +81,14 @@ def check_bool(value, name: str) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
     return bool(value)
+
+
+def check_random_state(random_state) -> np.random.Generator:
+    """A numpy Generator from None, an int seed or a Generator (returned as it is)."""
+    if random_state is None or (isinstance(random_state, numbers.Integral)
+                                and not isinstance(random_state, bool)):
+        return np.random.default_rng(random_state)
+    if isinstance(random_state, np.random.Generator):
+        return random_state
+    raise TypeError(f"random_state must be None, an int or a numpy Generator, "
+                    f"got {type(random_state).__name__} {random_state!r}")

@@ -137,6 +137,14 @@ def _target_steps(Y, mapping):
     return Y.shape[1]
 
 
+def require_steps(n_steps, mapping):
+    """The output length of a mapping that takes it from the target or predict(n_steps=)."""
+    if n_steps is None:
+        raise ValueError(f"mapping={mapping!r} needs the number of output steps: "
+                         f"predict(X, n_steps=T), or a target Y of shape (batch, T, K)")
+    return _checks.check_int(n_steps, "n_steps", minimum=1)
+
+
 def _output(model, hsel):
     """a = W1 h + b1, or the lecture's fusion W1_f h_f + b1_f + W1_b h_b + b1_b."""
     out = model.params["output"]
@@ -160,6 +168,7 @@ class ManyToMany:
     """Aligned: y(t) answers x(t) at every step. The base of the other mappings."""
     name = "many-to-many"
     streams = True                                 # can carry state across predict calls
+    takes_n_steps = False                          # the output length comes from X
 
     def n_steps(self, Y):
         return None                                # T comes from X
@@ -276,6 +285,7 @@ class OneToMany(ManyToMany):
     """One input vector, a sequence of T outputs."""
     name = "one-to-many"
     streams = False
+    takes_n_steps = True                           # the output length comes from Y or n_steps
 
     def __init__(self, feed="first"):
         self.feed = feed
@@ -284,10 +294,7 @@ class OneToMany(ManyToMany):
         return _target_steps(Y, self.name)
 
     def inputs(self, model, X, mask, n_steps=None):
-        if n_steps is None:
-            raise ValueError("mapping='one-to-many' needs the number of output steps: "
-                             "predict(X, n_steps=T), or a target Y of shape (batch, T, K)")
-        T = _checks.check_int(n_steps, "n_steps", minimum=1)
+        T = require_steps(n_steps, self.name)
         X = vector_inputs(model, X, self.name)
         x = np.zeros((T, X.shape[0], model.n_in), dtype=model.dtype)    # (T, B, D)
         if self.feed == "every":

@@ -190,7 +190,7 @@ class RNN:
         the sequences later (unidirectional models). stateful: start from the states the previous
         stateful call ended in (zeros the first time; reset_state() forgets).
         """
-        if n_steps is not None and self.mapping.name not in ("one-to-many", "seq2seq"):
+        if n_steps is not None and not self.mapping.takes_n_steps:
             raise ValueError(f"n_steps applies to mappings 'one-to-many' and 'seq2seq'; "
                              f"mapping={self.mapping.name!r} takes its length from X")
         if stateful:

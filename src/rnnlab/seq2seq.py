@@ -14,7 +14,7 @@ import numpy as np
 from . import _checks
 from ._tree import zip_map
 from .mappings import (ManyToMany, _output, _output_backward, _target_steps, _time_major,
-                       check_target, sequence_inputs)
+                       check_target, require_steps, sequence_inputs)
 from .nn import activations, stack
 from .nn.losses import one_hot
 
@@ -23,6 +23,7 @@ class Seq2Seq(ManyToMany):
     """An encoder stack reads X; a decoder stack starts from its final states and answers."""
     name = "seq2seq"
     streams = False
+    takes_n_steps = True
 
     def __init__(self, decoder_input="zeros", teacher_forcing=False):
         self.decoder_input = decoder_input
@@ -32,10 +33,7 @@ class Seq2Seq(ManyToMany):
         return _target_steps(Y, self.name)
 
     def inputs(self, model, X, mask, n_steps=None):
-        if n_steps is None:
-            raise ValueError("mapping='seq2seq' needs the number of output steps: "
-                             "predict(X, n_steps=T_out), or a target Y of shape (batch, T_out, K)")
-        _checks.check_int(n_steps, "n_steps", minimum=1)
+        require_steps(n_steps, self.name)
         return sequence_inputs(model, X, mask, self.name)
 
     def targets(self, model, Y, mask, x_shape, n_steps=None):

@@ -53,8 +53,7 @@ def _tasks(n, rng):
 
 
 def _error(model, X, Y, mask):
-    steps = model.mapping.name in ("one-to-many", "seq2seq")
-    y = model.predict(X, mask=mask, n_steps=Y.shape[1] if steps else None)
+    y = model.predict(X, mask=mask, n_steps=Y.shape[1] if model.mapping.takes_n_steps else None)
     if model.output == "sigmoid":
         return "accuracy", float(np.mean((y > 0.5) == (Y > 0.5)))
     if mask is not None and Y.ndim == 3:
@@ -125,7 +124,7 @@ def run(*, quick: bool, seed: int, progress: bool) -> Result:
         rows.append([name, what, f"{tuple(X.shape[1:])}", f"{tuple(Y.shape[1:])}", metric,
                      value, base, hist.loss[0], hist.loss[-1]])
         if "," not in name:                                       # one diagram per mapping
-            n_steps = Y.shape[1] if model.mapping.name in ("one-to-many", "seq2seq") else None
+            n_steps = Y.shape[1] if model.mapping.takes_n_steps else None
             figures[f"mapping_{model.mapping.name}"] = _diagram(
                 model, X[:1], n_steps, f"{model.mapping.name}: {what}")
     delayed = RNN(1, 4, 1, mapping="many-to-many-delayed", delay=2)

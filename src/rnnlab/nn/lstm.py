@@ -59,6 +59,7 @@ from itertools import repeat
 import numpy as np
 
 from . import init as _init
+from .elman import _steps
 
 GATES = 4
 
@@ -75,11 +76,6 @@ def init(n_in, n_hidden, *, rng, dtype=np.float32, init="uniform", radius=None, 
     if forget_bias is not None:
         b0[n_hidden:2 * n_hidden] = forget_bias
     return {"W0": W0, "W11": W11, "b0": b0}
-
-
-def _steps(arr, reverse):
-    """The view of a time-major array in the order the recursion visits it."""
-    return arr[::-1] if reverse else arr
 
 
 def _check_activation(activation):

@@ -29,17 +29,7 @@ import numbers
 import numpy as np
 
 from .. import _checks
-
-
-def check_random_state(random_state) -> np.random.Generator:
-    """A numpy Generator from None, an int seed or a Generator (returned as it is)."""
-    if random_state is None or (isinstance(random_state, numbers.Integral)
-                                and not isinstance(random_state, bool)):
-        return np.random.default_rng(random_state)
-    if isinstance(random_state, np.random.Generator):
-        return random_state
-    raise TypeError(f"random_state must be None, an int or a numpy Generator, "
-                    f"got {type(random_state).__name__} {random_state!r}")
+from .._checks import check_random_state  # noqa: F401  (part of this module's API)
 
 
 def add_bits(a, b):

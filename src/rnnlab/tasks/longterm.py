@@ -28,18 +28,11 @@ import math
 
 import numpy as np
 
-from .._checks import check_int
+from .._checks import check_int, check_random_state
 
 N_SYMBOLS = 8          # the alphabet of the copy task
 N_COPY = 10            # symbols to remember
 BLANK, DELIMITER = 0, N_SYMBOLS + 1
-
-
-def _rng(random_state):
-    """A numpy Generator from None, an int or a Generator (scikit-learn's random_state)."""
-    if isinstance(random_state, np.random.Generator):
-        return random_state
-    return np.random.default_rng(random_state)
 
 
 def adding(n_samples, T, random_state=None):
@@ -50,7 +43,7 @@ def adding(n_samples, T, random_state=None):
     """
     n = check_int(n_samples, "n_samples", minimum=1)
     T = check_int(T, "T", minimum=2)
-    rng = _rng(random_state)
+    rng = check_random_state(random_state)
     half = T // 2
     X = np.zeros((n, T, 2))
     X[..., 0] = rng.uniform(0.0, 1.0, size=(n, T))
@@ -75,7 +68,7 @@ def copy_memory(n_samples, T, random_state=None):
     """
     n = check_int(n_samples, "n_samples", minimum=1)
     T = check_int(T, "T", minimum=1)
-    rng = _rng(random_state)
+    rng = check_random_state(random_state)
     length = T + 2 * N_COPY
     symbols = rng.integers(1, N_SYMBOLS + 1, size=(n, N_COPY))   # (n, 10) in 1..8
     tokens = np.full((n, length), BLANK, dtype=np.int64)
