@@ -1,8 +1,24 @@
 """Shared fixtures and helpers for the test suite."""
+import os
+
 import numpy as np
 import pytest
 
 from rnnlab.numgrad import numeric_grad as _numeric, relative_error
+
+
+def pytest_report_header(config):
+    """The BLAS that ran the suite: training outcomes may differ between kernels and thread
+    counts, so every log says which one it was (tests marked `training` must hold on all)."""
+    env = ", ".join(f"{k}={os.environ[k]}" for k in sorted(os.environ) if k.startswith("OPENBLAS_"))
+    try:
+        from threadpoolctl import threadpool_info
+        pools = [f"{i['internal_api']} {i.get('version')} {i.get('architecture')}, "
+                 f"{i['num_threads']} thread(s)" for i in threadpool_info()
+                 if i.get("user_api") == "blas"]
+    except ImportError:
+        pools = ["threadpoolctl not installed"]
+    return f"BLAS: {'; '.join(pools) or 'none found'} (environment: {env or 'no OPENBLAS_*'})"
 
 
 @pytest.fixture

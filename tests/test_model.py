@@ -188,16 +188,22 @@ def test_bad_input_names_the_argument(rng, call, err, match):
         call(rl.RNN(2, 4, 1), X, Y)
 
 
-def test_parity_is_learned_with_a_fixed_seed():
-    """Running XOR of 4-bit inputs (many-to-many, sigmoid): every bit right after training."""
+@pytest.mark.training
+def test_parity_is_learned():
+    """Running XOR of 4-bit inputs (many-to-many, sigmoid): every bit right after training, for a
+    majority of 3 seeds. With 8 units and 60 epochs, 3 of 16 seeds missed bits (a change of BLAS
+    kernel can tip one run either way); with 16 units and 100 epochs all 16 learned it."""
     bits = np.array(np.meshgrid(*[[0, 1]] * 4, indexing="ij")).reshape(4, -1).T   # all 16
     X = bits[:, :, None].astype(float)
     Y = (np.cumsum(bits, axis=1) % 2)[:, :, None].astype(float)
-    model = rl.RNN(1, 8, 1, output="sigmoid", seed=0)
-    hist = model.fit(np.repeat(X, 8, 0), np.repeat(Y, 8, 0), optimizer=rl.optim.Adam(lr=0.03),
-                     epochs=60, batch_size=16, progress=False)
-    assert hist.loss[-1] < hist.loss[0] / 10
-    assert np.array_equal(model.predict(X) > 0.5, Y > 0.5)
+    exact = []
+    for seed in range(3):
+        model = rl.RNN(1, 16, 1, output="sigmoid", seed=seed)
+        hist = model.fit(np.repeat(X, 8, 0), np.repeat(Y, 8, 0), optimizer=rl.optim.Adam(lr=0.03),
+                         epochs=100, batch_size=16, progress=False, seed=seed)
+        exact.append(hist.loss[-1] < hist.loss[0] / 10
+                     and np.array_equal(model.predict(X) > 0.5, Y > 0.5))
+    assert sum(exact) >= 2, exact
 
 
 @pytest.mark.parametrize("kw,match", [

@@ -12,6 +12,7 @@ def test_the_readme_has_examples():
     assert len(BLOCKS) >= 4
 
 
+@pytest.mark.training                      # the first example prints that its loss went down
 @pytest.mark.parametrize("code", BLOCKS, ids=[f"block{i}" for i in range(len(BLOCKS))])
 def test_readme_example_runs(code, capsys):
     exec(compile(code, "README.md", "exec"), {})

@@ -21,6 +21,7 @@ def _same(a, b):
     return all(np.array_equal(pa[k], pb[k]) for k in pa)
 
 
+@pytest.mark.training
 def test_history_and_validation(rng):
     X, Y = _task(rng)
     m = rl.RNN(1, 8, 1)
@@ -52,6 +53,7 @@ def test_epoch_loss_is_the_mean_per_sequence_loss(rng):
     assert h.loss[0] == pytest.approx(before, rel=1e-5)     # (3+3+3+1 sequences, weighted)
 
 
+@pytest.mark.training
 def test_patience_restores_the_best_parameters(rng):
     X, Y = _task(rng)
     m = rl.RNN(1, 8, 1)

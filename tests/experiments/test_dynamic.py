@@ -35,6 +35,7 @@ def text_result():
     return text_exp.run_with(TINY_TEXT, seed=0)
 
 
+@pytest.mark.training
 def test_text_bpc_table(text_result):
     from rnnlab.tasks import text as tx
     rows = _rows(text_result.tables["bpc"])
@@ -80,6 +81,7 @@ def ts_result():
     return ts_exp.run(quick=True, seed=0, progress=False)
 
 
+@pytest.mark.training
 def test_timeseries_tables(ts_result):
     from rnnlab.tasks.timeseries import load_series
     rows = _rows(ts_result.tables["errors"])
@@ -99,6 +101,7 @@ def test_timeseries_tables(ts_result):
     _draw_all(ts_result)
 
 
+@pytest.mark.training
 def test_digits_tables():
     pytest.importorskip("sklearn")
     result = digits_exp.run(quick=True, seed=0, progress=False)

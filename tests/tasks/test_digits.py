@@ -55,7 +55,9 @@ def test_confusion_matrix_rejects_bad_input(truth, pred, match):
         dg.confusion_matrix(truth, pred)
 
 
+@pytest.mark.training
 def test_rnn_and_logistic_regression_learn_the_digits(data):
+    """The RNN reached 0.92-0.95 test accuracy over 8 seeds: the line is 0.85."""
     X_tr, y_tr, X_te, y_te = data
     model = rl.RNN(8, 32, 10, output="softmax", mapping="many-to-one", seed=0)
     model.fit(X_tr, y_tr, epochs=10, batch_size=32, lr=0.01, seed=0)

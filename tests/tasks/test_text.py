@@ -139,11 +139,14 @@ def test_uniform_model_has_log2_v_bits_per_character(split):
     assert bpc["bigram"] < bpc["unigram"] < np.log2(len(vocab))
 
 
+@pytest.mark.training
 def test_short_training_beats_the_unigram_baseline(split):
+    """Three epochs on 800 windows. At lr 0.01 the gain over the unigram model ranged over
+    0.48-0.92 bits across 8 seeds (too close to the line); at lr 0.02 it is 1.03-1.33."""
     vocab, ids = split
     model = rl.RNN(len(vocab), 32, len(vocab), output="softmax", seed=0)
     X, Y = tx.lm_windows(ids["train"], 32, n_windows=800, random_state=0)
-    model.fit(vocab.one_hot(X), Y, epochs=3, batch_size=32, lr=0.01, clip_norm=5.0, seed=0)
+    model.fit(vocab.one_hot(X), Y, epochs=3, batch_size=32, lr=0.02, clip_norm=5.0, seed=0)
     bpc = tx.bpc_table(model, vocab, ids["train"], ids["val"])
     assert bpc["rnn"] < bpc["unigram"] - 0.5
 
@@ -234,6 +237,7 @@ def test_fill_text_changes_only_the_spans(small_lm):
     assert out[0] + out[3:8] + out[9:] == text[0] + text[3:8] + text[9:]
 
 
+@pytest.mark.training
 def test_bidirectional_uses_the_right_context():
     """Text of doubled letters ("aaccbb..."): a hidden first letter of a pair is known only from
     the right; a forward-only model can at best guess it (about 2/3 accuracy overall)."""
