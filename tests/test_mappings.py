@@ -244,9 +244,9 @@ def test_learned_h0_is_a_parameter_with_its_gradient(rng):
     m = rl.RNN(D, H, K, learn_h0=True, n_layers=2, bidirectional=True)
     assert set(m.params) == {"layers", "output", "h0"}
     _, g = m.loss_and_grads(X, Y, mask=mask)
-    assert np.abs(g["h0"][0]["f"]).sum() > 0
+    assert np.abs(g["h0"][0]["f"][0]).sum() > 0         # layer 0, forward pass, its h
     before = m.predict(X)
-    m.params["h0"][1]["b"] += 1.0                       # live: changes the next prediction
+    m.params["h0"][1]["b"][0][...] += 1.0               # live: changes the next prediction
     assert not np.allclose(m.predict(X), before)
 
 

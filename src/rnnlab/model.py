@@ -21,8 +21,8 @@ from importlib import import_module
 
 import numpy as np
 
-from . import _checks, mappings
-from ._tree import leaves, map_tree
+from . import _checks, _memory, mappings
+from ._tree import leaves, map_tree, path_str
 from .nn import activations, dense, losses, stack
 from .nn import init as _init
 
@@ -92,8 +92,37 @@ class RNN:
         self._stream = None                        # final states of the last stateful predict
         self.params = self._init_params(np.random.default_rng(seed))
 
+    def _shape_tree(self):
+        """A tree shaped like params whose leaves are read-only views that own no memory (shape
+        and dtype only): what the parameters will be, before any is allocated."""
+        H, bi = self.n_hidden, self.bidirectional
+
+        def spec(shapes):
+            return {k: np.broadcast_to(np.zeros((), self.dtype), s) for k, s in shapes.items()}
+        tree = {"layers": [spec(p) if not bi else {d: spec(p[d]) for d in p}
+                           for p in stack.param_shapes(self._cell, self.n_in, H, self.n_layers,
+                                                       bidirectional=bi)]}
+        if self.mapping.name == "seq2seq":
+            tree["decoder"] = [spec(p) for p in stack.param_shapes(
+                self._cell, self.n_out, H, self.n_layers, bidirectional=False)]
+        out = spec(dense.param_shapes(H, self.n_out))
+        tree["output"] = {d: dict(out) for d in stack.DIRECTIONS} if bi else out
+        if self.learn_h0:
+            state = tuple(np.broadcast_to(np.zeros((), self.dtype), (H,))
+                          for _ in range(self._n_states()))
+            tree["h0"] = [{d: state for d in stack.DIRECTIONS} if bi else state
+                          for _ in range(self.n_layers)]
+        return tree
+
+    def _n_states(self):
+        """Arrays in one layer's state: 2 for the LSTM (h, c), else 1 (h)."""
+        return 2 if self.cell == "lstm" else 1
+
     # -- construction -------------------------------------------------------------------------
     def _init_params(self, rng):
+        nbytes = sum(a.size for _, a in leaves(self._shape_tree())) * self.dtype.itemsize
+        _memory.check_fits(nbytes, f"a model with n_hidden={self.n_hidden}, "
+                                   f"n_layers={self.n_layers} ({self.dtype.name} parameters)")
         opts = {"init": self.init, "radius": self.radius}
         if self.cell == "lstm":
             opts["forget_bias"] = self.forget_bias
@@ -108,9 +137,9 @@ class RNN:
                                 for d in stack.DIRECTIONS}
         else:
             params["output"] = dense.init(H, self.n_out, rng=rng, dtype=self.dtype)
-        if self.learn_h0:
-            zero = (lambda: {"h": np.zeros(H, self.dtype), "c": np.zeros(H, self.dtype)}
-                    if self.cell == "lstm" else np.zeros(H, self.dtype))
+        if self.learn_h0:                          # one state per layer: (h,) or (h, c)
+            def zero():
+                return tuple(np.zeros(H, self.dtype) for _ in range(self._n_states()))
             params["h0"] = [({d: zero() for d in stack.DIRECTIONS} if bi else zero())
                             for _ in range(self.n_layers)]
         return params
@@ -287,19 +316,18 @@ class RNN:
             return self._check_h0(h0, batch)
         if not self.learn_h0:
             return None
-        def bcast(v):
-            return np.broadcast_to(v, (batch, self.n_hidden))
-        if self.cell == "lstm":
-            return self._per_state(self.params["h0"], lambda s: (bcast(s["h"]), bcast(s["c"])))
+        def bcast(s):
+            s = tuple(np.broadcast_to(v, (batch, self.n_hidden)) for v in s)
+            return s if len(s) > 1 else s[0]
         return self._per_state(self.params["h0"], bcast)
 
     def _learned_h0_grad(self, h0_given, dh0):
         """dL/d(learned h0) = the batch sum of dL/dh0 (zero when an explicit h0 replaced it)."""
         if h0_given is not None:
             return map_tree(np.zeros_like, self.params["h0"])
-        if self.cell == "lstm":
-            return self._per_state(dh0, lambda d: {"h": d[0].sum(axis=0), "c": d[1].sum(axis=0)})
-        return self._per_state(dh0, lambda d: d.sum(axis=0))
+        def total(d):
+            return tuple(v.sum(axis=0) for v in (d if isinstance(d, tuple) else (d,)))
+        return self._per_state(dh0, total)
 
     def _per_state(self, states, fn):
         """fn applied to each layer's state (each direction's, when bidirectional)."""
@@ -369,6 +397,21 @@ def _dtype(dtype):
     except TypeError:
         name = repr(dtype)
     return np.dtype(_checks.check_choice(name, "dtype", ("float32", "float64")))
+
+
+class _Spec(RNN):
+    """An RNN whose params are the shape tree: a configuration checked, nothing allocated."""
+
+    def _init_params(self, rng):
+        return self._shape_tree()
+
+
+def param_specs(config: dict) -> dict:
+    """{"layers.0.W11": (shape, dtype), ...}: every array a model built from `config` (the dict
+    get_config returns) has, computed without allocating any. Raises ValueError or TypeError
+    for a configuration RNN() would refuse; io checks a file's arrays against this before
+    reading them."""
+    return {path_str(p): (a.shape, a.dtype) for p, a in leaves(_Spec(**config).params)}
 
 
 def load(path) -> RNN:

@@ -17,6 +17,11 @@ from . import activations
 from . import init as _init
 
 
+def param_shapes(n_hidden, n_out):
+    """The shapes init returns: {"W1": (K, H), "b1": (K,)}."""
+    return {"W1": (n_out, n_hidden), "b1": (n_out,)}
+
+
 def init(n_hidden, n_out, *, rng, dtype=np.float32):
     """{"W1": (K, H), "b1": (K,)}, U(-1/sqrt(H), 1/sqrt(H)) as torch.nn.Linear."""
     k = 1.0 / np.sqrt(n_hidden)

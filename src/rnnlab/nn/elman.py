@@ -28,6 +28,11 @@ from . import activations
 from . import init as _init
 
 
+def param_shapes(n_in, n_hidden):
+    """The shapes init returns, without allocating: {"W0": (H, D), "W11": (H, H), "b0": (H,)}."""
+    return {"W0": (n_hidden, n_in), "W11": (n_hidden, n_hidden), "b0": (n_hidden,)}
+
+
 def init(n_in, n_hidden, *, rng, dtype=np.float32, init="uniform", radius=None):
     """Parameters {"W0": (H, D), "W11": (H, H), "b0": (H,)}.
 

@@ -56,6 +56,12 @@ from .lstm import _part, _steps, _steps_to_columns, _workspace
 GATES = 3
 
 
+def param_shapes(n_in, n_hidden):
+    """The shapes init returns, without allocating: W0 (3H, D), W11 (3H, H), b0 (3H,), b_hn (H,)."""
+    G = GATES * n_hidden
+    return {"W0": (G, n_in), "W11": (G, n_hidden), "b0": (G,), "b_hn": (n_hidden,)}
+
+
 def init(n_in, n_hidden, *, rng, dtype=np.float32, init="uniform", radius=None):
     """Parameters {"W0": (3H, D), "W11": (3H, H), "b0": (3H,), "b_hn": (H,)}, rows r, z, n.
 

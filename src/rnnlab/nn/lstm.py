@@ -64,6 +64,12 @@ from .elman import _steps
 GATES = 4
 
 
+def param_shapes(n_in, n_hidden):
+    """The shapes init returns, without allocating: W0 (4H, D), W11 (4H, H), b0 (4H,)."""
+    G = GATES * n_hidden
+    return {"W0": (G, n_in), "W11": (G, n_hidden), "b0": (G,)}
+
+
 def init(n_in, n_hidden, *, rng, dtype=np.float32, init="uniform", radius=None, forget_bias=1.0):
     """Parameters {"W0": (4H, D), "W11": (4H, H), "b0": (4H,)}, rows in PyTorch's order i, f, g, o.
 

@@ -21,6 +21,16 @@ import numpy as np
 DIRECTIONS = ("f", "b")
 
 
+def param_shapes(cell, n_in, n_hidden, n_layers, *, bidirectional):
+    """The shapes init returns, without allocating: the same list (and dicts) of shape dicts."""
+    layers, width = [], n_in
+    for _ in range(n_layers):
+        one = cell.param_shapes(width, n_hidden)
+        layers.append({d: dict(one) for d in DIRECTIONS} if bidirectional else one)
+        width = n_hidden * (2 if bidirectional else 1)
+    return layers
+
+
 def init(cell, n_in, n_hidden, n_layers, *, bidirectional, rng, dtype, **opts):
     """A list of per-layer params; with bidirectional, each layer is {"f": params, "b": params}."""
     layers = []
