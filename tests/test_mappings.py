@@ -5,7 +5,6 @@ import pytest
 
 import rnnlab as rl
 from rnnlab._tree import leaves
-from rnnlab.nn import elman, stack
 
 B, T, D, H, K = 3, 5, 2, 3, 2
 
@@ -79,20 +78,6 @@ def test_free_running_decoder_reads_its_own_previous_output(rng):
     np.testing.assert_allclose(m.predict(X, n_steps=Y.shape[1]), np.stack(outs, 1), rtol=1e-12)
 
 
-def test_one_layer_stack_equals_the_plain_layer(rng):
-    x = rng.standard_normal((T, B, D))
-    p = elman.init(D, H, rng=rng, dtype=np.float64)
-    top, caches = stack.forward(elman, [p], x)
-    h, cache = elman.forward(p, x)
-    np.testing.assert_array_equal(top, h)
-    dh = rng.standard_normal(h.shape)
-    g1, dx1, d01 = stack.backward(elman, [p], caches, dh)
-    g2, dx2, d02 = elman.backward(p, cache, dh)
-    np.testing.assert_array_equal(dx1, dx2)
-    for k in g2:
-        np.testing.assert_array_equal(g1[0][k], g2[k])
-
-
 def test_bidirectional_output_is_the_lectures_fusion(rng):
     """a2(t) = W1_f h_f(t) + b1_f + W1_b h_b(t) + b1_b, the two passes computed by hand."""
     X = rng.standard_normal((B, T, D))
@@ -108,15 +93,6 @@ def test_bidirectional_output_is_the_lectures_fusion(rng):
         h = hb[t] = np.tanh(X[:, t] @ pb["W0"].T + h @ pb["W11"].T + pb["b0"])
     a2 = hf @ of["W1"].T + of["b1"] + hb @ ob["W1"].T + ob["b1"]
     np.testing.assert_allclose(m.predict(X), (1 / (1 + np.exp(-a2))).swapaxes(0, 1), rtol=1e-12)
-
-
-def test_backward_half_equals_forward_layer_on_reversed_sequence(rng):
-    X = rng.standard_normal((B, T, D))
-    m = rl.RNN(D, H, K, bidirectional=True, dtype="float64")
-    x = X.swapaxes(0, 1)
-    top, _ = stack.forward(elman, m.params["layers"], x, bidirectional=True)
-    hf_rev, _ = elman.forward(m.params["layers"][0]["b"], x[::-1].copy())
-    np.testing.assert_allclose(top[1], hf_rev[::-1], rtol=1e-14)
 
 
 @pytest.mark.parametrize("n_layers", [1, 3])

@@ -17,24 +17,14 @@ Which steps read input and which answer is the mapping's business (rnnlab.mappin
 """
 from __future__ import annotations
 
-from importlib import import_module
-
 import numpy as np
 
-from . import _checks, _memory, mappings
+from . import _checks, _memory, _state, mappings, nn
 from ._tree import leaves, map_tree, path_str
 from .nn import activations, dense, losses, stack
 from .nn import init as _init
 
-CELLS = ("elman", "lstm", "gru")
-
-
-def _cell_module(name):
-    """The nn module that implements a cell."""
-    try:
-        return import_module(f"rnnlab.nn.{name}")
-    except ModuleNotFoundError:
-        raise NotImplementedError(f"cell={name!r} has not landed yet; use cell='elman'") from None
+CELLS = tuple(nn.CELLS)
 
 
 class RNN:
@@ -65,8 +55,7 @@ class RNN:
         self.activation = _checks.check_choice(activation, "activation", activations.HIDDEN)
         self.output = _checks.check_choice(output, "output", activations.OUTPUT)
         self.mapping = mappings.get(mapping, delay=delay, feed=feed, decoder_input=decoder_input,
-                                    teacher_forcing=_checks.check_bool(teacher_forcing,
-                                                                       "teacher_forcing"))
+                                    teacher_forcing=teacher_forcing)
         self.delay, self.feed, self.decoder_input = int(delay), feed, decoder_input
         self.teacher_forcing = teacher_forcing
         if self.mapping.name == "seq2seq" and self.bidirectional:
@@ -85,12 +74,20 @@ class RNN:
         if need is not None and self.output != need:
             raise ValueError(f"loss={self.loss!r} needs output={need!r} (it takes probabilities), "
                              f"got output={self.output!r}")
-        if self.cell != "elman" and self.activation != "tanh":
+        if self.activation not in nn.CELLS[self.cell].ACTIVATIONS:
             raise ValueError(f"activation={self.activation!r} applies to the Elman cell only; "
                              f"cell={self.cell!r} uses its own gate nonlinearities")
-        self._cell = _cell_module(self.cell)
+        self._cell = nn.CELLS[self.cell]
         self._stream = None                        # final states of the last stateful predict
         self.params = self._init_params(np.random.default_rng(seed))
+
+    @property
+    def net(self) -> mappings.Net:
+        """The explicit value the mappings (and analysis code) compute with: the cell module, the
+        live parameters, sizes and options. Built anew at each access; it shares params."""
+        return mappings.Net(self._cell, self.params, self.n_in, self.n_hidden, self.n_out,
+                            self.n_layers, self.bidirectional, self.activation, self.output,
+                            self.loss, self.dtype)
 
     def _shape_tree(self):
         """A tree shaped like params whose leaves are read-only views that own no memory (shape
@@ -109,23 +106,18 @@ class RNN:
         tree["output"] = {d: dict(out) for d in stack.DIRECTIONS} if bi else out
         if self.learn_h0:
             state = tuple(np.broadcast_to(np.zeros((), self.dtype), (H,))
-                          for _ in range(self._n_states()))
+                          for _ in range(len(self._cell.STATE)))
             tree["h0"] = [{d: state for d in stack.DIRECTIONS} if bi else state
                           for _ in range(self.n_layers)]
         return tree
-
-    def _n_states(self):
-        """Arrays in one layer's state: 2 for the LSTM (h, c), else 1 (h)."""
-        return 2 if self.cell == "lstm" else 1
 
     # -- construction -------------------------------------------------------------------------
     def _init_params(self, rng):
         nbytes = sum(a.size for _, a in leaves(self._shape_tree())) * self.dtype.itemsize
         _memory.check_fits(nbytes, f"a model with n_hidden={self.n_hidden}, "
                                    f"n_layers={self.n_layers} ({self.dtype.name} parameters)")
-        opts = {"init": self.init, "radius": self.radius}
-        if self.cell == "lstm":
-            opts["forget_bias"] = self.forget_bias
+        opts = {"init": self.init, "radius": self.radius,
+                **{k: getattr(self, k) for k in self._cell.INIT_OPTIONS}}
         H, bi = self.n_hidden, self.bidirectional
         params = {"layers": stack.init(self._cell, self.n_in, H, self.n_layers, bidirectional=bi,
                                        rng=rng, dtype=self.dtype, **opts)}
@@ -139,7 +131,7 @@ class RNN:
             params["output"] = dense.init(H, self.n_out, rng=rng, dtype=self.dtype)
         if self.learn_h0:                          # one state per layer: (h,) or (h, c)
             def zero():
-                return tuple(np.zeros(H, self.dtype) for _ in range(self._n_states()))
+                return tuple(np.zeros(H, self.dtype) for _ in range(len(self._cell.STATE)))
             params["h0"] = [({d: zero() for d in stack.DIRECTIONS} if bi else zero())
                             for _ in range(self.n_layers)]
         return params
@@ -175,18 +167,16 @@ class RNN:
         return new
 
     # -- one pass -----------------------------------------------------------------------------
-    def _run(self, X, Y=None, mask=None, h0=None, n_steps=None):
-        """Validate, then forward. Returns (a, ctx, x, target, loss_mask, h0) time-major."""
+    def _prepare(self, X, Y=None, mask=None, h0=None, n_steps=None):
+        """Validate and lay out: (net, x, mask, target, loss_mask, h0), time-major."""
+        net, mp = self.net, self.mapping
         if Y is not None:
-            n_steps = self.mapping.n_steps(Y)
-        x, m = self.mapping.inputs(self, X, mask, n_steps)
+            n_steps = mp.n_steps(Y)
+        x, m = mp.inputs(net, X, mask, n_steps)
         target = loss_mask = None
         if Y is not None:
-            target, loss_mask = self.mapping.targets(self, Y, m, x.shape, n_steps)
-        h0 = self._initial_state(h0, x.shape[1])
-        a, ctx = self.mapping.forward(self, x, m, h0, n_steps,
-                                      target if self.teacher_forcing else None)
-        return a, ctx, x, target, loss_mask, h0
+            target, loss_mask = mp.targets(net, Y, m, x.shape, n_steps)
+        return net, x, m, target, loss_mask, self._initial_state(h0, x.shape[1]), n_steps
 
     def _loss(self, a, target, loss_mask, batch):
         """(value, dL/da) of the model's loss at the answering steps (time-major)."""
@@ -218,41 +208,49 @@ class RNN:
         states (the layout h0 takes; bidirectional: h_f(T) and h_b(1), PyTorch's h_n), to continue
         the sequences later (unidirectional models). stateful: start from the states the previous
         stateful call ended in (zeros the first time; reset_state() forgets).
+        Prediction keeps no buffer that only training needs: memory is the outputs plus a block
+        of steps per layer, whatever the length of the sequences (unidirectional models).
         """
+        return_state = _checks.check_bool(return_state, "return_state")
+        stateful = _checks.check_bool(stateful, "stateful")
         if n_steps is not None and not self.mapping.takes_n_steps:
             raise ValueError(f"n_steps applies to mappings 'one-to-many' and 'seq2seq'; "
                              f"mapping={self.mapping.name!r} takes its length from X")
+        if return_state and not self.mapping.returns_state:
+            raise ValueError(f"return_state is not available for mapping={self.mapping.name!r}: "
+                             f"its final state cannot continue a sequence")
         if stateful:
             h0 = self._stream_start(h0, X)
-        a, ctx, *_ = self._run(X, mask=mask, h0=h0, n_steps=n_steps)
+        net, x, m, _, _, h0, n_steps = self._prepare(X, mask=mask, h0=h0, n_steps=n_steps)
+        a, finals = self.mapping.infer(net, x, m, h0, n_steps)
         y = np.ascontiguousarray(self.mapping.to_user(activations.output(a, self.output)))
-        if stateful or return_state:
-            states = self.mapping.final_states(self, ctx)
-            if stateful:
-                self._stream = states
-            if return_state:
-                return y, states
+        if stateful:
+            self._stream = finals
+        if return_state:
+            return y, _state.to_user(finals, self.bidirectional)
         return y
 
     def states(self, X, mask=None, h0=None, *, n_steps=None):
         """The hidden states of every layer, batch-first: a list with one (B, T, H) array per
         layer ({"f": ..., "b": ...} when bidirectional), over the steps the stack runs (for
         seq2seq, the encoder's). For LSTM, the h states."""
-        x, m = self.mapping.inputs(self, X, mask, n_steps)
-        h0 = self._initial_state(h0, x.shape[1])
-        states, inp = [], x
-        for l in range(self.n_layers):
-            top, _ = stack.forward(self._cell, self.params["layers"][l:l + 1], inp,
-                                   None if h0 is None else h0[l:l + 1], mask=m,
-                                   bidirectional=self.bidirectional, activation=self.activation)
-            if self.bidirectional:
-                states.append({d: np.ascontiguousarray(h.swapaxes(0, 1))
-                               for d, h in zip(stack.DIRECTIONS, top)})
-                inp = np.concatenate(top, axis=-1)
-            else:
-                states.append(np.ascontiguousarray(top.swapaxes(0, 1)))
-                inp = top
-        return states
+        net, x, m, _, _, h0, _ = self._prepare(X, mask=mask, h0=h0, n_steps=n_steps)
+        T, B = x.shape[:2]
+        kept = []
+
+        def emit(t0, outs):
+            if not kept:
+                kept.extend(_state.per_state([None] * len(outs), lambda _: np.empty(
+                    (B, T, self.n_hidden), self.dtype), self.bidirectional))
+            for l, out in enumerate(outs):
+                if self.bidirectional:
+                    for i, d in enumerate(stack.DIRECTIONS):
+                        kept[l][d][:, t0:t0 + len(out[i])] = out[i].swapaxes(0, 1)
+                else:
+                    kept[l][:, t0:t0 + len(out)] = out.swapaxes(0, 1)
+        stack.infer(net.cell, net.params["layers"], x, h0, mask=m, bidirectional=self.bidirectional,
+                    keep="all", emit=emit, activation=self.activation)
+        return kept
 
     def reset_state(self):
         """Forget the states carried by stateful predict calls."""
@@ -264,25 +262,34 @@ class RNN:
         input_grads=True appends {"X": dL/dX, "h0": dL/dh0 per layer}; return_state=True appends
         the final states (for truncated BPTT: the next chunk starts from them).
         """
-        a, ctx, x, target, loss_mask, _ = self._run(X, Y, mask, h0)
+        input_grads = _checks.check_bool(input_grads, "input_grads")
+        return_state = _checks.check_bool(return_state, "return_state")
+        if return_state and not self.mapping.returns_state:
+            raise ValueError(f"return_state is not available for mapping={self.mapping.name!r}")
+        net, x, m, target, loss_mask, h0_cells, n_steps = self._prepare(X, Y, mask, h0)
+        a, ctx = self.mapping.forward(net, x, m, h0_cells, n_steps,
+                                      target if self.teacher_forcing else None)
         value, da = self._loss(a, target, loss_mask, x.shape[1])
-        grads, dx, dh0 = self.mapping.backward(self, ctx, da)
+        grads, dx, dh0 = self.mapping.backward(net, ctx, da)
         if self.learn_h0:
             grads["h0"] = self._learned_h0_grad(h0, dh0)
         out = (value, grads)
         if input_grads:
-            out += ({"X": self.mapping.input_grad(dx, np.shape(X), mask), "h0": dh0},)
+            out += ({"X": self.mapping.input_grad(dx, np.shape(X), mask),
+                     "h0": _state.to_user(dh0, self.bidirectional)},)
         if return_state:
-            out += (self.mapping.final_states(self, ctx),)
+            out += (_state.to_user(self.mapping.final_states(net, ctx), self.bidirectional),)
         return out
 
     def state_grads(self, X, Y, mask=None, h0=None):
         """dL/dh(t) of the top layer at every step the stack runs, batch-first (B, T, H)
         ({"f": ..., "b": ...} when bidirectional): the total gradient reaching each state in the
         model's own BPTT, from the output at t and through the recurrence from t+1."""
-        a, ctx, x, target, loss_mask, _ = self._run(X, Y, mask, h0)
+        net, x, m, target, loss_mask, h0, n_steps = self._prepare(X, Y, mask, h0)
+        a, ctx = self.mapping.forward(net, x, m, h0, n_steps,
+                                      target if self.teacher_forcing else None)
         _, da = self._loss(a, target, loss_mask, x.shape[1])
-        g = self.mapping.top_state_grads(self, ctx, da)
+        g = self.mapping.top_state_grads(net, ctx, da)
         if self.bidirectional:
             return {d: np.ascontiguousarray(gd.swapaxes(0, 1)) for d, gd in zip(stack.DIRECTIONS, g)}
         return np.ascontiguousarray(g.swapaxes(0, 1))
@@ -290,13 +297,15 @@ class RNN:
     def check_data(self, X, Y, mask=None):
         """Check a whole data set as loss_and_grads would (shapes, values), without running it:
         fit calls this once, so that errors name the data's own shapes."""
-        n_steps = self.mapping.n_steps(Y)
-        x, m = self.mapping.inputs(self, X, mask, n_steps)
-        self.mapping.targets(self, Y, m, x.shape, n_steps)
+        self._prepare(X, Y, mask)
 
     def evaluate(self, X, Y, mask=None, h0=None) -> float:
-        """The loss on (X, Y), as loss_and_grads computes it, without the backward pass."""
-        a, _, x, target, loss_mask, _ = self._run(X, Y, mask, h0)
+        """The loss on (X, Y), as loss_and_grads computes it, without the backward's buffers."""
+        net, x, m, target, loss_mask, h0, n_steps = self._prepare(X, Y, mask, h0)
+        if self.teacher_forcing:                   # the decoder reads the targets, as in training
+            a, _ = self.mapping.forward(net, x, m, h0, n_steps, target)
+        else:
+            a, _ = self.mapping.infer(net, x, m, h0, n_steps)
         return self._loss(a, target, loss_mask, x.shape[1])[0]
 
     def fit(self, X, Y, **kwargs):
@@ -311,87 +320,45 @@ class RNN:
 
     # -- initial states -----------------------------------------------------------------------
     def _initial_state(self, h0, batch):
-        """h0 as one state per layer (and direction) in the model's dtype; learned or None."""
+        """h0 in the cells' layout (a tuple per layer and direction) and the model's dtype;
+        the learned states broadcast to the batch; or None."""
         if h0 is not None:
-            return self._check_h0(h0, batch)
+            return _state.from_user(h0, n_layers=self.n_layers, bidirectional=self.bidirectional,
+                                    n_states=len(self._cell.STATE), batch=batch,
+                                    n_hidden=self.n_hidden, dtype=self.dtype)
         if not self.learn_h0:
             return None
-        def bcast(s):
-            s = tuple(np.broadcast_to(v, (batch, self.n_hidden)) for v in s)
-            return s if len(s) > 1 else s[0]
-        return self._per_state(self.params["h0"], bcast)
+        return _state.per_state(self.params["h0"], lambda s: tuple(
+            np.broadcast_to(v, (batch, self.n_hidden)) for v in s), self.bidirectional)
 
     def _learned_h0_grad(self, h0_given, dh0):
         """dL/d(learned h0) = the batch sum of dL/dh0 (zero when an explicit h0 replaced it)."""
         if h0_given is not None:
             return map_tree(np.zeros_like, self.params["h0"])
-        def total(d):
-            return tuple(v.sum(axis=0) for v in (d if isinstance(d, tuple) else (d,)))
-        return self._per_state(dh0, total)
-
-    def _per_state(self, states, fn):
-        """fn applied to each layer's state (each direction's, when bidirectional)."""
-        if self.bidirectional:
-            return [{d: fn(s[d]) for d in stack.DIRECTIONS} for s in states]
-        return [fn(s) for s in states]
-
-    def _check_h0(self, h0, batch):
-        """A user's h0: a list with one state per layer (a bare state when n_layers == 1)."""
-        if not isinstance(h0, list):
-            if self.n_layers != 1:
-                raise TypeError(f"h0 must be a list of {self.n_layers} states, one per layer, "
-                                f"got {type(h0).__name__}")
-            h0 = [h0]
-        if len(h0) != self.n_layers:
-            raise ValueError(f"h0 must hold one state per layer ({self.n_layers}), got {len(h0)}")
-        out = []
-        for l, s in enumerate(h0):
-            if self.bidirectional:
-                if not isinstance(s, dict) or set(s) != set(stack.DIRECTIONS):
-                    raise TypeError(f"h0[{l}] must be a dict {{'f': state, 'b': state}} for a "
-                                    f"bidirectional model, got {type(s).__name__}")
-                out.append({d: self._check_state(s[d], f"h0[{l}][{d!r}]", batch) for d in s})
-            else:
-                out.append(self._check_state(s, f"h0[{l}]", batch))
-        return out
-
-    def _check_state(self, s, name, batch):
-        want = (batch, self.n_hidden)
-        if self.cell == "lstm":
-            if not isinstance(s, tuple) or len(s) != 2:
-                raise TypeError(f"{name} must be a tuple (h, c) of arrays {want} for an LSTM, "
-                                f"got {type(s).__name__}")
-            return tuple(self._check_state_array(v, f"{name}[{i}]", want) for i, v in enumerate(s))
-        return self._check_state_array(s, name, want)
-
-    def _check_state_array(self, s, name, want):
-        arr = _checks.as_array(s, name, dtype=self.dtype)
-        if arr.shape != want:
-            raise ValueError(f"{name} must have shape {want} (batch, n_hidden), got {arr.shape}")
-        return arr
+        return _state.per_state(dh0, lambda d: tuple(v.sum(axis=0) for v in d),
+                                self.bidirectional)
 
     def _stream_start(self, h0, X):
-        """The state a stateful predict starts from."""
+        """The state a stateful predict starts from (the user's layout, or the carried one)."""
         if self.bidirectional:
             raise ValueError("stateful prediction needs bidirectional=False: the backward pass "
                              "of a bidirectional model must see the whole sequence first")
         if not self.mapping.streams:
             raise ValueError(f"stateful prediction is not available for mapping="
                              f"{self.mapping.name!r}")
-        if h0 is not None:
+        if h0 is not None or self._stream is None:
             return h0
-        if self._stream is None:
-            return None
-        batch = np.shape(X)[0]
-        first = self._stream[0][0] if self.cell == "lstm" else self._stream[0]
-        if first.shape[0] != batch:
-            raise ValueError(f"stateful predict carries states for {first.shape[0]} sequences, "
+        carried, batch = _state.batch_of(self._stream), np.shape(X)[0] if np.ndim(X) else None
+        if carried != batch:
+            raise ValueError(f"stateful predict carries states for {carried} sequences, "
                              f"X has {batch}: keep the batch size or call reset_state()")
-        return self._stream
+        return _state.to_user(self._stream, False)
 
 
 def _dtype(dtype):
     """np.dtype float32 or float64 from a name or a dtype (ValueError for anything else)."""
+    if dtype is None or isinstance(dtype, bool):          # np.dtype(None) would be float64
+        raise TypeError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
     try:
         name = np.dtype(dtype).name
     except TypeError:

@@ -155,6 +155,8 @@ def test_bad_start_types_and_inputs():
         automata.parity_machine().run(np.array([[[0.0], [0.5]]]))
     with pytest.raises(ValueError, match=r"X must have shape \(batch, steps, 2\)"):
         automata.adder_machine().run(np.zeros((1, 3, 1)))
-    with pytest.raises(ValueError, match="unidirectional Elman model"):
+    with pytest.raises(ValueError, match="needs a unidirectional model.*bidirectional=True"):
         rl.analysis.extract_automaton(rl.RNN(1, 4, 1, bidirectional=True),
                                       np.zeros((4, 3, 1)))
+    with pytest.raises(ValueError, match="whole state is h.*cell='lstm'"):
+        rl.analysis.extract_automaton(rl.RNN(2, 4, 1, cell="lstm"), np.zeros((4, 3, 2)))

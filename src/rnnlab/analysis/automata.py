@@ -280,12 +280,13 @@ def exact_parity(dtype="float32"):
 
 # -- extract the machine a trained network runs ------------------------------------------------
 def hidden_states(model, X):
-    """Run an Elman model from h(0) = 0: (states (B, T + 1, L H): every layer's h(t), t = 0..T,
+    """Run an Elman (or GRU) model from h(0) = 0: (states (B, T + 1, L H): every layer's h(t), t = 0..T,
     side by side; output bits (B, T): y(t) > 1/2 of the output layer applied at every step)."""
-    if (model.cell != "elman" or model.bidirectional or model.n_out != 1 or model.learn_h0
-            or model.mapping.name != "many-to-many"):
-        raise ValueError(f"extraction needs a unidirectional Elman model (many-to-many, one "
-                         f"output, h(0) = 0), got cell={model.cell!r}, bidirectional="
+    if (len(model.net.cell.STATE) != 1 or model.bidirectional or model.n_out != 1
+            or model.learn_h0 or model.mapping.name != "many-to-many"):
+        raise ValueError(f"extraction needs a unidirectional model whose whole state is h (an "
+                         f"Elman or GRU cell; many-to-many, one output, h(0) = 0), got "
+                         f"cell={model.cell!r}, bidirectional="
                          f"{model.bidirectional}, n_out={model.n_out}, learn_h0={model.learn_h0}, "
                          f"mapping={model.mapping.name!r}")
     X = _checks.as_array(X, "X", ndim=3)

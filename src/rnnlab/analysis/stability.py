@@ -37,7 +37,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _checks
-from ..nn import activations, stack
+from ..nn import activations
 from ..nn import init as _init
 
 NORMS = ("spectral", "frobenius")
@@ -112,10 +112,10 @@ def jacobian_products(model, x, *, layer=-1, norm="spectral"):
 
 def _layer_terms(model, x, layer):
     """(f'(a(t)) (T, H), W11 (H, H)) of one layer along the trajectory of x, float64."""
-    caches, params = _trajectory(model, x)
+    hs = _trajectory(model, x)
     layer = _layer_index(layer, model.n_layers)
-    return (_derivative(caches[layer], model.activation),
-            np.asarray(params[layer]["W11"], dtype=np.float64))
+    return (_derivative(hs[layer], model.activation),
+            np.asarray(model.params["layers"][layer]["W11"], dtype=np.float64))
 
 
 def input_jacobians(model, x, *, direction=None):
@@ -125,14 +125,13 @@ def input_jacobians(model, x, *, direction=None):
     perturbation of x(1) along v instead. Returns (T, H, D), or (T, H) with a direction (float64).
     Linear units, one layer: dh(t)/dx(1) = W11^(t-1) W0 (the lecture's term).
     """
-    caches, params = _trajectory(model, x)
+    hs = _trajectory(model, x)
     D = model.n_in
     seed = np.eye(D) if direction is None else _direction(direction, D)[:, None]   # (D, D')
-    T = len(caches[0]["hs"]) - 1
-    below = np.zeros((T, D, seed.shape[1]))                          # dx(t)/dx(1): seed at t = 1
+    below = np.zeros((len(hs[0]), D, seed.shape[1]))                 # dx(t)/dx(1): seed at t = 1
     below[0] = seed
-    for l, p in enumerate(params):
-        below = _layer_tangent(p, _derivative(caches[l], model.activation), below)
+    for p, h in zip(model.params["layers"], hs):
+        below = _layer_tangent(p, _derivative(h, model.activation), below)
     return below if direction is None else below[:, :, 0]
 
 
@@ -199,29 +198,26 @@ def _square(W, name):
 
 
 def _check_elman(model):
-    if model.cell != "elman":
-        raise ValueError(f"Jacobians diag(f'(a)) W11 need an Elman model (cell='elman'), got "
-                         f"cell={model.cell!r}; gradient_norms works for every cell")
+    if model.net.cell.GATES != 1:
+        raise ValueError(f"Jacobians diag(f'(a)) W11 need a cell without gates (cell='elman'), "
+                         f"got cell={model.cell!r}; gradient_norms works for every cell")
     if model.bidirectional:
         raise ValueError("Jacobians along a trajectory need a unidirectional model, got "
                          "bidirectional=True")
 
 
 def _trajectory(model, x):
-    """Run the model's stack on one sequence x (T, D) from h(0) = 0: (caches, layer params)."""
+    """Every layer's states h(1..T) on one sequence x (T, D) from h(0) = 0: a list of (T, H)."""
     _check_elman(model)
     x = _checks.as_array(x, "x", ndim=2)
     if x.shape[1] != model.n_in or len(x) == 0:
         raise ValueError(f"x must have shape (T, {model.n_in}) with T >= 1, got {x.shape}")
-    layers = model.params["layers"]
-    _, caches = stack.forward(model._cell, layers, x[:, None, :].astype(model.dtype), None,
-                              activation=model.activation)
-    return caches, layers
+    zeros = [np.zeros((1, model.n_hidden)) for _ in range(model.n_layers)]
+    return [h[0] for h in model.states(x[None], h0=zeros)]
 
 
-def _derivative(cache, activation):
-    """f'(a(t)) of one layer on a single sequence, (T, H) float64 (ones for identity units)."""
-    h = cache["hs"][1:, 0]                                           # (T, H) h(1..T)
+def _derivative(h, activation):
+    """f'(a(t)) of one layer from its states h (T, H): float64 (ones for identity units)."""
     d = activations.hidden_grad(h, activation)
     return np.ones(h.shape) if d is None else np.asarray(d, dtype=np.float64)
 

@@ -1,4 +1,4 @@
-"""The GRU layer, as torch.nn.GRU computes it: forward through time and exact BPTT.
+"""The GRU cell, as torch.nn.GRU computes it: forward through time and exact BPTT.
 
 Forward, for t = 1..T from h(0) = h0 (zeros when not given):
 
@@ -13,7 +13,7 @@ The rows are stacked in PyTorch's order r, z, n, so its weights map across direc
 slices of b0 are bias_ih + bias_hh, the n slice of b0 is bias_ih's alone, and bias_hh's n slice
 is the separate parameter b_hn, because the reset gate multiplies it (r * (W11_n h + b_hn)), so
 it cannot be merged into b0. A padded step (mask m(t) = 0) carries the state: h(t) = h(t-1).
-reverse=True runs t = T..1 from h(T+1) = h0.
+reverse=True runs t = T..1 from h(T+1) = h0. The state is the tuple (h,).
 
 Backward (BPTT), steps numbered as the forward steps they differentiate. From dh_next = dL/dh(T)
 (dstate, else 0), for t = T..1, with dh_up(t) = dL/dh(t) from above:
@@ -26,8 +26,11 @@ Backward (BPTT), steps numbered as the forward steps they differentiate. From dh
         dW11 = sum_t [da_r; da_z; dhn] h(t-1)^T   db_hn = sum_t dhn
     A padded step passes dh through unchanged and gets zero gate gradients.
 
-How it is computed (the speed tricks; the equations above are what it computes; nn/lstm.py
-explains each in more detail):
+`step` and `step_backward` are the reference: one step in exactly these equations and PyTorch's
+gate order, with no speed tricks; the contract tests check the fast loops against them.
+
+How the fast path computes it (the speed tricks; the equations above are what it computes;
+nn/lstm.py explains each in more detail):
 - Inside the loops the arrays are feature-major, (H, B) per step, so that every gate of a step
   is one contiguous block. h(t) carries a row of ones below it, so that the biases inside the
   recurrent products (b0_r, b0_z and b_hn) ride in the recurrent multiply.
@@ -43,6 +46,8 @@ explains each in more detail):
   three are [da_r; da_z; da_n] for W0, b0 and dx.
 - The buffers of a pass are views of one allocation; outputs are passed positionally, products
   use np.dot and constants are 0-d arrays (call overhead is what a small step costs).
+- `infer` runs the same forward loop over blocks of steps and keeps no buffer that only the
+  backward needs: memory is the output h plus one block.
 """
 from __future__ import annotations
 
@@ -50,10 +55,14 @@ from itertools import repeat
 
 import numpy as np
 
+from . import _time, activations
 from . import init as _init
-from .lstm import _part, _steps, _steps_to_columns, _workspace
 
+NAME = "gru"
+STATE = ("h",)
 GATES = 3
+ACTIVATIONS = ("tanh",)          # the gates fix their own nonlinearities: sigmoid and tanh
+INIT_OPTIONS = ()
 
 
 def param_shapes(n_in, n_hidden):
@@ -77,49 +86,119 @@ def init(n_in, n_hidden, *, rng, dtype=np.float32, init="uniform", radius=None):
     return {"W0": W0, "W11": W11, "b0": b0, "b_hn": b_hn}
 
 
-def _check_activation(activation):
-    if activation != "tanh":
-        raise ValueError(f"activation must be 'tanh' for the GRU (its gates fix their own "
-                         f"nonlinearities: sigmoid and tanh); got {activation!r}")
+def zero_state(batch, n_hidden, dtype=np.float32):
+    """h(0) = 0: the tuple (h,) with h (B, H)."""
+    return (np.zeros((batch, n_hidden), dtype=dtype),)
 
 
-def _halved(a, H):
-    """A copy of a (rows r, z, n) with the sigmoid rows r, z halved."""
-    out = np.array(a)
-    out[:2 * H] *= 0.5
-    return out
+# -- the reference: one step, exactly the equations -------------------------------------------
+def _gates(params, x_t, h_prev):
+    """(1)-(3) of one step: r, z, hn = W11_n h(t-1) + b_hn and n, each (B, H)."""
+    H = h_prev.shape[1]
+    W0, W11, b0 = params["W0"], params["W11"], params["b0"]
+    xa = x_t @ W0.T + b0                                                  # W0 x(t) + b0, (B, 3H)
+    ha = h_prev @ W11[:2 * H].T                                           # W11_{r,z} h(t-1)
+    r = activations.sigmoid(xa[:, :H] + ha[:, :H])                        # (1), (2)
+    z = activations.sigmoid(xa[:, H:2 * H] + ha[:, H:])
+    hn = h_prev @ W11[2 * H:].T + params["b_hn"]                          # (1)
+    n = np.tanh(xa[:, 2 * H:] + r * hn)                                   # (3)
+    return r, z, hn, n
 
 
+def step(params, x_t, state, *, activation="tanh"):
+    """One step: x_t (B, D), state (h(t-1),) -> (h(t),)."""
+    _time.check_activation(activation, ACTIVATIONS, NAME)
+    (h_prev,) = state
+    r, z, hn, n = _gates(params, x_t, h_prev)
+    return ((1 - z) * n + z * h_prev,)                                    # (4)
+
+
+def step_backward(params, x_t, state, dstate, *, activation="tanh"):
+    """The derivative of one step. state = (h(t-1),); dstate = (dL/dh(t),), the total gradient
+    reaching the step's output. Returns (grads {"W0", "W11", "b0", "b_hn"}, dL/dx(t),
+    (dL/dh(t-1),))."""
+    _time.check_activation(activation, ACTIVATIONS, NAME)
+    (h_prev,), (dh,) = state, dstate
+    r, z, hn, n = _gates(params, x_t, h_prev)
+    dn, dz = dh * (1 - z), dh * (h_prev - n)                              # (4)
+    da_n = dn * (1 - n ** 2)                                              # (3) through tanh
+    dr, dhn = da_n * hn, da_n * r                                         # (3)
+    da_r, da_z = dr * r * (1 - r), dz * z * (1 - z)                       # (2) sigmoid' = s(1-s)
+    dax = np.concatenate([da_r, da_z, da_n], axis=1)                      # d(W0 x + b0), rows r, z, n
+    dah = np.concatenate([da_r, da_z, dhn], axis=1)                       # d(W11 h(t-1)), rows r, z, n
+    grads = {"W0": dax.T @ x_t, "W11": dah.T @ h_prev, "b0": dax.sum(axis=0),
+             "b_hn": dhn.sum(axis=0)}
+    dh_prev = dah @ params["W11"] + dh * z                                # (1), (4) the direct path
+    return grads, dax @ params["W0"], (dh_prev,)
+
+
+# -- the fast path: a whole sequence ------------------------------------------------------------
 def _forward_weights(params, H):
     """(W0 (3H, D), [W11 | (b0_r, b0_z, b_hn)]^T (H + 1, 3H)), the r and z rows halved. The loop
     multiplies by the second's transpose (a view): BLAS's faster matrix-vector kernel at B = 1."""
     bias = np.concatenate([params["b0"][:2 * H], params["b_hn"]])
     W11a = np.concatenate([params["W11"], bias[:, None]], axis=1)
-    return _halved(params["W0"], H), np.ascontiguousarray(_halved(W11a, H).T)
+    return (_time.halved(params["W0"], 2 * H),
+            np.ascontiguousarray(_time.halved(W11a, 2 * H).T))
+
+
+def _start(hs, h0, B, H):
+    """Write h(0) (and the row of ones) into the states buffer."""
+    hs[:, H] = 1
+    hs[0, :H] = np.transpose(_time.as_state(h0, 1, B, H, hs.dtype, NAME, "h0")[0])
+
+
+def _project(W0h, b0_n, x, out):
+    """out (T, 3, H, B) = W0 x(t) (r, z rows halved) and + b0_n on the n rows, every t at once."""
+    T, _, H, B = out.shape
+    np.matmul(W0h, x.transpose(0, 2, 1), out=out.reshape(T, 3 * H, B))
+    out[:, 2] += b0_n[:, None]
 
 
 def forward(params, x, h0=None, *, mask=None, reverse=False, activation="tanh"):
-    """Run the layer over a sequence.
+    """Run the cell over a sequence.
 
-    x (T, B, D); h0 (B, H) or None; mask (T, B) bool or None.
+    x (T, B, D); h0: None or (h0,) with h0 (B, H); mask (T, B) bool or None.
     Returns h (T, B, H), h[t] = h(t+1), and the cache that `backward` needs.
     """
-    _check_activation(activation)
+    _time.check_activation(activation, ACTIVATIONS, NAME)
     T, B, D = x.shape
     H = params["W11"].shape[1]
     W0h, W11aT = _forward_weights(params, H)
-    G, xs, hs = _workspace([(T, 4, H, B),                         # per step: r, z, hn, n
-                            (T, 3, H, B),                         # W0 x(t) (+ b0_n), halved r, z
-                            (T + 1, H + 1, B)],                   # [h(t); 1]; visiting order
-                           np.result_type(x, W0h))
-    np.matmul(W0h, x.transpose(0, 2, 1), out=_steps(xs, reverse).reshape(T, 3 * H, B))
-    xs[:, 2] += params["b0"][2 * H:, None]                        # W0_n x(t) + b0_n
-    hs[:, H] = 1
-    hs[0, :H] = 0 if h0 is None else np.transpose(h0)
-    _forward_loop(G, hs, xs, W11aT.T, None if mask is None else ~_steps(mask, reverse))
-    h = np.ascontiguousarray(_steps(hs[1:, :H], reverse).transpose(0, 2, 1))   # (T, B, H)
+    G, xs, hs = _time.workspace([(T, 4, H, B),                    # per step: r, z, hn, n
+                                 (T, 3, H, B),                    # W0 x(t) (+ b0_n), halved r, z
+                                 (T + 1, H + 1, B)],              # [h(t); 1]; visiting order
+                                np.result_type(x, W0h))
+    _project(W0h, params["b0"][2 * H:], x, _time.steps(xs, reverse))
+    _start(hs, h0, B, H)
+    _forward_loop(G, hs, xs, W11aT.T, None if mask is None else ~_time.steps(mask, reverse))
+    h = np.ascontiguousarray(_time.steps(hs[1:, :H], reverse).transpose(0, 2, 1))   # (T, B, H)
     cache = {"x": x, "G": G, "hs": hs, "mask": mask, "reverse": reverse, "W11aT": W11aT}
     return h, cache
+
+
+def infer(params, x, h0=None, *, mask=None, reverse=False, activation="tanh",
+          block_bytes=4 << 20):
+    """forward without the backward's buffers: (h (T, B, H), final state (h,)), computed a block
+    of steps at a time, so memory is h plus one block of gates."""
+    _time.check_activation(activation, ACTIVATIONS, NAME)
+    T, B, D = x.shape
+    H = params["W11"].shape[1]
+    W0h, W11aT = _forward_weights(params, H)
+    dtype = np.result_type(x, W0h)
+    k = min(T, _time.block_steps(B * (8 * H + 1) * dtype.itemsize, block_bytes))
+    G, xs, hs = _time.workspace([(k, 4, H, B), (k, 3, H, B), (k + 1, H + 1, B)], dtype)
+    _start(hs, h0, B, H)
+    xv, pad = _time.steps(x, reverse), None if mask is None else ~_time.steps(mask, reverse)
+    h = np.empty((T, B, H), dtype=dtype)
+    hv = _time.steps(h, reverse)
+    for t0, t1 in _time.blocks(T, k):
+        n = t1 - t0
+        _project(W0h, params["b0"][2 * H:], xv[t0:t1], xs[:n])
+        _forward_loop(G[:n], hs[:n + 1], xs[:n], W11aT.T, _time.part(pad, slice(t0, t1)))
+        hv[t0:t1] = hs[1:n + 1, :H].transpose(0, 2, 1)
+        hs[0] = hs[n]                                             # carry h to the next block
+    return h, (_time.batch_major(hs[0, :H]),)
 
 
 def _forward_loop(G, hs, xs, W11a, pad):
@@ -149,9 +228,9 @@ def _forward_loop(G, hs, xs, W11a, pad):
 def backward(params, cache, dh, dstate=None):
     """BPTT through the whole sequence.
 
-    dh (T, B, H): dL/dh(t) from above (None: zero); dstate (B, H): dL/d(final state), the state
-    after the last visited step (h(T), or h(1) when reverse), None: zero.
-    Returns (grads {"W0", "W11", "b0", "b_hn"}, dx (T, B, D), dh0 (B, H)).
+    dh (T, B, H): dL/dh(t) from above (None: zero); dstate: None or (dL/dh,) for the final state,
+    the state after the last visited step (h(T), or h(1) when reverse).
+    Returns (grads {"W0", "W11", "b0", "b_hn"}, dx (T, B, D), (dL/dh0,)).
     """
     x, hs, reverse = cache["x"], cache["hs"], cache["reverse"]
     T, B, D = x.shape
@@ -159,18 +238,18 @@ def backward(params, cache, dh, dstate=None):
     ws = _backward_workspace(T, H, B, hs.dtype)
     dh0 = _bptt(params, cache, dh, dstate, ws)                    # Dg: dhn, da_r, da_z, da_n
     da, hp = ws["da"], ws["hp"]                                   # (4H, T B), (H + 1, T B)
-    _steps_to_columns(ws["Dg"].reshape(T, 4 * H, B), da)
-    _steps_to_columns(hs[:-1], hp)                                # [h(t-1); 1]
+    _time.steps_to_columns(ws["Dg"].reshape(T, 4 * H, B), da)
+    _time.steps_to_columns(hs[:-1], hp)                           # [h(t-1); 1]
     dah, dax = da[:3 * H], da[H:]                 # [dhn; da_r; da_z] and [da_r; da_z; da_n]
     dWa = dah @ hp.T                                              # rows n, r, z
     grads = {
-        "W0": dax @ _steps(x, reverse).reshape(T * B, D),         # sum_t da(t) x(t)^T
+        "W0": dax @ _time.steps(x, reverse).reshape(T * B, D),    # sum_t da(t) x(t)^T
         "W11": np.concatenate([dWa[H:, :H], dWa[:H, :H]]),        # sum_t da(t) h(t-1)^T, r, z, n
         "b0": dax.sum(axis=1),
         "b_hn": dWa[:H, H],                                       # sum_t dhn
     }
     dx = (dax.T @ params["W0"]).reshape(T, B, D)                  # W0^T da(t), visiting order
-    return grads, np.ascontiguousarray(_steps(dx, reverse)), dh0
+    return grads, np.ascontiguousarray(_time.steps(dx, reverse)), (dh0,)
 
 
 def state_grads(params, cache, dh, dstate=None):
@@ -179,7 +258,7 @@ def state_grads(params, cache, dh, dstate=None):
     hs = cache["hs"]
     ws = _backward_workspace(hs.shape[0] - 1, hs.shape[1] - 1, hs.shape[2], hs.dtype)
     _bptt(params, cache, dh, dstate, ws)
-    return np.ascontiguousarray(_steps(ws["gs"], cache["reverse"]).transpose(0, 2, 1))
+    return np.ascontiguousarray(_time.steps(ws["gs"], cache["reverse"]).transpose(0, 2, 1))
 
 
 def _backward_workspace(T, H, B, dtype):
@@ -187,7 +266,7 @@ def _backward_workspace(T, H, B, dtype):
     gs, dh and zc (T, H, B), and da (4H, T B), hp (H + 1, T B) for the weight products."""
     names = ("Dg", "gs", "dh", "zc", "da", "hp")
     shapes = [(T, 4, H, B), (T, H, B), (T, H, B), (T, H, B), (4 * H, T * B), (H + 1, T * B)]
-    return dict(zip(names, _workspace(shapes, dtype)))
+    return dict(zip(names, _time.workspace(shapes, dtype)))
 
 
 def _bptt(params, cache, dh, dstate, ws):
@@ -195,21 +274,21 @@ def _bptt(params, cache, dh, dstate, ws):
     visiting order. Returns dL/dh0 (B, H). Blocks of steps, last first, as in nn/lstm.py."""
     G, hs, reverse = cache["G"], cache["hs"], cache["reverse"]
     T, _, H, B = G.shape
-    mask = None if cache["mask"] is None else _steps(cache["mask"], reverse)
+    mask = None if cache["mask"] is None else _time.steps(cache["mask"], reverse)
     W11aT = cache["W11aT"][:H]                                    # the forward's copy, W11^T
     W11nT = np.concatenate([W11aT[:, 2 * H:], 2 * W11aT[:, :2 * H]], axis=1)  # n, r, z; undo 1/2
-    dnext = (np.zeros((H, B), hs.dtype) if dstate is None
-             else np.array(np.transpose(dstate), dtype=hs.dtype, order="C"))
+    dnext = _time.feature_major(_time.as_state(dstate, 1, B, H, hs.dtype, NAME, "dstate")[0],
+                                hs.dtype)
     dhv = None
     if dh is not None:
         dhv = ws["dh"]
-        np.copyto(dhv, _steps(dh, reverse).transpose(0, 2, 1))    # feature-major, visiting order
-    k = max(1, (1 << 20) // (4 * H * B * hs.itemsize))            # steps per block: Dg in 1 MB
-    for t0 in range((T - 1) // k * k, -1, -k):
-        s = slice(t0, t0 + k)
-        Zc = _coefficients(G[s], hs[:-1, :H][s], _part(mask, s), ws["Dg"][s], ws["zc"][s])
-        _backward_loop(ws["Dg"][s], Zc, ws["gs"][s], dnext, _part(dhv, s), W11nT)
-    return np.ascontiguousarray(dnext.T)
+        np.copyto(dhv, _time.steps(dh, reverse).transpose(0, 2, 1))   # feature-major, visiting
+    k = _time.block_steps(4 * H * B * hs.itemsize)                # steps per block: Dg in 1 MB
+    for t0, t1 in reversed(_time.blocks(T, k)):
+        s = slice(t0, t1)
+        Zc = _coefficients(G[s], hs[:-1, :H][s], _time.part(mask, s), ws["Dg"][s], ws["zc"][s])
+        _backward_loop(ws["Dg"][s], Zc, ws["gs"][s], dnext, _time.part(dhv, s), W11nT)
+    return _time.batch_major(dnext)
 
 
 def _coefficients(G, hprev, mask, Dg, zc):
@@ -262,6 +341,6 @@ def _backward_loop(Dg, Zc, gs, dnext, dh, W11nT):
 
 
 def final_state(cache):
-    """The state after the last visited step: h(T), or h(1) for a reversed layer; a new (B, H)."""
+    """The state after the last visited step: (h(T),), or (h(1),) for a reversed layer; new arrays."""
     H = cache["hs"].shape[1] - 1
-    return np.ascontiguousarray(cache["hs"][-1, :H].T)
+    return (_time.batch_major(cache["hs"][-1, :H]),)

@@ -1,4 +1,4 @@
-"""The LSTM layer, as torch.nn.LSTM computes it: forward through time and exact BPTT.
+"""The LSTM cell, as torch.nn.LSTM computes it: forward through time and exact BPTT.
 
 Forward, for t = 1..T from h(0) = h0, c(0) = c0 (zeros when not given):
 
@@ -9,7 +9,7 @@ Forward, for t = 1..T from h(0) = h0, c(0) = c0 (zeros when not given):
 
 The gates are stacked in PyTorch's order i, f, g, o, so its weights map across directly
 (b0 = bias_ih + bias_hh). A padded step (mask m(t) = 0) carries the whole state: h(t) = h(t-1),
-c(t) = c(t-1). reverse=True runs t = T..1 from (h(T+1), c(T+1)) = (h0, c0).
+c(t) = c(t-1). reverse=True runs t = T..1 from (h(T+1), c(T+1)) = (h0, c0). The state is the tuple (h, c).
 
 Backward (BPTT), steps numbered as the forward steps they differentiate. From dh_next = dL/dh(T)
 and dc_next = dL/dc(T) (given by dstate, else 0), for t = T..1, with dh_up(t) = dL/dh(t) from above:
@@ -23,7 +23,10 @@ and dc_next = dL/dc(T) (given by dstate, else 0), for t = T..1, with dh_up(t) = 
         dx(t) = W0^T da(t)
     A padded step passes dh and dc through unchanged and gets da(t) = 0.
 
-How it is computed (the speed tricks; the equations above are what it computes):
+`step` and `step_backward` are the reference: one step in exactly these equations and PyTorch's
+gate order, with no speed tricks; the contract tests check the fast loops against them.
+
+How the fast path computes it (the speed tricks; the equations above are what it computes):
 - Inside the loops the arrays are feature-major, (H, B) per step, so that every gate of a step
   is one contiguous block: the step's buffer holds the gates o, i, f, g (PyTorch's rows rotated
   by one gate, so that the sigmoid gates o, i, f are adjacent for the forward and the gates that
@@ -41,9 +44,9 @@ How it is computed (the speed tricks; the equations above are what it computes):
   the loop four elementwise operations and one matrix multiply per step.
 - dW0, dW11, db0 and dx need da as a (4H, T B) matrix: one copy moves each step's (4H, B) block
   into place, B floats at a time as one record.
-- The buffers of a pass are views of one allocation (_workspace): glibc's malloc then keeps the
-  memory for the next call instead of returning it to the system and faulting it in again page
-  by page, which cost a third of a training step at B=32, H=128 on the development machine.
+- The buffers of a pass are views of one allocation (nn/_time.py explains why).
+- `infer` runs the same forward loop over blocks of steps and keeps no buffer that only the
+  backward needs: memory is the output h plus one block.
 - At small B*H a step costs its calls, not its arithmetic: outputs are passed positionally
   (the out= keyword costs 0.1 us a call), products use np.dot (0.6 us less than np.matmul),
   constants are 0-d arrays, and the loops iterate zipped views instead of indexing.
@@ -58,10 +61,14 @@ from itertools import repeat
 
 import numpy as np
 
+from . import _time, activations
 from . import init as _init
-from .elman import _steps
 
+NAME = "lstm"
+STATE = ("h", "c")
 GATES = 4
+ACTIVATIONS = ("tanh",)          # the gates fix their own nonlinearities: sigmoid and tanh
+INIT_OPTIONS = ("forget_bias",)
 
 
 def param_shapes(n_in, n_hidden):
@@ -84,12 +91,47 @@ def init(n_in, n_hidden, *, rng, dtype=np.float32, init="uniform", radius=None, 
     return {"W0": W0, "W11": W11, "b0": b0}
 
 
-def _check_activation(activation):
-    if activation != "tanh":
-        raise ValueError(f"activation must be 'tanh' for the LSTM (its gates fix their own "
-                         f"nonlinearities: sigmoid and tanh); got {activation!r}")
+def zero_state(batch, n_hidden, dtype=np.float32):
+    """(h(0), c(0)) = (0, 0), each (B, H)."""
+    return (np.zeros((batch, n_hidden), dtype=dtype), np.zeros((batch, n_hidden), dtype=dtype))
 
 
+# -- the reference: one step, exactly the equations -------------------------------------------
+def _gates(params, x_t, h_prev):
+    """(1), (2): the gates i, f, g, o of one step, each (B, H)."""
+    a = x_t @ params["W0"].T + h_prev @ params["W11"].T + params["b0"]   # (1) a(t), (B, 4H)
+    a_i, a_f, a_g, a_o = np.split(a, GATES, axis=1)
+    sigmoid = activations.sigmoid
+    return sigmoid(a_i), sigmoid(a_f), np.tanh(a_g), sigmoid(a_o)       # (2)
+
+
+def step(params, x_t, state, *, activation="tanh"):
+    """One step: x_t (B, D), state (h(t-1), c(t-1)) -> (h(t), c(t))."""
+    _time.check_activation(activation, ACTIVATIONS, NAME)
+    h_prev, c_prev = state
+    i, f, g, o = _gates(params, x_t, h_prev)
+    c = f * c_prev + i * g                                                # (3)
+    return o * np.tanh(c), c                                              # (4)
+
+
+def step_backward(params, x_t, state, dstate, *, activation="tanh"):
+    """The derivative of one step. state = (h(t-1), c(t-1)); dstate = (dL/dh(t), dL/dc(t)), the
+    total gradients reaching the step's outputs. Returns (grads {"W0", "W11", "b0"}, dL/dx(t),
+    (dL/dh(t-1), dL/dc(t-1)))."""
+    _time.check_activation(activation, ACTIVATIONS, NAME)
+    (h_prev, c_prev), (dh, dc_next) = state, dstate
+    i, f, g, o = _gates(params, x_t, h_prev)
+    tc = np.tanh(f * c_prev + i * g)                                      # tanh(c(t))
+    do = dh * tc                                                          # (4)
+    dc = dc_next + dh * o * (1 - tc ** 2)                                 # (4) through tanh(c)
+    di, df, dg = dc * g, dc * c_prev, dc * i                              # (3)
+    da = np.concatenate([di * i * (1 - i), df * f * (1 - f),              # (2) sigmoid' = s(1-s)
+                         dg * (1 - g ** 2), do * o * (1 - o)], axis=1)    # (2) tanh' = 1 - g^2
+    grads = {"W0": da.T @ x_t, "W11": da.T @ h_prev, "b0": da.sum(axis=0)}   # (1)
+    return grads, da @ params["W0"], (da @ params["W11"], dc * f)         # (1), (3) dc(t-1)
+
+
+# -- the fast path: a whole sequence ------------------------------------------------------------
 def _rotate(a, H):
     """Rows in PyTorch's gate order (i, f, g, o) -> the loops' order (o, i, f, g): a new array."""
     return np.concatenate([a[3 * H:], a[:3 * H]])
@@ -100,69 +142,68 @@ def _unrotate(a, H):
     return np.concatenate([a[H:], a[:H]])
 
 
-def _halved(a, H):
-    """_rotate(a) with the sigmoid rows (o, i, f) halved: then tanh(a) gives tanh(a_s / 2)."""
-    out = _rotate(a, H)
-    out[:3 * H] *= 0.5
-    return out
-
-
-def _split_state(state, name):
-    """(h, c) from None or a pair whose entries may be None."""
-    if state is None:
-        return None, None
-    if not isinstance(state, (tuple, list)) or len(state) != 2:
-        raise TypeError(f"{name} of an LSTM must be None or a pair (h, c), got "
-                        f"{type(state).__name__}")
-    return state[0], state[1]
-
-
-def _workspace(shapes, dtype):
-    """Views of one new buffer, one view per shape (see the module docstring); each view starts
-    a multiple of 16 items (64 bytes for float32) after the first."""
-    sizes = [int(np.prod(s)) for s in shapes]
-    starts = np.cumsum([0] + [-(-n // 16) * 16 for n in sizes])
-    buf = np.empty(int(starts[-1]), dtype=dtype)
-    return [buf[a:a + n].reshape(shape) for shape, n, a in zip(shapes, sizes, starts)]
-
-
 def _forward_weights(params, H):
     """(W0 (4H, D), [W11 | b0]^T (H + 1, 4H)): gates o, i, f, g with the sigmoid rows halved.
     The loop multiplies by the second's transpose (a view): BLAS's faster matrix-vector kernel
     at B = 1."""
     W11a = np.concatenate([params["W11"], params["b0"][:, None]], axis=1)
-    return _halved(params["W0"], H), np.ascontiguousarray(_halved(W11a, H).T)
+    return (_time.halved(_rotate(params["W0"], H), 3 * H),
+            np.ascontiguousarray(_time.halved(_rotate(W11a, H), 3 * H).T))
 
 
-def _feature_major(arr, dtype):
-    """A (B, H) state as a new C-ordered (H, B) array."""
-    return np.array(np.transpose(arr), dtype=dtype, order="C")
+def _start(Z, hs, h0, B, H, name="h0"):
+    """Write the initial state into the first slots of the step buffers (and hs's row of ones)."""
+    h_init, c_init = _time.as_state(h0, 2, B, H, Z.dtype, NAME, name)
+    hs[:, H] = 1
+    hs[0, :H] = np.transpose(h_init)
+    Z[0, 4] = np.transpose(c_init)
 
 
 def forward(params, x, h0=None, *, mask=None, reverse=False, activation="tanh"):
-    """Run the layer over a sequence.
+    """Run the cell over a sequence.
 
-    x (T, B, D); h0: None or (h0, c0), each (B, H) or None; mask (T, B) bool or None.
+    x (T, B, D); h0: None or (h0, c0), each (B, H) (None entries: zeros); mask (T, B) bool or None.
     Returns h (T, B, H), h[t] = h(t+1), and the cache that `backward` needs.
     """
-    _check_activation(activation)
+    _time.check_activation(activation, ACTIVATIONS, NAME)
     T, B, D = x.shape
     H = params["W11"].shape[1]
-    h_init, c_init = _split_state(h0, "h0")
     W0h, W11aT = _forward_weights(params, H)
-    Z, hs, tc = _workspace([(T + 1, 5, H, B),                      # per step: o, i, f, g, c(t-1)
-                            (T + 1, H + 1, B),                     # [h(t); 1]
-                            (T, H, B)], np.result_type(x, W0h))    # tanh(c(t)); visiting order
+    Z, hs, tc = _time.workspace([(T + 1, 5, H, B),                 # per step: o, i, f, g, c(t-1)
+                                 (T + 1, H + 1, B),                # [h(t); 1]
+                                 (T, H, B)], np.result_type(x, W0h))   # tanh(c(t)); visiting order
     np.matmul(W0h, x.transpose(0, 2, 1),                          # W0 x(t), every t at once,
-              out=_steps(Z[:-1, :4], reverse).reshape(T, 4 * H, B))   # into the gate blocks
-    hs[:, H] = 1
-    hs[0, :H] = 0 if h_init is None else np.transpose(h_init)
-    Z[0, 4] = 0 if c_init is None else np.transpose(c_init)
-    _forward_loop(Z, hs, tc, W11aT.T, None if mask is None else ~_steps(mask, reverse))
-    h = np.ascontiguousarray(_steps(hs[1:, :H], reverse).transpose(0, 2, 1))   # (T, B, H)
+              out=_time.steps(Z[:-1, :4], reverse).reshape(T, 4 * H, B))   # into the gate blocks
+    _start(Z, hs, h0, B, H)
+    _forward_loop(Z, hs, tc, W11aT.T, None if mask is None else ~_time.steps(mask, reverse))
+    h = np.ascontiguousarray(_time.steps(hs[1:, :H], reverse).transpose(0, 2, 1))   # (T, B, H)
     cache = {"x": x, "Z": Z, "hs": hs, "tc": tc, "mask": mask, "reverse": reverse,
              "W11aT": W11aT}
     return h, cache
+
+
+def infer(params, x, h0=None, *, mask=None, reverse=False, activation="tanh",
+          block_bytes=4 << 20):
+    """forward without the backward's buffers: (h (T, B, H), final state (h, c)), computed a
+    block of steps at a time, so memory is h plus one block of gates."""
+    _time.check_activation(activation, ACTIVATIONS, NAME)
+    T, B, D = x.shape
+    H = params["W11"].shape[1]
+    W0h, W11aT = _forward_weights(params, H)
+    dtype = np.result_type(x, W0h)
+    k = min(T, _time.block_steps(B * (7 * H + 1) * dtype.itemsize, block_bytes))
+    Z, hs, tc = _time.workspace([(k + 1, 5, H, B), (k + 1, H + 1, B), (k, H, B)], dtype)
+    _start(Z, hs, h0, B, H)
+    xv, pad = _time.steps(x, reverse), None if mask is None else ~_time.steps(mask, reverse)
+    h = np.empty((T, B, H), dtype=dtype)
+    hv = _time.steps(h, reverse)
+    for t0, t1 in _time.blocks(T, k):
+        n = t1 - t0
+        np.matmul(W0h, xv[t0:t1].transpose(0, 2, 1), out=Z[:n, :4].reshape(n, 4 * H, B))
+        _forward_loop(Z[:n + 1], hs[:n + 1], tc[:n], W11aT.T, _time.part(pad, slice(t0, t1)))
+        hv[t0:t1] = hs[1:n + 1, :H].transpose(0, 2, 1)
+        Z[0, 4], hs[0] = Z[n, 4], hs[n]                           # carry (c, h) to the next block
+    return h, (_time.batch_major(hs[0, :H]), _time.batch_major(Z[0, 4]))
 
 
 def _forward_loop(Z, hs, tc, W11a, pad):
@@ -195,8 +236,8 @@ def backward(params, cache, dh, dstate=None):
     """BPTT through the whole sequence.
 
     dh (T, B, H): dL/dh(t) from above (None: zero). dstate: the gradient of the final state (the
-    state after the last visited step): None, dL/dh (B, H), or a pair (dL/dh, dL/dc), entries None
-    for zero. Returns (grads {"W0", "W11", "b0"}, dx (T, B, D), (dh0, dc0)).
+    state after the last visited step): None or a pair (dL/dh, dL/dc), entries None for zero.
+    Returns (grads {"W0", "W11", "b0"}, dx (T, B, D), (dL/dh0, dL/dc0)).
     """
     x, reverse = cache["x"], cache["reverse"]
     T, B, D = x.shape
@@ -204,24 +245,15 @@ def backward(params, cache, dh, dstate=None):
     ws = _backward_workspace(T, H, B, cache["tc"].dtype)
     dstate0 = _bptt(params, cache, dh, dstate, ws)                # P[:, 1:5] = da(t), o, i, f, g
     da, hp = ws["da"], ws["hp"]                                   # (4H, T B), (H + 1, T B)
-    _steps_to_columns(ws["P"][:, 1:5].reshape(T, 4 * H, B), da)
-    _steps_to_columns(cache["hs"][:-1], hp)                       # [h(t-1); 1]
+    _time.steps_to_columns(ws["P"][:, 1:5].reshape(T, 4 * H, B), da)
+    _time.steps_to_columns(cache["hs"][:-1], hp)                  # [h(t-1); 1]
     dWa = da @ hp.T                                               # sum_t da(t) [h(t-1); 1]^T
-    xv = _steps(x, reverse).reshape(T * B, D)                     # x(t), visiting order
+    xv = _time.steps(x, reverse).reshape(T * B, D)                # x(t), visiting order
     grads = {"W0": _unrotate(da @ xv, H),                         # sum_t da(t) x(t)^T
              "W11": _unrotate(dWa[:, :H], H),
              "b0": _unrotate(dWa[:, H], H)}                       # sum_t da(t)
     dx = (da.T @ _rotate(params["W0"], H)).reshape(T, B, D)       # W0^T da(t), visiting order
-    return grads, np.ascontiguousarray(_steps(dx, reverse)), dstate0
-
-
-def _steps_to_columns(src, dst):
-    """dst (F, T B) = src (T, F, B) with the steps side by side: dst[:, t B:(t+1) B] = src[t].
-    Each run of B floats is moved as one opaque record (a void dtype), which NumPy copies far
-    faster than B floats one by one (3.5x at B = 32)."""
-    T, F, B = src.shape
-    record = np.dtype((np.void, B * src.itemsize))
-    np.copyto(dst.reshape(F, T, B).view(record)[..., 0], src.view(record)[..., 0].swapaxes(0, 1))
+    return grads, np.ascontiguousarray(_time.steps(dx, reverse)), dstate0
 
 
 def state_grads(params, cache, dh, dstate=None):
@@ -230,7 +262,7 @@ def state_grads(params, cache, dh, dstate=None):
     T, H, B = cache["tc"].shape
     ws = _backward_workspace(T, H, B, cache["tc"].dtype)
     _bptt(params, cache, dh, dstate, ws)
-    return np.ascontiguousarray(_steps(ws["gs"], cache["reverse"]).transpose(0, 2, 1))
+    return np.ascontiguousarray(_time.steps(ws["gs"], cache["reverse"]).transpose(0, 2, 1))
 
 
 def _backward_workspace(T, H, B, dtype):
@@ -238,7 +270,7 @@ def _backward_workspace(T, H, B, dtype):
     dh (T, H, B), and da (4H, T B), hp (H + 1, T B) for the weight products."""
     names = ("P", "gs", "dh", "da", "hp")
     shapes = [(T, 6, H, B), (T, H, B), (T, H, B), (4 * H, T * B), (H + 1, T * B)]
-    return dict(zip(names, _workspace(shapes, dtype)))
+    return dict(zip(names, _time.workspace(shapes, dtype)))
 
 
 def _bptt(params, cache, dh, dstate, ws):
@@ -248,28 +280,22 @@ def _bptt(params, cache, dh, dstate, ws):
     use them, while they are still in the cache."""
     Z, tc, reverse = cache["Z"], cache["tc"], cache["reverse"]
     T, H, B = tc.shape
-    mask = None if cache["mask"] is None else _steps(cache["mask"], reverse)
-    dh_T, dc_T = dstate if isinstance(dstate, (tuple, list)) else (dstate, None)
-    dnext = np.zeros((H, B), tc.dtype) if dh_T is None else _feature_major(dh_T, tc.dtype)
-    dc_next = np.zeros((H, B), tc.dtype) if dc_T is None else _feature_major(dc_T, tc.dtype)
+    mask = None if cache["mask"] is None else _time.steps(cache["mask"], reverse)
+    dh_T, dc_T = _time.as_state(dstate, 2, B, H, tc.dtype, NAME, "dstate")
+    dnext, dc_next = _time.feature_major(dh_T, tc.dtype), _time.feature_major(dc_T, tc.dtype)
     dhv = None
     if dh is not None:
         dhv = ws["dh"]
-        np.copyto(dhv, _steps(dh, reverse).transpose(0, 2, 1))    # feature-major, visiting order
+        np.copyto(dhv, _time.steps(dh, reverse).transpose(0, 2, 1))   # feature-major, visiting
     W11T = cache["W11aT"][:H].copy()                              # W11^T (H, 4H), o, i, f, g:
     W11T[:, :3 * H] *= 2                                          # the forward's copy, undo 1/2
-    k = max(1, (1 << 20) // (6 * H * B * tc.itemsize))           # steps per block: P in 1 MB
-    for t0 in range((T - 1) // k * k, -1, -k):
-        s = slice(t0, t0 + k)
-        _coefficients(Z[t0:t0 + k + 1], tc[s], _part(mask, s), ws["P"][s])
-        dc_next = _backward_loop(ws["P"][s], ws["gs"][s], dnext, dc_next, _part(dhv, s), W11T,
-                                 None if mask is None else ~mask[s])
-    return np.ascontiguousarray(dnext.T), np.ascontiguousarray(dc_next.T)
-
-
-def _part(arr, s):
-    """arr[s], None for None."""
-    return None if arr is None else arr[s]
+    k = _time.block_steps(6 * H * B * tc.itemsize)                # steps per block: P in 1 MB
+    for t0, t1 in reversed(_time.blocks(T, k)):
+        s = slice(t0, t1)
+        _coefficients(Z[t0:t1 + 1], tc[s], _time.part(mask, s), ws["P"][s])
+        dc_next = _backward_loop(ws["P"][s], ws["gs"][s], dnext, dc_next, _time.part(dhv, s),
+                                 W11T, None if mask is None else ~mask[s])
+    return _time.batch_major(dnext), _time.batch_major(dc_next)
 
 
 def _coefficients(Z, tc, mask, P):
@@ -331,5 +357,4 @@ def final_state(cache):
     """(h, c) after the last visited step: (h(T), c(T)), or (h(1), c(1)) for a reversed layer;
     each a new (B, H) array."""
     H = cache["tc"].shape[1]
-    return (np.ascontiguousarray(cache["hs"][-1, :H].T),
-            np.ascontiguousarray(cache["Z"][-1, 4].T))
+    return _time.batch_major(cache["hs"][-1, :H]), _time.batch_major(cache["Z"][-1, 4])

@@ -11,12 +11,13 @@ states concatenated [h_f(t); h_b(t)] (as PyTorch does), so its W0 has 2H columns
 on h_f, the last H on h_b. The top layer's two directions are returned separately, so that the
 output layer can fuse them as the lecture writes: a(t) = W1_f h_f(t) + b1_f + W1_b h_b(t) + b1_b.
 
-`cell` is a layer module (elman, lstm, gru) with init / forward / backward / final_state.
-States: a layer's state is what its cell's forward takes as h0 (an array, or a tuple for LSTM).
+`cell` is a cell module of the protocol (nn/__init__); a layer's state is a tuple, (h,) or (h, c).
 """
 from __future__ import annotations
 
 import numpy as np
+
+from . import _time
 
 DIRECTIONS = ("f", "b")
 
@@ -53,25 +54,69 @@ def _pick(tree, l, d):
 
 
 def forward(cell, layers, x, h0=None, *, mask=None, bidirectional=False, **opts):
-    """Run the stack over x (T, B, D).
+    """Run the stack over x (T, B, D), keeping what backward needs.
 
     h0: None, or a list with one state per layer ({"f": s, "b": s} per layer when bidirectional).
-    Returns (top, caches): top is h (T, B, H), or (h_f, h_b) when bidirectional.
+    Returns (outs, caches): outs[l] is layer l's h (T, B, H), or (h_f, h_b) when bidirectional;
+    outs[-1] is the top layer's.
     """
-    caches = []
+    outs, caches = [], []
     inp = x
     for l, p in enumerate(layers):
         if bidirectional:
             hf, cf = cell.forward(p["f"], inp, _pick(h0, l, "f"), mask=mask, **opts)
             hb, cb = cell.forward(p["b"], inp, _pick(h0, l, "b"), mask=mask, reverse=True, **opts)
             caches.append({"f": cf, "b": cb})
-            top = (hf, hb)
+            outs.append((hf, hb))
             inp = np.concatenate([hf, hb], axis=-1)              # (T, B, 2H) for layer l+1
         else:
             inp, c = cell.forward(p, inp, _pick(h0, l, None), mask=mask, **opts)
             caches.append(c)
-            top = inp
-    return top, caches
+            outs.append(inp)
+    return outs, caches
+
+
+def infer(cell, layers, x, h0=None, *, mask=None, bidirectional=False, keep="top", emit=None,
+          chunk_bytes=4 << 20, **opts):
+    """Run the stack forward without the buffers only backward needs. Returns the final states
+    (the layout h0 takes).
+
+    emit(t0, outs) receives the outputs of steps t0, t0 + 1, ...: outs is [top] (keep="top") or
+    every layer's (keep="all"), each (n, B, H) or (h_f, h_b). A unidirectional stack runs a
+    chunk of steps (about chunk_bytes of gates) through every layer before the next chunk, so
+    memory stays one chunk per layer whatever T is; a bidirectional layer needs the whole
+    sequence of the layer below, so it runs layer by layer and emits once.
+    """
+    if bidirectional:
+        return _infer_bidirectional(cell, layers, x, h0, mask, keep, emit, opts)
+    T, B, _ = x.shape
+    H = layers[0]["W11"].shape[1]
+    k = _time.block_steps(B * H * (cell.GATES + 2) * x.itemsize, chunk_bytes)
+    states = [_pick(h0, l, None) for l in range(len(layers))]
+    for t0, t1 in _time.blocks(T, k):
+        inp, outs = x[t0:t1], []
+        for l, p in enumerate(layers):
+            inp, states[l] = cell.infer(p, inp, states[l], mask=_time.part(mask, slice(t0, t1)),
+                                        **opts)
+            outs.append(inp)
+        if emit is not None:
+            emit(t0, outs if keep == "all" else outs[-1:])
+    return states
+
+
+def _infer_bidirectional(cell, layers, x, h0, mask, keep, emit, opts):
+    outs, finals, inp = [], [], x
+    for l, p in enumerate(layers):
+        hf, sf = cell.infer(p["f"], inp, _pick(h0, l, "f"), mask=mask, **opts)
+        hb, sb = cell.infer(p["b"], inp, _pick(h0, l, "b"), mask=mask, reverse=True, **opts)
+        finals.append({"f": sf, "b": sb})
+        outs.append((hf, hb))
+        inp = np.concatenate([hf, hb], axis=-1) if l + 1 < len(layers) else None
+        if keep != "all" and l + 1 < len(layers):
+            outs[-1] = None                                      # only the layer above needs it
+    if emit is not None:
+        emit(0, outs if keep == "all" else outs[-1:])
+    return finals
 
 
 def final_states(cell, caches, bidirectional=False):

@@ -1,0 +1,214 @@
+"""What every mapping shares: the network value it runs, the checks of inputs and targets, the
+output layer, and the aligned many-to-many mapping that the others refine.
+
+A mapping never reads a model's attributes: it is given a `Net`, an explicit value holding the
+cell module, the live parameters and the sizes and options the computation needs.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import ModuleType
+
+import numpy as np
+
+from .. import _checks
+from ..nn import dense, stack
+
+
+@dataclass(frozen=True)
+class Net:
+    """The network a mapping runs: the cell module (rnnlab.nn.elman, lstm or gru), the live
+    parameter tree (params["layers"], ["output"], maybe ["decoder"]) and what the computation
+    needs to know. RNN.net builds one; analysis code may build its own."""
+    cell: ModuleType
+    params: dict
+    n_in: int
+    n_hidden: int
+    n_out: int
+    n_layers: int
+    bidirectional: bool
+    activation: str
+    output: str
+    loss: object                                   # a loss name, or a callable
+    dtype: np.dtype
+
+
+def time_major(arr):
+    """(B, T, ...) <-> (T, B, ...) as a view."""
+    return arr.swapaxes(0, 1)
+
+
+# -- checks shared by the mappings ---------------------------------------------------------------
+def sequence_inputs(net, X, mask, mapping):
+    """X (B, T, D), mask (B, T) -> time-major x (T, B, D) in the net's dtype and mask (T, B)."""
+    X = _checks.as_array(X, "X", ndim=3, dtype=net.dtype)
+    B, T, D = X.shape
+    if D != net.n_in:
+        raise ValueError(f"X must have shape (batch, steps, {net.n_in}) for mapping={mapping!r}, "
+                         f"got {X.shape}: its last axis must match n_in={net.n_in}")
+    if B == 0 or T == 0:
+        raise ValueError(f"X must hold at least one sequence of at least one step, got {X.shape}")
+    x = np.ascontiguousarray(time_major(X))
+    if mask is None:
+        return x, None
+    return x, np.ascontiguousarray(time_major(_checks.as_mask(mask, "mask", (B, T))))
+
+
+def vector_inputs(net, X, mapping):
+    """X (B, D) for the mappings that read one vector per sample, in the net's dtype."""
+    X = _checks.as_array(X, "X", ndim=2, dtype=net.dtype)
+    if X.shape[1] != net.n_in or X.shape[0] == 0:
+        raise ValueError(f"X must have shape (batch, {net.n_in}) for mapping={mapping!r}, "
+                         f"got {X.shape}")
+    return X
+
+
+def check_target(net, Y, lead, mapping, name="Y"):
+    """Y of shape lead + (K,) in the net's dtype, or class indices (int or bool) of shape `lead`
+    for cross-entropy."""
+    Y = _checks.as_array(Y, name)
+    K = net.n_out
+    if net.loss == "cross_entropy" and Y.dtype.kind in "iub" and Y.shape == lead:
+        Y = Y.astype(np.intp, copy=False)          # bool labels are the classes 0 and 1
+        if Y.size and (Y.min() < 0 or Y.max() >= K):
+            raise ValueError(f"{name} holds class indices that must lie in 0..{K - 1}, "
+                             f"got {int(Y.min())}..{int(Y.max())}")
+        return Y
+    if Y.shape != lead + (K,):
+        also = f" or class indices of shape {lead}" if net.loss == "cross_entropy" else ""
+        raise ValueError(f"{name} must have shape {lead + (K,)}{also} for mapping={mapping!r}, "
+                         f"got {Y.shape}")
+    return _checks.as_array(Y, name, dtype=net.dtype)
+
+
+def target_steps(Y, mapping):
+    """T_out = Y.shape[1] for the mappings whose output length comes from the target."""
+    Y = _checks.as_array(Y, "Y")
+    if Y.ndim < 2:
+        raise ValueError(f"Y must have shape (batch, steps, K) for mapping={mapping!r}, "
+                         f"got {Y.shape}")
+    return Y.shape[1]
+
+
+def require_steps(n_steps, mapping):
+    """The output length of a mapping that takes it from the target or predict(n_steps=)."""
+    if n_steps is None:
+        raise ValueError(f"mapping={mapping!r} needs the number of output steps: "
+                         f"predict(X, n_steps=T), or a target Y of shape (batch, T, K)")
+    return _checks.check_int(n_steps, "n_steps", minimum=1)
+
+
+# -- the output layer ----------------------------------------------------------------------------
+def output(net, hsel):
+    """a = W1 h + b1, or the lecture's fusion W1_f h_f + b1_f + W1_b h_b + b1_b."""
+    out = net.params["output"]
+    if net.bidirectional:
+        return dense.linear(out["f"], hsel[0]) + dense.linear(out["b"], hsel[1])
+    return dense.linear(out, hsel)
+
+
+def output_backward(net, hsel, da):
+    """(grads of the output layer, dL/d(hsel))."""
+    out = net.params["output"]
+    if net.bidirectional:
+        gf, dhf = dense.linear_backward(out["f"], hsel[0], da)
+        gb, dhb = dense.linear_backward(out["b"], hsel[1], da)
+        return {"f": gf, "b": gb}, (dhf, dhb)
+    return dense.linear_backward(out, hsel, da)
+
+
+def run_opts(net):
+    """The keyword arguments every cell call takes from the net."""
+    return {"activation": net.activation}
+
+
+# -- the aligned mapping, the base of the others ---------------------------------------------------
+class ManyToMany:
+    """Aligned: y(t) answers x(t) at every step. The base of the other mappings."""
+    name = "many-to-many"
+    streams = True                                 # can carry state across predict calls
+    returns_state = True                           # its final state continues the sequence
+    takes_n_steps = False                          # the output length comes from X
+    first_answer = 0                               # the first step whose output is compared
+
+    def n_steps(self, Y):
+        return None                                # T comes from X
+
+    def inputs(self, net, X, mask, n_steps=None):
+        return sequence_inputs(net, X, mask, self.name)
+
+    def targets(self, net, Y, mask, x_shape, n_steps=None):
+        """Y (B, T, K) -> (time-major target, loss mask (T, B) or None)."""
+        if callable(net.loss):                     # a custom loss sees Y exactly as given
+            return _checks.as_array(Y, "Y"), mask
+        T, B = x_shape[0], x_shape[1]
+        return time_major(check_target(net, Y, (B, T), self.name)), mask
+
+    # -- training: everything backward needs is kept ------------------------------------------
+    def forward(self, net, x, mask, h0, n_steps=None, target=None):
+        """(a, ctx): output pre-activations at the answering steps, and what backward needs."""
+        outs, caches = stack.forward(net.cell, net.params["layers"], x, h0, mask=mask,
+                                     bidirectional=net.bidirectional, **run_opts(net))
+        hsel = self.select(outs[-1], net.bidirectional)
+        return output(net, hsel), {"top": outs[-1], "hsel": hsel, "caches": caches}
+
+    def backward(self, net, ctx, da):
+        """(grads {"layers", "output"}, dx time-major, dh0 per layer)."""
+        g_out, dsel = output_backward(net, ctx["hsel"], da)
+        dtop, dfinal = self.select_backward(dsel, ctx["top"], net)
+        g_layers, dx, dh0 = stack.backward(net.cell, net.params["layers"], ctx["caches"],
+                                           dtop, dfinal, bidirectional=net.bidirectional)
+        return {"layers": g_layers, "output": g_out}, dx, dh0
+
+    def final_states(self, net, ctx):
+        return stack.final_states(net.cell, ctx["caches"], net.bidirectional)
+
+    def top_state_grads(self, net, ctx, da):
+        """dL/dh(t) of the top layer (T, B, H), wired as backward wires it: the output layer,
+        this mapping's routing of the selected states, then the cell's state_grads. One array,
+        or a tuple (forward, backward direction)."""
+        _, dsel = output_backward(net, ctx["hsel"], da)
+        dtop, dfinal = self.select_backward(dsel, ctx["top"], net)
+        params, cache = net.params["layers"][-1], ctx["caches"][-1]
+        dstate = None if dfinal is None else dfinal[-1]
+        if not net.bidirectional:
+            return net.cell.state_grads(params, cache, dtop, dstate)
+        return tuple(net.cell.state_grads(params[d], cache[d], None if dtop is None else dtop[i],
+                                          None if dstate is None else dstate[d])
+                     for i, d in enumerate(stack.DIRECTIONS))
+
+    def select(self, top, bidirectional):
+        return top
+
+    def select_backward(self, dsel, top, net):
+        return dsel, None
+
+    # -- inference: no backward buffers ---------------------------------------------------------
+    def infer(self, net, x, mask, h0, n_steps=None):
+        """(a, final states) without the backward's buffers: the outputs at the answering steps
+        are computed chunk by chunk as the stack emits its top layer's states."""
+        T, B = x.shape[:2]
+        first = self.first_answer
+        a = np.empty((T - first, B, net.n_out), dtype=net.dtype)
+
+        def emit(t0, outs):
+            top = outs[-1]
+            n = (top[0] if net.bidirectional else top).shape[0]
+            s = max(first - t0, 0)
+            if s < n:
+                hsel = (top[0][s:], top[1][s:]) if net.bidirectional else top[s:]
+                a[t0 + s - first:t0 + n - first] = output(net, hsel)
+        finals = stack.infer(net.cell, net.params["layers"], x, h0, mask=mask,
+                             bidirectional=net.bidirectional, emit=emit, **run_opts(net))
+        return a, finals
+
+    # -- layouts --------------------------------------------------------------------------------
+    def to_user(self, arr):
+        """Outputs (or their gradient, or the loss mask) in the user's batch-first layout."""
+        return time_major(arr)
+
+    from_user = to_user
+
+    def input_grad(self, dx, x_user_shape, mask=None):
+        """dL/dX in the user's layout from the time-major dL/dx (mask: the user's, (B, T))."""
+        return np.ascontiguousarray(time_major(dx))

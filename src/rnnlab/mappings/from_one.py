@@ -1,0 +1,40 @@
+"""one-to-many: one input vector, a sequence of T outputs.
+
+X (B, D) -> Y (B, T, K). T comes from the target (loss_and_grads, fit) or from
+predict(X, n_steps=T). feed="first" (default) gives x at t = 1 and zeros after; feed="every"
+gives the same x at every step.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _checks
+from .base import ManyToMany, require_steps, target_steps, time_major, vector_inputs
+
+
+class OneToMany(ManyToMany):
+    """One input vector, a sequence of T outputs."""
+    name = "one-to-many"
+    streams = False
+    takes_n_steps = True                           # the output length comes from Y or n_steps
+
+    def __init__(self, feed="first"):
+        self.feed = feed
+
+    def n_steps(self, Y):
+        return target_steps(Y, self.name)
+
+    def inputs(self, net, X, mask, n_steps=None):
+        T = require_steps(n_steps, self.name)
+        X = vector_inputs(net, X, self.name)
+        x = np.zeros((T, X.shape[0], net.n_in), dtype=net.dtype)       # (T, B, D)
+        if self.feed == "every":
+            x[:] = X
+        else:
+            x[0] = X
+        if mask is None:
+            return x, None
+        return x, np.ascontiguousarray(time_major(_checks.as_mask(mask, "mask", (X.shape[0], T))))
+
+    def input_grad(self, dx, x_user_shape, mask=None):
+        return np.ascontiguousarray(dx.sum(axis=0) if self.feed == "every" else dx[0])

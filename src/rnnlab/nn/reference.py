@@ -1,0 +1,64 @@
+"""Forward and backward propagation through time as loops over a cell's reference step.
+
+These are the lecture's algorithms written out for any cell of the protocol (see nn/__init__):
+the forward applies `cell.step` at t = 1..T (or T..1), and BPTT walks back from the last step,
+adding at each step the gradient from above to the one carried from the step after, and
+applying `cell.step_backward`, the chain rule of one step. They are slow (a few NumPy calls per
+operation of the equations) and exist to be read and to check the fast `forward` / `backward`
+of every cell against (tests/nn/test_cell_contract.py).
+
+Masks: a padded step (m = 0) carries the state unchanged, h(t) = h(t-1); backward, its state
+gradient passes through unchanged and it adds nothing to the parameters or to dx.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import _time
+
+
+def _order(T, reverse):
+    return range(T - 1, -1, -1) if reverse else range(T)
+
+
+def forward(cell, params, x, h0=None, *, mask=None, reverse=False, activation="tanh"):
+    """(h (T, B, H), the state before each visited step, the final state): x (T, B, D)."""
+    T, B, _ = x.shape
+    H = params["W11"].shape[1]
+    state = _time.as_state(h0, len(cell.STATE), B, H, x.dtype, cell.NAME, "h0")
+    h = np.empty((T, B, H), dtype=x.dtype)
+    before = {}
+    for t in _order(T, reverse):
+        before[t] = state
+        new = cell.step(params, x[t], state, activation=activation)
+        if mask is not None:                                     # padded rows keep their state
+            keep = mask[t][:, None]
+            new = tuple(np.where(keep, n, s) for n, s in zip(new, state))
+        state = new
+        h[t] = state[0]
+    return h, before, state
+
+
+def backward(cell, params, x, h0, dh, dstate=None, *, mask=None, reverse=False,
+             activation="tanh"):
+    """BPTT: (grads, dx (T, B, D), the gradient of h0 as a state tuple).
+
+    dh (T, B, H): dL/dh(t) from above (None: zero); dstate: the gradient of the final state (a
+    tuple; None or None entries: zero)."""
+    T, B, _ = x.shape
+    H = params["W11"].shape[1]
+    _, before, _ = forward(cell, params, x, h0, mask=mask, reverse=reverse, activation=activation)
+    g = _time.as_state(dstate, len(cell.STATE), B, H, x.dtype, cell.NAME, "dstate")
+    grads = {k: np.zeros_like(v) for k, v in params.items()}
+    dx = np.zeros_like(x)
+    for t in reversed(list(_order(T, reverse))):
+        if dh is not None:
+            g = (g[0] + dh[t],) + g[1:]                          # from above + from the next step
+        m = np.ones((B, 1), x.dtype) if mask is None else mask[t][:, None].astype(x.dtype)
+        g_real = tuple(gi * m for gi in g)                       # only real rows go through the step
+        grads_t, dx[t], g_prev = cell.step_backward(params, x[t], before[t], g_real,
+                                                    activation=activation)
+        for k in grads:
+            grads[k] += grads_t[k]
+        g = tuple(gp + (1 - m) * gi for gp, gi in zip(g_prev, g))   # padded rows carry g
+    return grads, dx, g
