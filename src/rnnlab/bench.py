@@ -32,7 +32,8 @@ SIZES_LSTM = SIZES_GRU = SIZES_GATED
 D_IN, K_OUT = 8, 8
 
 
-def _torch():
+def torch_module():
+    """PyTorch when installed, else None (the benchmark then times rnnlab alone)."""
     try:
         import torch
     except ImportError:
@@ -87,7 +88,7 @@ def _setups(cell, B, T, H, torch, seed=0):
 def run(cell="elman", sizes=None, rounds=5, min_time=0.2, threads=None, stream=None):
     """Time every size; return rows {B, T, H, train_ours, train_torch, infer_ours, infer_torch} (s)."""
     stream = stream or sys.stderr
-    torch = _torch()
+    torch = torch_module()
     threads = threads or os.cpu_count() or 1
     if torch is not None:
         torch.set_num_threads(threads)
@@ -133,7 +134,7 @@ def table(rows, cell="elman") -> str:
 
 
 def versions() -> str:
-    torch = _torch()
+    torch = torch_module()
     tv = torch.__version__ if torch is not None else "not installed"
     return (f"numpy {np.__version__}, torch {tv}, {os.cpu_count()} CPU(s), "
             f"python {sys.version.split()[0]}")

@@ -4,8 +4,9 @@
     path/params.npz    one array per parameter path ("layers.0.W11", "output.W1", ...)
 
 Each file is written to a temporary name in the same folder and renamed into place, so a reader
-never sees a half-written file. load() rebuilds the model from the configuration and refuses any
-archive whose arrays do not match it (missing, extra, wrong shape or dtype).
+never sees a half-written file. rnnlab.load() rebuilds the model from the configuration, and
+assign() refuses any archive whose arrays do not match it (missing, extra, wrong shape or
+dtype). This module reads and writes files only: it never imports the model.
 """
 from __future__ import annotations
 
@@ -36,20 +37,15 @@ def atomic_write(path, write):
         raise
 
 
-def save(model, path):
-    """Write the model into folder `path`: params.npz, then config.json.
-
-    Everything that can fail (the configuration as JSON) is prepared before the first write."""
+def write_model(path, config: dict, arrays: dict):
+    """Write a model's configuration and arrays (keyed by parameter path) into folder `path`:
+    params.npz, then config.json. Everything that can fail (the configuration as JSON) is
+    prepared before the first write."""
     from . import __version__
-    cfg = model.get_config()
-    if cfg["loss"] == "custom":
-        raise ValueError("a model with a callable loss cannot be saved: its loss is code, not "
-                         "configuration; set loss to a name before saving")
-    doc = {"format": FORMAT, "version": VERSION, "rnnlab": __version__, "config": cfg}
+    doc = {"format": FORMAT, "version": VERSION, "rnnlab": __version__, "config": config}
     text = json.dumps(doc, indent=2).encode()
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
-    arrays = {path_str(p): a for p, a in leaves(model.params)}
     atomic_write(path / "params.npz", lambda f: np.savez(f, **arrays))
     atomic_write(path / "config.json", lambda f: f.write(text))
 
@@ -82,23 +78,17 @@ def load_arrays(file) -> dict:
         raise ValueError(f"{file} is not a readable .npz archive of plain arrays: {err}") from None
 
 
-def load(path):
-    """Rebuild the model saved in folder `path`."""
-    from .model import RNN
+def read_model(path) -> tuple[dict, dict]:
+    """The configuration and the arrays stored in model folder `path` (ValueError on any problem).
+    The model builds itself from them (rnnlab.load); this module never imports the model."""
     path = Path(path)
-    cfg = read_config(path)
-    try:
-        model = RNN(**cfg)
-    except (TypeError, ValueError, NotImplementedError) as err:
-        raise ValueError(f"{path / 'config.json'} holds an invalid configuration: {err}") from None
-    arrays = load_arrays(path / "params.npz")
-    assign(model, arrays, source=path / "params.npz")
-    return model
+    return read_config(path), load_arrays(path / "params.npz")
 
 
-def assign(model, arrays, source="arrays"):
-    """Copy arrays (keyed by parameter path) into the model's live parameters, checking each."""
-    expected = {path_str(p): a for p, a in leaves(model.params)}
+def assign(params, arrays, source="arrays"):
+    """Copy arrays (keyed by parameter path) into the live parameter tree `params`, checking
+    names, shapes, dtypes and finiteness of every array before the first copy."""
+    expected = {path_str(p): a for p, a in leaves(params)}
     missing = sorted(set(expected) - set(arrays))
     extra = sorted(set(arrays) - set(expected))
     if missing or extra:

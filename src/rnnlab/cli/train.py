@@ -19,10 +19,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .cli import UsageError, count, positive_float, writable_folder
+from .common import UsageError, count, positive_float, writable_folder
 
 
-def add_train_commands(sub):
+def add_commands(sub):
     t = sub.add_parser("train", help="train a model on a built-in task or an .npz file")
     src = t.add_mutually_exclusive_group()
     src.add_argument("--task", help="a built-in task: parity, addition, adding, copy, sine")
@@ -82,7 +82,7 @@ def _fraction(text):
 # -- data ------------------------------------------------------------------------------------------
 def load_data(path: Path, need=("X", "Y")) -> dict:
     """The arrays of an .npz file, with the named ones present (UsageError otherwise)."""
-    from .checkpoint import load_arrays
+    from ..checkpoint import load_arrays
     if not path.is_file():
         raise UsageError(f"rnnlab: error: data file {path} does not exist")
     try:
@@ -98,7 +98,7 @@ def load_data(path: Path, need=("X", "Y")) -> dict:
 
 def task_data(name, samples, length, seed):
     """(X, Y, spec) for a built-in task."""
-    from .tasks import catalog
+    from ..tasks import catalog
     try:
         spec = catalog.get(name)
     except ValueError as err:
@@ -136,7 +136,7 @@ def cmd_train(args) -> int:
                                           "lr", "clip", "samples", "length", "val", "seed")}
     spec["data"] = None if args.data is None else str(args.data.resolve())
     X, Y, mask, model_args = _dataset(spec)
-    from . import RNN, optim
+    from .. import RNN, optim
     model = RNN(model_args[0], args.hidden, model_args[1], cell=args.cell, n_layers=args.layers,
                 bidirectional=args.bidirectional, output=model_args[2], mapping=model_args[3],
                 seed=args.seed)
@@ -219,8 +219,8 @@ def _fit(out, model, opt, rng, state, X, Y, mask) -> int:
 
 def _checkpoint(out, model, opt, rng, state):
     """Write ckpt-NNNNN (model, optimizer slots), then train.json naming it; drop older ones."""
-    from .checkpoint import atomic_write
-    from .experiments.runner import write_json
+    from ..checkpoint import atomic_write
+    from ..experiments.runner import write_json
     tag = f"ckpt-{state['epoch']:05d}"
     model.save(out / tag)
     sd = opt.state_dict()
@@ -234,8 +234,8 @@ def _checkpoint(out, model, opt, rng, state):
 
 
 def _resume(args) -> int:
-    from . import load, optim
-    from .checkpoint import load_arrays
+    from .. import load, optim
+    from ..checkpoint import load_arrays
     out = args.resume
     other = sorted({a.split("=")[0] for a in args.argv if a.startswith("--")}
                    - {"--resume", "--epochs"})
@@ -263,7 +263,7 @@ def _resume(args) -> int:
 # -- eval and predict --------------------------------------------------------------------------------
 def load_model(path: Path):
     """A model from a model folder or a training folder (its current checkpoint)."""
-    from . import load
+    from .. import load
     if (path / "train.json").exists():
         try:
             path = path / json.loads((path / "train.json").read_text())["checkpoint"]
@@ -317,7 +317,7 @@ def cmd_eval(args) -> int:
 
 
 def cmd_predict(args) -> int:
-    from .checkpoint import atomic_write
+    from ..checkpoint import atomic_write
     model = load_model(args.model)
     arrays = load_data(args.data, need=("X",))
     Y = model.predict(arrays["X"], mask=arrays.get("mask"), n_steps=args.steps)

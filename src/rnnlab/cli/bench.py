@@ -1,0 +1,27 @@
+"""`rnnlab bench`: speed against PyTorch, as a table of ratios."""
+from __future__ import annotations
+
+from .common import count
+
+
+def add_commands(sub):
+    b = sub.add_parser("bench", help="speed against PyTorch (when installed), as a table of ratios")
+    b.add_argument("--cell", choices=("elman", "lstm", "gru", "all"), default="elman")
+    b.add_argument("--quick", action="store_true", help="two small sizes, two rounds")
+    b.add_argument("--rounds", type=count(1), default=5)
+    b.set_defaults(func=cmd_bench)
+
+
+def cmd_bench(args) -> int:
+    from .. import bench
+    cells = ("elman", "lstm", "gru") if args.cell == "all" else (args.cell,)
+    print(f"# {bench.versions()}", flush=True)
+    for cell in cells:
+        sizes = bench.SIZES_QUICK if args.quick else getattr(bench, f"SIZES_{cell.upper()}",
+                                                             bench.SIZES_ELMAN)
+        rows = bench.run(cell=cell, sizes=sizes, rounds=2 if args.quick else args.rounds,
+                         min_time=0.05 if args.quick else 0.2)
+        print(bench.table(rows, cell), flush=True)
+    if bench.torch_module() is None:
+        print("PyTorch is not installed: rnnlab times only (pip install 'rnnlab[test]' brings it)")
+    return 0

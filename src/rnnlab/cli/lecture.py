@@ -1,0 +1,83 @@
+"""`rnnlab tour`, `rnnlab list` and `rnnlab run`: the lecture's experiments."""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from .common import UsageError, command_line, count, new_folder, writable_folder
+
+
+def add_commands(sub):
+    t = sub.add_parser("tour", help="run every experiment of the lecture and write one report")
+    t.add_argument("--out", type=Path, help="report folder (default: a new rnnlab-report-* here)")
+    t.add_argument("--quick", action="store_true", help="small settings: about 2 minutes")
+    t.add_argument("--seed", type=count(0), default=0)
+    t.add_argument("--only", help="comma-separated experiments to run (default: all)")
+    t.set_defaults(func=cmd_tour)
+
+    s = sub.add_parser("list", help="list the experiments")
+    s.set_defaults(func=cmd_list)
+
+    r = sub.add_parser("run", help="run one experiment")
+    r.add_argument("experiment")
+    r.add_argument("--out", type=Path, help="output folder (default: a new rnnlab-run-* here)")
+    r.add_argument("--quick", action="store_true")
+    r.add_argument("--seed", type=count(0), default=0)
+    r.set_defaults(func=cmd_run)
+
+
+def _experiment(name, command="run"):
+    from .. import experiments
+    try:
+        return experiments.get(name)
+    except ValueError as err:
+        raise UsageError(f"rnnlab {command}: error: {err}") from None
+
+
+def cmd_list(args) -> int:
+    from .. import experiments
+    for name, exp in experiments.registry().items():
+        print(f"{name:<12} {exp.title}")
+    return 0
+
+
+def cmd_run(args) -> int:
+    from ..experiments import runner
+    exp = _experiment(args.experiment)
+    out = writable_folder(args.out or new_folder(f"rnnlab-run-{exp.name}"))
+    print(f"running {exp.name} ({'quick' if args.quick else 'full'}, seed {args.seed}) ...",
+          file=sys.stderr)
+    doc = runner.run_experiment(exp.name, quick=args.quick, seed=args.seed, out_dir=out,
+                                progress=sys.stderr.isatty(), command=command_line(args))
+    if doc["skipped"]:
+        print(doc["skipped"] if doc["skipped"].startswith("skipped") else
+              f"skipped: {doc['skipped']}")
+    for t in doc["tables"].values():
+        print(f"\n{t['title']}\n{runner.markdown_table(t)}")
+    print(f"\n{exp.name} took {doc['seconds']:.1f} s; results in {out}/")
+    if doc.get("figures_skipped"):
+        print(doc["figures_skipped"])
+    return 0
+
+
+def cmd_tour(args) -> int:
+    from ..experiments import runner
+    only = None
+    if args.only:
+        only = [n.strip() for n in args.only.split(",") if n.strip()]
+        for name in only:
+            _experiment(name, "tour")                    # unknown names fail before any work
+    out = writable_folder(args.out or new_folder("rnnlab-report"), refuse="report.md")
+    start = time.perf_counter()
+    docs = runner.tour(out, quick=args.quick, seed=args.seed, progress=False,
+                       command=command_line(args), only=only)
+    summary = runner.summary_table(docs)
+    print("\n" + runner.markdown_table(summary))
+    print(f"\ntour finished in {time.perf_counter() - start:.0f} s; report: {out / 'report.html'} "
+          f"(and report.md)")
+    failed = [d["experiment"] for d in docs if d.get("error")]
+    if failed:
+        print(f"failed: {', '.join(failed)} (see the report)", file=sys.stderr)
+        return 1
+    return 0
