@@ -191,6 +191,19 @@ def refuse_existing(path: Path, flag: str) -> None:
                               f"(pass {flag} to replace it)")
 
 
+CREATE = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+          | getattr(os, "O_CLOEXEC", 0))
+
+
+def write_new(path, write) -> None:
+    """Create the file `path` (it must not exist; mode 0o666 less the umask), call
+    write(file_object), and fsync it. For files inside a folder nobody else sees yet."""
+    with os.fdopen(os.open(path, CREATE, 0o666), "wb") as f:
+        write(f)
+        f.flush()
+        os.fsync(f.fileno())
+
+
 def atomic_write(path, write, *, overwrite=False, flag="overwrite=True") -> Path:
     """Call write(file_object) on a temporary beside `path`, then rename it to `path`.
 
@@ -200,10 +213,8 @@ def atomic_write(path, write, *, overwrite=False, flag="overwrite=True") -> Path
     path = Path(path)
     if not overwrite:
         refuse_existing(path, flag)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(
-        os, "O_CLOEXEC", 0)
     try:
-        tmp, fd = create_locked(path, lambda name: os.open(name, flags, 0o666))
+        tmp, fd = create_locked(path, lambda name: os.open(name, CREATE, 0o666))
     except OSError as err:
         raise named(err, path) from None
     try:

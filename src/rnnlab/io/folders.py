@@ -88,7 +88,7 @@ def write_folder(path, contents: dict, *, overwrite=False, ours=None, allowed=()
         raise files.named(err, path) from None
     try:
         for name, write in contents.items():
-            files.atomic_write(tmp / name, write)
+            files.write_new(tmp / name, write)
         files.fsync_folder(tmp)
         _install(tmp, path, names)
     except OSError as err:
