@@ -68,30 +68,41 @@ def read_config(folder: Folder) -> dict:
     return doc["config"]
 
 
-def read_model(path, specs_of, build, *, folder: Folder | None = None):
+def read_model(path, specs_of, build):
     """The model saved in folder `path`, checked before it is built:
 
     specs_of(config) -> {key: (shape, dtype)}, raising for a configuration the model refuses;
     build(config) -> (model, {key: its live array}) makes the model; its arrays are filled
     from params.npz only after every name, shape, dtype and size has been checked. Every
-    failure is a CheckpointError that names the file."""
-    with (Folder(path) if folder is None else folder.sub(path)) as here:
-        config = read_config(here)
-        try:
-            specs = specs_of(config)
-        except Exception as err:          # noqa: BLE001 -- any refusal of the configuration
-            raise CheckpointError(f"{here.path / 'config.json'} holds an invalid configuration: "
-                                  f"{err}") from None
-        made = []
+    failure is a CheckpointError that names the file. A folder replaced by a save while it
+    was being read is read again (a reader sees the old model or the new one)."""
+    for attempt in range(3):
+        with Folder(path) as here:
+            try:
+                return _read_model(here, specs_of, build)
+            except CheckpointError:
+                if attempt == 2 or not here.changed():
+                    raise
 
-        def targets():
-            model, arrays = build(config)
-            made.append(model)
-            return arrays
-        shown = here.path / "params.npz"
-        arrays = read_npz("params.npz", specs=specs, targets=targets, follow=False,
-                          dir_fd=here.fd, shown=shown)
-        for key, a in arrays.items():
-            if not np.isfinite(a).all():
-                raise CheckpointError(f"{shown}: {key} contains NaN or inf")
-        return made[0]
+
+def _read_model(here: Folder, specs_of, build):
+    """read_model on the opened folder `here`."""
+    config = read_config(here)
+    try:
+        specs = specs_of(config)
+    except Exception as err:          # noqa: BLE001 -- any refusal of the configuration
+        raise CheckpointError(f"{here.path / 'config.json'} holds an invalid configuration: "
+                              f"{err}") from None
+    made = []
+
+    def targets():
+        model, arrays = build(config)
+        made.append(model)
+        return arrays
+    shown = here.path / "params.npz"
+    arrays = read_npz("params.npz", specs=specs, targets=targets, follow=False,
+                      dir_fd=here.fd, shown=shown)
+    for key, a in arrays.items():
+        if not np.isfinite(a).all():
+            raise CheckpointError(f"{shown}: {key} contains NaN or inf")
+    return made[0]

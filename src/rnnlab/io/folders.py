@@ -166,6 +166,7 @@ class Folder:
             if not stat.S_ISDIR(st.st_mode):
                 raise CheckpointError(f"{self.path} is {files.kind_of(st.st_mode)}")
             self.fd = os.open(path, flags, dir_fd=None if parent is None else parent.fd)
+            self.inode = os.fstat(self.fd).st_ino
         except FileNotFoundError:
             raise CheckpointError(f"{self.path} does not exist") from None
         except OSError as err:
@@ -182,6 +183,13 @@ class Folder:
         if self.fd is not None:
             os.close(self.fd)
             self.fd = None
+
+    def changed(self) -> bool:
+        """Whether the path now names another folder than the one opened (a save swapped it)."""
+        try:
+            return os.stat(self.path).st_ino != self.inode
+        except OSError:
+            return True
 
     def sub(self, name) -> "Folder":
         """The folder `name` inside this one: a plain name, not a symbolic link."""
