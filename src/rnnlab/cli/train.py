@@ -242,9 +242,11 @@ def _checkpoint(out, model, opt, rng, state):
                  owned=[tag, f"ckpt-{state['epoch'] + 1:05d}", *older],
                  optimizer={"name": sd["name"], "hyperparams": sd["hyperparams"], "t": sd["t"]})
     io.write_json(out / "train.json", state, overwrite=True)
-    for name in older:
-        io.remove_folder(out / name)
-    state["owned"] = state["owned"][:2]
+    if older:                                 # deleted, then forgotten: a folder made later
+        for name in older:                    # under one of these names is not the run's
+            io.remove_folder(out / name)
+        state["owned"] = state["owned"][:2]
+        io.write_json(out / "train.json", state, overwrite=True)
 
 
 def _field(doc, key, types, shown, ok=lambda v: True, what=None):
