@@ -122,7 +122,7 @@ def test_only_regular_files_are_read(tmp_path):
 
 def test_data_archives_are_checked_like_checkpoints(tmp_path):
     np.save(tmp_path / "x.npy", np.zeros(3))
-    with pytest.raises(rl.CheckpointError, match=r"x.npy is not a readable .npz"):
+    with pytest.raises(rl.CheckpointError, match=r"x.npy is a .npy file"):
         io.read_npz(tmp_path / "x.npy")
     obj = np.empty(1, dtype=object)
     np.savez(tmp_path / "o.npz", X=obj)

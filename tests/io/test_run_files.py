@@ -60,6 +60,7 @@ def test_train_deletes_only_the_checkpoints_it_wrote(run, tmp_path, capsys):
     (run / "ckpt-00001").mkdir()                       # planted: not in train.json's "owned"
     (run / "ckpt-00001" / "keep.txt").write_text("theirs")
     (run / "ckpt-99999").mkdir()
+    (run / ".ckpt-00003.rnnlab-tmp-0123456789ab").mkdir()    # left by a killed run
     before = {n: _snapshot(run / n) for n in ("ckpt-00001", "ckpt-99999")}
     assert main(["train", "--resume", str(run), "--epochs", "4"]) == 0
     assert {n: _snapshot(run / n) for n in before} == before

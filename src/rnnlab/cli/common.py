@@ -65,7 +65,8 @@ def new_folder(prefix) -> Path:
             i += 1
             path = Path(f"{prefix}-{stamp}-{i}")
         except OSError as err:
-            raise UsageError(f"rnnlab: error: cannot create {path}: {err.strerror or err}") from None
+            raise UsageError(f"rnnlab: error: cannot create {path}: "
+                             f"{err.strerror or err}") from None
 
 
 def writable_folder(path: Path, *, refuse=(), force=None) -> Path:

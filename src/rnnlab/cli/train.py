@@ -10,8 +10,9 @@ A training folder holds one checkpoint, replaced at the end of every epoch:
 
 Each checkpoint folder appears whole (rnnlab.io.write_folder); train.json is written after it and
 names it, so a crash at any moment leaves a consistent pair. Only folders listed in "owned" are
-ever replaced or deleted: a run never touches what it did not write. `--resume DIR` restores the model, the optimizer state and the generator state,
-so an interrupted and resumed run ends with exactly the parameters of an uninterrupted one.
+ever replaced or deleted: a run never touches what it did not write. `--resume DIR` restores
+the model, the optimizer state and the generator state, so an interrupted and resumed run ends
+with exactly the parameters of an uninterrupted one.
 """
 from __future__ import annotations
 
@@ -247,17 +248,19 @@ def _checkpoint(out, model, opt, rng, state):
             io.remove_folder(out / name)
         state["owned"] = state["owned"][:2]
         io.write_json(out / "train.json", state, overwrite=True)
+    io.clean_temporaries(out)                 # of checkpoints a killed run was writing
 
 
-def _field(doc, key, types, shown, ok=lambda v: True, what=None):
-    """doc[key], which must have one of `types` (never bool for a number) and pass `ok`."""
-    value = doc.get(key) if isinstance(doc, dict) else None
-    if (isinstance(doc, dict) and key in doc and isinstance(value, types)
-            and not (isinstance(value, bool) and bool not in types) and ok(value)):
-        return value
-    raise io.CheckpointError(f"{shown}: {key!r} must be {what or ' or '.join(t.__name__ for t in types)}, "
-                             f"got {value!r}" if isinstance(doc, dict) and key in doc
-                             else f"{shown} has no {key!r}")
+def _field(doc: dict, key, types, shown, ok=lambda v: True, what=None):
+    """doc[key], which must be one of `types` (a bool is not a number) and pass `ok`."""
+    if key not in doc:
+        raise io.CheckpointError(f"{shown} has no {key!r}")
+    value = doc[key]
+    if (not isinstance(value, types) or (isinstance(value, bool) and bool not in types)
+            or not ok(value)):
+        want = what or " or ".join(t.__name__ for t in types)
+        raise io.CheckpointError(f"{shown}: {key!r} must be {want}, got {value!r}")
+    return value
 
 
 def _read_run(out: Path) -> dict:
@@ -291,11 +294,13 @@ def _read_run(out: Path) -> dict:
         _field(spec, key, (int, float, type(None)), f"{shown}: spec",
                lambda v: v is None or v > 0, "a number > 0 or null")
     _field(spec, "val", (int, float), f"{shown}: spec", lambda v: 0 <= v < 1, "a number in [0, 1)")
-    _field(doc["optimizer"], "t", (int,), f"{shown}: optimizer", lambda v: v >= 0, "an integer >= 0")
+    _field(doc["optimizer"], "t", (int,), f"{shown}: optimizer", lambda v: v >= 0,
+           "an integer >= 0")
     _field(doc["optimizer"], "hyperparams", (dict,), f"{shown}: optimizer", what="an object")
     for key in ("loss", "val_loss"):
         _field(doc["history"], key, (list,), f"{shown}: history", lambda v: all(
-            isinstance(x, (int, float)) and not isinstance(x, bool) for x in v), "a list of numbers")
+            isinstance(x, (int, float)) and not isinstance(x, bool) for x in v),
+            "a list of numbers")
     path = out / checkpoint
     if not os.path.isdir(path) or os.path.islink(path):
         raise io.CheckpointError(f"{shown} names checkpoint {checkpoint}, but {path} is not a "

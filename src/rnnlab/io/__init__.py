@@ -12,11 +12,12 @@ write is an OSError that names the file. Nothing here imports the model.
 """
 from .arrays import read_npz
 from .checkpoint import FORMAT, VERSION, is_model_folder, npz_writer, read_model, write_model
-from .files import (CheckpointError, atomic_write, check_distinct, open_regular, read_bytes,
-                    read_json, write_bytes, write_json, write_npz, write_text)
+from .files import (CheckpointError, atomic_write, check_distinct, clean_temporaries,
+                    open_regular, read_bytes, read_json, write_bytes, write_json, write_npz,
+                    write_text)
 from .folders import Folder, plain_name, remove_folder, write_folder
 
 __all__ = ["CheckpointError", "Folder", "FORMAT", "VERSION", "atomic_write", "check_distinct",
-           "is_model_folder", "npz_writer", "open_regular", "plain_name", "read_bytes",
-           "read_json", "read_model", "read_npz", "remove_folder", "write_bytes", "write_folder",
-           "write_json", "write_model", "write_npz", "write_text"]
+           "clean_temporaries", "is_model_folder", "npz_writer", "open_regular", "plain_name",
+           "read_bytes", "read_json", "read_model", "read_npz", "remove_folder", "write_bytes",
+           "write_folder", "write_json", "write_model", "write_npz", "write_text"]

@@ -131,6 +131,10 @@ def read_npz(path, *, specs=None, targets=None, max_bytes=None, follow=True, dir
     max_bytes: refuse archives whose arrays hold more. Raises CheckpointError only."""
     shown = shown or path
     fd, size = open_regular(path, follow=follow, dir_fd=dir_fd, shown=shown)
+    if os.pread(fd, 6, 0) == b"\x93NUMPY":
+        os.close(fd)
+        raise CheckpointError(f"{shown} is a .npy file (one array); an .npz archive is needed "
+                              f"(np.savez(path, X=..., Y=...))")
     if specs is not None:              # the directory is parsed before any check: bound it first
         largest = sum(_nbytes(s, d) for s, d in specs.values()) + 4096 * len(specs) + 65536
         if size > largest:

@@ -146,15 +146,24 @@ def create_locked(path: Path, make) -> tuple[Path, int]:
 def clean_stale(path: Path) -> None:
     """Remove the temporaries of `path` (.NAME.rnnlab-tmp-*) whose writer has died: those not
     locked. Only names of this form are touched, and only when their lock can be taken."""
+    prefix = f".{path.name}{TMP}"
+    _clean(path.parent, lambda n: n.startswith(prefix))
+
+
+def clean_temporaries(folder) -> None:
+    """Remove every rnnlab temporary (.NAME.rnnlab-tmp-HEX) in `folder` whose writer has died."""
+    _clean(Path(folder), lambda n: n.startswith(".") and TMP in n)
+
+
+def _clean(folder: Path, match) -> None:
     if fcntl is None:
         return
-    prefix = f".{path.name}{TMP}"
     try:
-        names = [n for n in os.listdir(path.parent) if n.startswith(prefix)]
+        names = [n for n in os.listdir(folder) if match(n)]
     except OSError:
         return
     for name in names:
-        entry = path.parent / name
+        entry = folder / name
         try:
             fd = os.open(entry, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
         except OSError:

@@ -75,7 +75,8 @@ def write_folder(path, contents: dict, *, overwrite=False, ours=None, allowed=()
     if names:
         foreign = sorted(set(names) - set(allowed))
         if foreign or (ours is not None and not ours(path)):
-            shown = ", ".join((foreign or names)[:5]) + (" ..." if len(foreign or names) > 5 else "")
+            some = foreign or names
+            shown = ", ".join(some[:5]) + (" ..." if len(some) > 5 else "")
             raise FileExistsError(f"{path} is not empty and is not a {kind} that rnnlab wrote "
                                   f"(it holds {shown}); choose a new or empty folder")
         if not overwrite:
