@@ -92,3 +92,31 @@ def test_a_killed_save_leaves_the_old_or_the_new_model(tmp_path):
         assert sorted(os.listdir(folder)) == ["config.json", "params.npz"]
         assert _number(rl.load(folder)) == current
     assert outcomes["old"] > 0 and current > KILLS       # kills did land inside saves
+
+
+def test_a_reader_racing_saves_reads_one_whole_model(tmp_path):
+    """While a child saves two architectures into the folder as fast as it can, every load
+    succeeds and returns one save whole (never one save's config with another's arrays)."""
+    models = _models()
+    folder = tmp_path / "model"
+    _fill(models[0], 0)
+    models[0].save(folder)
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        _saver(folder, models, 1, w)
+    os.close(w)
+    try:
+        seen = set()
+        deadline = time.perf_counter() + 3
+        while time.perf_counter() < deadline and len(seen) < 40:
+            back = rl.load(folder)
+            n = _number(back)
+            assert back.get_config() == models[n % 2].get_config()
+            seen.add(n)
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(r)
+    assert len(seen) > 5 and {n % 2 for n in seen} == {0, 1}       # it did race the saves

@@ -83,8 +83,8 @@ def save_figures(result: Result, out_dir: Path) -> tuple[list, str | None]:
         fig = plt.figure(figsize=(7.5, 4.8), layout="constrained")
         try:
             draw(fig)
-            io.atomic_write(out_dir / f"{name}.png", lambda f: fig.savefig(f, format="png", dpi=110),
-                            overwrite=True)
+            io.atomic_write(out_dir / f"{name}.png", overwrite=True,
+                            write=lambda f: fig.savefig(f, format="png", dpi=110))
         finally:
             plt.close(fig)
         names.append(f"{name}.png")

@@ -23,6 +23,7 @@ from .folders import Folder, write_folder
 FORMAT, VERSION = "rnnlab-model", 1
 FILES = ("config.json", "params.npz")
 EXTRAS = ("optimizer.npz",)                   # what a training checkpoint adds
+READ_ATTEMPTS = 10                            # reads of a folder that saves keep replacing
 
 
 def is_model_folder(path) -> bool:
@@ -76,12 +77,12 @@ def read_model(path, specs_of, build):
     from params.npz only after every name, shape, dtype and size has been checked. Every
     failure is a CheckpointError that names the file. A folder replaced by a save while it
     was being read is read again (a reader sees the old model or the new one)."""
-    for attempt in range(3):
+    for attempt in range(READ_ATTEMPTS):
         with Folder(path) as here:
             try:
                 return _read_model(here, specs_of, build)
             except CheckpointError:
-                if attempt == 2 or not here.changed():
+                if attempt == READ_ATTEMPTS - 1 or not here.changed():
                     raise
 
 
