@@ -36,7 +36,7 @@ from typing import Any, Callable
 import numpy as np
 
 from . import _checks
-from .checkpoint import atomic_write
+from .io import write_bytes
 
 
 @dataclass
@@ -261,7 +261,7 @@ class ModelCheckpoint(Callback):
         else:
             due = (run.epoch + 1) % self.every == 0
         if due:
-            run.model.save(self.folder)
+            run.model.save(self.folder, overwrite=True)
         run.logs["saved"] = bool(due)
 
 
@@ -284,5 +284,4 @@ class CSVLogger(Callback):
         w = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
         w.writeheader()
         w.writerows(self.rows)
-        data = buf.getvalue().encode()
-        atomic_write(self.path, lambda f: f.write(data))
+        write_bytes(self.path, buf.getvalue().encode(), overwrite=True)

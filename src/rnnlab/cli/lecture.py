@@ -24,6 +24,7 @@ def add_commands(sub):
     r.add_argument("--out", type=Path, help="output folder (default: a new rnnlab-run-* here)")
     r.add_argument("--quick", action="store_true")
     r.add_argument("--seed", type=count(0), default=0)
+    r.add_argument("--force", action="store_true", help="replace the results of an earlier run")
     r.set_defaults(func=cmd_run)
 
 
@@ -45,7 +46,8 @@ def cmd_list(args) -> int:
 def cmd_run(args) -> int:
     from ..experiments import runner
     exp = _experiment(args.experiment)
-    out = writable_folder(args.out or new_folder(f"rnnlab-run-{exp.name}"))
+    out = writable_folder(args.out or new_folder(f"rnnlab-run-{exp.name}"),
+                          refuse=("results.json", "run.json"), force=args.force)
     print(f"running {exp.name} ({'quick' if args.quick else 'full'}, seed {args.seed}) ...",
           file=sys.stderr)
     doc = runner.run_experiment(exp.name, quick=args.quick, seed=args.seed, out_dir=out,
@@ -68,7 +70,9 @@ def cmd_tour(args) -> int:
         only = [n.strip() for n in args.only.split(",") if n.strip()]
         for name in only:
             _experiment(name, "tour")                    # unknown names fail before any work
-    out = writable_folder(args.out or new_folder("rnnlab-report"), refuse="report.md")
+    from .. import experiments
+    out = writable_folder(args.out or new_folder("rnnlab-report"), refuse=(
+        "report.md", "report.html", *(only or experiments.registry())))
     start = time.perf_counter()
     docs = runner.tour(out, quick=args.quick, seed=args.seed, progress=False,
                        command=command_line(args), only=only)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import html
-import json
 import platform
 import subprocess
 import sys
@@ -20,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import __version__, plots
-from ..checkpoint import atomic_write
+from .. import io
 from . import Result, get, registry
 
 
@@ -36,11 +35,13 @@ def jsonable(obj):
 
 
 def write_json(path, doc):
-    atomic_write(path, lambda f: f.write(json.dumps(doc, indent=2, default=jsonable).encode()))
+    """Write doc as JSON (rnnlab.io: atomic, the umask's mode). The command line has checked
+    before the run that it replaces nothing without --force, so the runner overwrites."""
+    io.write_json(path, doc, default=jsonable, overwrite=True)
 
 
 def write_text(path, text):
-    atomic_write(path, lambda f: f.write(text.encode()))
+    io.write_text(path, text, overwrite=True)
 
 
 def versions() -> dict:
@@ -82,7 +83,8 @@ def save_figures(result: Result, out_dir: Path) -> tuple[list, str | None]:
         fig = plt.figure(figsize=(7.5, 4.8), layout="constrained")
         try:
             draw(fig)
-            atomic_write(out_dir / f"{name}.png", lambda f: fig.savefig(f, format="png", dpi=110))
+            io.atomic_write(out_dir / f"{name}.png", overwrite=True,
+                            write=lambda f: fig.savefig(f, format="png", dpi=110))
         finally:
             plt.close(fig)
         names.append(f"{name}.png")
