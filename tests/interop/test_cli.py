@@ -3,7 +3,6 @@ import numpy as np
 import pytest
 
 import rnnlab as rl
-from rnnlab._tree import leaves
 from rnnlab.cli import main
 
 

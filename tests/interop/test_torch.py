@@ -314,3 +314,14 @@ def test_lengths_are_checked(rng):
     for bad in ([0, 1, 2, 3], [1, 2, 3, T + 1], [1, 2, 3]):
         with pytest.raises(ValueError, match="lengths must be 4 integers in 1..6"):
             module(X, lengths=torch.tensor(bad))
+
+
+@pytest.mark.parametrize("cell", ["elman", "lstm", "gru"])
+def test_one_to_many_feeding_every_step(cell, rng):
+    m = rl.RNN(D, H, K, cell=cell, n_layers=2, mapping="one-to-many", feed="every",
+               dtype="float64")
+    X = rng.normal(size=(B, D))
+    np.testing.assert_allclose(_run(interop.to_torch(m), X, n_steps=T), m.predict(X, n_steps=T),
+                               rtol=0, atol=1e-12)
+    with pytest.raises(ValueError, match="n_steps"):
+        interop.to_torch(m)(torch.from_numpy(X))
