@@ -301,6 +301,14 @@ def test_state_dict_errors_name_the_key():
         interop.load_torch_state_dict(m, extra)
     with pytest.raises(ValueError, match="head.weight.*must have shape"):
         interop.load_torch_state_dict(m, dict(sd, **{"head.weight": torch.zeros(K + 1, H)}))
+    two = dict(sd, **{"other." + k[4:]: v for k, v in sd.items() if k.startswith("rnn.")})
+    with pytest.raises(ValueError, match=r"found \['other.', 'rnn.'\]: pass rnn_prefix="):
+        interop.load_torch_state_dict(m, two)
+    interop.load_torch_state_dict(m, {k: v for k, v in two.items() if not k.startswith("rnn.")},
+                                  rnn_prefix="other.")
+    heads = dict(sd, **{"fc2.weight": torch.zeros(K, H)})
+    with pytest.raises(ValueError, match="fc2.weight, head.weight.*pass head_prefix="):
+        interop.load_torch_state_dict(m, heads)
     before = [a.copy() for _, a in leaves(m.params)]
     with pytest.raises(ValueError):                  # nothing is copied when a check fails
         interop.load_torch_state_dict(m, dict(interop.torch_state_dict(rl.RNN(

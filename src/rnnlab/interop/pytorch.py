@@ -201,32 +201,14 @@ def load_torch_state_dict(model, state_dict, *, rnn_prefix=None, head_prefix=Non
                          f"with mapping={model.mapping.name!r}, learn_h0={model.learn_h0} "
                          f"cannot take a PyTorch state dict")
     arrays = {str(k): _numpy(v, k) for k, v in state_dict.items()}
-    matches = {k: layouts.TORCH_KEY.match(k) for k in arrays}
-    for k, m in matches.items():
-        if m and m["kind"] == "weight_hr":
-            raise ValueError(f"state_dict[{k!r}] is an LSTM projection (proj_size > 0), which "
-                             f"rnnlab's LSTM does not have")
-    if rnn_prefix is None:
-        prefixes = sorted({m["prefix"] for m in matches.values() if m})
-        if len(prefixes) != 1:
-            raise ValueError("state_dict must hold the weights of one nn.RNN/LSTM/GRU (keys like "
-                             f"'weight_ih_l0'); found {'none' if not prefixes else prefixes}: "
-                             f"pass rnn_prefix=")
-        rnn_prefix = prefixes[0]
+    rnn_prefix = _rnn_prefix(arrays, rnn_prefix)
     has_bias = f"{rnn_prefix}bias_ih_l0" in arrays
     expected = _expected(model, rnn_prefix, has_bias)
     missing = [k for k in expected if k not in arrays]
     if missing:
         raise ValueError(f"state_dict has no key {missing[0]!r}, which the model ({model.cell}, "
                          f"n_layers={model.n_layers}, bidirectional={model.bidirectional}) needs")
-    rest = [k for k in arrays if k not in expected]
-    if head_prefix is None:
-        heads = sorted({k[:-len("weight")] for k in rest if k.endswith("weight")
-                        and arrays[k].ndim == 2})
-        if len(heads) > 1:
-            raise ValueError(f"state_dict holds several weight matrices besides the recurrent "
-                             f"ones ({', '.join(h + 'weight' for h in heads)}): pass head_prefix=")
-        head_prefix = heads[0] if heads else None
+    head_prefix = _head_prefix(arrays, [k for k in arrays if k not in expected], head_prefix)
     dirs, K = (2 if model.bidirectional else 1), model.n_out
     if head_prefix is not None:
         expected[head_prefix + "weight"] = (K, dirs * model.n_hidden)
@@ -244,6 +226,36 @@ def load_torch_state_dict(model, state_dict, *, rnn_prefix=None, head_prefix=Non
                              f"cell={model.cell!r}), got {tuple(arrays[k].shape)}")
     _assign(model, arrays, rnn_prefix, has_bias, head_prefix, split)
     return model
+
+
+def _rnn_prefix(arrays, given):
+    """The prefix of the recurrent keys (given, or the one prefix found); projections refused."""
+    matches = [m for m in map(layouts.TORCH_KEY.match, arrays) if m]
+    for m in matches:
+        if m["kind"] == "weight_hr":
+            raise ValueError(f"state_dict[{m.string!r}] is an LSTM projection (proj_size > 0), "
+                             f"which rnnlab's LSTM does not have")
+    if given is not None:
+        return given
+    prefixes = sorted({m["prefix"] for m in matches})
+    if len(prefixes) != 1:
+        raise ValueError("state_dict must hold the weights of one nn.RNN/LSTM/GRU (keys like "
+                         f"'weight_ih_l0'); found {'none' if not prefixes else prefixes}: "
+                         f"pass rnn_prefix=")
+    return prefixes[0]
+
+
+def _head_prefix(arrays, rest, given):
+    """The Linear head's prefix: given, or the one matrix "...weight" among the other keys
+    (None when there is none)."""
+    if given is not None:
+        return given
+    heads = sorted({k[:-len("weight")] for k in rest if k.endswith("weight")
+                    and arrays[k].ndim == 2})
+    if len(heads) > 1:
+        raise ValueError(f"state_dict holds several weight matrices besides the recurrent "
+                         f"ones ({', '.join(h + 'weight' for h in heads)}): pass head_prefix=")
+    return heads[0] if heads else None
 
 
 def _expected(model, prefix, has_bias):
