@@ -7,6 +7,7 @@
     rnnlab eval --model DIR (--task TASK | --data FILE.npz)
     rnnlab predict --model DIR --data FILE.npz --out FILE.npz
     rnnlab bench [--cell elman|lstm|gru|all] [--quick]
+    rnnlab export RUN_OR_MODEL --to onnx|torch --out FILE      rnnlab import FILE.pt --cell ...
 
 Bad input ends with exit status 2 and one line on stderr, never a traceback; Ctrl-C ends with
 status 130 after saying what was kept.
@@ -27,12 +28,12 @@ from .common import Parser, UsageError, fail
 
 def build_parser() -> argparse.ArgumentParser:
     from .. import __version__
-    from . import bench, lecture, train
+    from . import bench, interop, lecture, train
     p = Parser(prog="rnnlab", description="Recurrent neural networks from first principles: "
                "the lecture's experiments, training, evaluation and prediction.")
     p.add_argument("--version", action="version", version=f"rnnlab {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
-    for group in (lecture, train, bench):          # GROUPS, in the order --help lists them
+    for group in (lecture, train, bench, interop):  # GROUPS, in the order --help lists them
         group.add_commands(sub)
     return p
 
