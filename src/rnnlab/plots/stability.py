@@ -36,7 +36,7 @@ def learning_curves(fig, *, task, panels):
         ax = fig.add_subplot(1, len(panels), i + 1)
         names = list(panel["curves"])
         curves([panel["curves"][n][0] for n in names], [panel["curves"][n][1] for n in names],
-               names, ax=ax, logy=True, xlabel="training steps", ylabel="test error",
+               names or None, ax=ax, logy=True, xlabel="training steps", ylabel="test error",
                title=f"{task}, T = {T}")
         ax.axhline(panel["baseline"], color="k", ls=":", lw=1)
     fig.set_size_inches(5.5 * len(panels), 4.2)
