@@ -3,6 +3,7 @@ per tour and builds the summary once, writes every experiment's files and the re
 on past a failing experiment. Most tests run made-up experiments that take milliseconds."""
 import io
 import json
+import sys
 
 import numpy as np
 import pytest
@@ -139,3 +140,15 @@ def test_a_quick_tour_of_one_real_experiment_writes_the_report(tmp_path):
     if plots.available():
         assert {"forward.png", "learning_curves.png"} <= files
         assert (tmp_path / "report.html").read_text().count("data:image/png;base64,") == 2
+
+
+def test_without_matplotlib_the_tables_are_written_and_the_report_says_why(tmp_path,
+                                                                           monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)           # import matplotlib fails
+    report = runner.tour(tmp_path, [_experiment("f", figure=True)], progress=False,
+                         stream=io.StringIO())
+    doc = report.docs[0]
+    assert doc["figures"] == [] and "pip install 'rnnlab[plot]'" in doc["figures_skipped"]
+    assert sorted(p.name for p in (tmp_path / "f").iterdir()) == ["results.json", "run.json"]
+    assert "> figures need matplotlib: pip install 'rnnlab[plot]'" in \
+        (tmp_path / "report.md").read_text()
