@@ -108,6 +108,8 @@ def test_no_import_cycle():
     ("rnnlab.model", ("rnnlab.experiments", "rnnlab.cli", "rnnlab.analysis")),
     ("rnnlab.analysis", ("rnnlab.experiments", "rnnlab.cli")),
     ("rnnlab.tasks", ("rnnlab.experiments", "rnnlab.cli")),
+    ("rnnlab.plots", ("rnnlab.experiments", "rnnlab.cli", "rnnlab.model", "rnnlab.train",
+                      "rnnlab.analysis", "rnnlab.tasks", "rnnlab.nn", "rnnlab.mappings")),
 ])
 def test_imports_run_one_way(importer, forbidden):
     """The layers of DESIGN.md section 2: nn <- mappings <- model <- train <- experiments <- cli;

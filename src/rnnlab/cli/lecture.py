@@ -50,7 +50,7 @@ def cmd_run(args) -> int:
                           refuse=("results.json", "run.json"), force=args.force)
     print(f"running {exp.name} ({'quick' if args.quick else 'full'}, seed {args.seed}) ...",
           file=sys.stderr)
-    doc = runner.run_experiment(exp.name, quick=args.quick, seed=args.seed, out_dir=out,
+    doc = runner.run_experiment(exp, quick=args.quick, seed=args.seed, out_dir=out,
                                 progress=sys.stderr.isatty(), command=command_line(args))
     if doc["skipped"]:
         print(doc["skipped"] if doc["skipped"].startswith("skipped") else
@@ -65,22 +65,20 @@ def cmd_run(args) -> int:
 
 def cmd_tour(args) -> int:
     from ..experiments import runner
-    only = None
+    exps = None
     if args.only:
         only = [n.strip() for n in args.only.split(",") if n.strip()]
-        for name in only:
-            _experiment(name, "tour")                    # unknown names fail before any work
+        exps = [_experiment(name, "tour") for name in only]   # unknown names fail before any work
     from .. import experiments
     out = writable_folder(args.out or new_folder("rnnlab-report"), refuse=(
-        "report.md", "report.html", *(only or experiments.registry())))
+        "report.md", "report.html", *(e.name for e in (exps or experiments.select()))))
     start = time.perf_counter()
-    docs = runner.tour(out, quick=args.quick, seed=args.seed, progress=False,
-                       command=command_line(args), only=only)
-    summary = runner.summary_table(docs)
-    print("\n" + runner.markdown_table(summary))
+    report = runner.tour(out, exps, quick=args.quick, seed=args.seed, progress=False,
+                         command=command_line(args))
+    print("\n" + runner.markdown_table(report.summary))
     print(f"\ntour finished in {time.perf_counter() - start:.0f} s; report: {out / 'report.html'} "
           f"(and report.md)")
-    failed = [d["experiment"] for d in docs if d.get("error")]
+    failed = report.failed
     if failed:
         print(f"failed: {', '.join(failed)} (see the report)", file=sys.stderr)
         return 1
