@@ -1,7 +1,7 @@
 """rnnlab.RNN with cell="lstm" and cell="gru", NumPy alone: finite differences on every entry
 through every mapping (masks with a gap), truncated BPTT's carried (h, c), and an LSTM that
 learns a long-lag task which an Elman network of the same size does not. PyTorch's nn.LSTM /
-nn.GRU as the oracle: tests/test_gated_model_torch.py."""
+nn.GRU as the oracle: tests/test_model_gated_torch.py."""
 import numpy as np
 import pytest
 
