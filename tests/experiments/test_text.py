@@ -69,6 +69,9 @@ def test_text_fills_only_the_blanks_of_the_taj_mahal_sentence(text_result):
     for name in ("bidirectional", "forward only"):
         assert bracket.sub("", rows[name]) == outside       # only the blanks change
         assert [len(f) for f in bracket.findall(rows[name])] == [5, 3, 2]
+
+
+def test_figures_draw(text_result):
     _draw_all(text_result)
 
 

@@ -41,6 +41,9 @@ def test_timeseries_tables(ts_result):
             rows[name]["persistence"]
     speed = ts_result.tables["training"].rows
     assert len(speed) == 8 and all(r[-1] > 0 for r in speed)
+
+
+def test_figures_draw(ts_result):
     _draw_all(ts_result)
 
 
