@@ -408,3 +408,19 @@ def test_the_guard_says_the_loss_is_not_finite():
     assert "the loss is not finite" in hist.stopped
     assert "the loss are" not in hist.stopped
     assert any("the loss is not finite" in str(w.message) for w in caught)
+
+
+@pytest.mark.parametrize("cell", ["elman", "lstm"])
+def test_fit_trains_learned_initial_states(cell):
+    """Found by the fuzz test: fit crashed on the tuple states of learn_h0=True. One SGD step of
+    fit equals one step by hand on the same gradient."""
+    X, Y = np.random.default_rng(0).standard_normal((2, 3, 1)), np.ones((2, 3, 1))
+    a, b = (rl.RNN(1, 2, 1, cell=cell, learn_h0=True, dtype="float64") for _ in range(2))
+    a.fit(X, Y, optimizer=rl.optim.SGD(lr=0.1), epochs=1, batch_size=2, shuffle=False,
+          progress=False)
+    _, grads = b.loss_and_grads(X, Y)
+    for (p, x), (_, g) in zip(leaves(b.params), leaves(grads)):
+        x -= 0.1 * g
+    for (_, x), (_, y) in zip(leaves(a.params), leaves(b.params)):
+        np.testing.assert_allclose(x, y, rtol=1e-14)
+    assert np.abs(a.params["h0"][0][0]).max() > 0                # h0 moved

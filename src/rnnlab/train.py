@@ -280,7 +280,7 @@ def _copy_into(dst, src):
     if isinstance(dst, dict):
         for k in dst:
             _copy_into(dst[k], src[k])
-    elif isinstance(dst, list):
+    elif isinstance(dst, (list, tuple)):            # tuples: learned states (h,) or (h, c)
         for a, b in zip(dst, src):
             _copy_into(a, b)
     else:
