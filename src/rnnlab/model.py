@@ -368,7 +368,8 @@ class RNN:
                              f"{self.mapping.name!r}")
         if h0 is not None or self._stream is None:
             return h0
-        carried, batch = _state.batch_of(self._stream), np.shape(X)[0] if np.ndim(X) else None
+        X = _checks.as_array(X, "X")
+        carried, batch = _state.batch_of(self._stream), X.shape[0] if X.ndim else None
         if carried != batch:
             raise ValueError(f"stateful predict carries states for {carried} sequences, "
                              f"X has {batch}: keep the batch size or call reset_state()")

@@ -63,7 +63,11 @@ def gradcheck(model, X, Y, mask=None, h0=None, *, eps=1e-3, inputs=True, details
     X = np.array(_checks.as_array(X, "X", dtype=np.float64))       # a copy: perturbed in place
     h0 = None if h0 is None else map_tree(
         lambda a: np.array(_checks.as_array(a, "h0", dtype=np.float64)), h0)
-    _, grads, in_grads = m.loss_and_grads(X, Y, mask, h0, input_grads=True)
+    with np.errstate(over="ignore", invalid="ignore"):
+        value, grads, in_grads = m.loss_and_grads(X, Y, mask, h0, input_grads=True)
+    if not np.isfinite(value):
+        raise ValueError(f"gradcheck needs a finite loss at X, Y (finite differences of inf are "
+                         f"meaningless); the loss is {value}: X or Y is too large")
     analytic = dict(leaves(grads))
 
     def loss():
