@@ -300,7 +300,9 @@ def test_gradcheck_refuses_or_agrees(data, cell, eps):
     err = check_outcome(lambda: rl.gradcheck(m, X, Y, eps=eps), ["eps", "X", "Y"],
                         bad_x or bad_y or not isinstance(eps, float) or not eps > 0)
     if err is not None:
-        assert err < 1e-6                                    # a correct result, not just finite
+        # a correct result, not just finite: a wrong gradient gives errors near 1; targets far
+        # from the outputs (uint8 254) leave float64 rounding of a few 1e-6 on tiny entries
+        assert err < 1e-4
 
 
 # -- task generators ----------------------------------------------------------------------------------
