@@ -336,12 +336,26 @@ TASKS = {
                 {"ids": [[0, 4], [-1], [5], [1.0], [[2, 3]], "a", None, [True]]}),
     "sine": (lambda **k: rl.tasks.catalog.sine(**k),
              {"n_samples": SMALL, "T": SMALL, "random_state": SEEDS}),
+    "unigram": (lambda **k: rl.tasks.text.unigram(**k),
+                {"train_ids": [np.arange(5), [0, 9], [-1], [0.5], []], "n_symbols": SMALL,
+                 "alpha": [1.0, 0.0, -1.0, float("nan"), "1"]}),
+    "bigram": (lambda **k: rl.tasks.text.bigram(**k),
+               {"train_ids": [np.arange(5), [0, 9], [-1], [0.5], [1]], "n_symbols": SMALL,
+                "alpha": [1.0, 0.0, -1.0, float("nan"), "1"]}),
+    "forecasting": (lambda **k: rl.tasks.timeseries.forecasting(**k),
+                    {"values": [np.sin(np.arange(60.0)), np.arange(5.0), [np.nan] * 60, "abc",
+                                np.ones((60, 2))],
+                     "window": SMALL, "horizon": SMALL,
+                     "mapping": ["many-to-one", "many-to-many", "seq2seq"],
+                     "fractions": [(0.7, 0.15, 0.15), (0.5, 0.5), (1.0, 0.0, 0.0), "abc",
+                                   (0.6, 0.2, float("nan"))]}),
 }
 REQUIRED = {"addition": ("n_samples", "n_bits"), "parity": ("n_samples", "n_bits"),
             "adding": ("n_samples", "T"), "copy_memory": ("n_samples", "T"), "noisy_sine": ("n",),
             "mackey_glass": ("n",), "lm_windows": ("ids", "seq_len"),
             "blank_windows": ("ids", "seq_len", "n"), "one_hot": ("ids",),
-            "sine": ("n_samples", "T")}
+            "sine": ("n_samples", "T"), "unigram": ("train_ids", "n_symbols"),
+            "bigram": ("train_ids", "n_symbols"), "forecasting": ("values", "window")}
 
 
 @settings(max_examples=n_examples(150), **FUZZ)
@@ -357,6 +371,9 @@ def test_task_generators_refuse_or_generate_finite_data(name, data):
     except REFUSED as err:
         assert names_an_argument(str(err), list(kw) + ["text"]), f"{name}({kw}): {err}"
         return
+    if isinstance(out, rl.tasks.timeseries.Forecast):
+        out = tuple(getattr(part, a) for part in (out.train, out.val, out.test)
+                    for a in ("X", "Y", "last"))
     arrays_out = out if isinstance(out, tuple) else (out,)
     for a in arrays_out:
         a = np.asarray(a)

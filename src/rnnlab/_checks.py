@@ -78,7 +78,11 @@ def as_mask(mask, name: str, shape) -> np.ndarray:
 
 
 def check_choice(value, name: str, choices) -> str:
-    """`value` if it is one of `choices`, else a ValueError listing them."""
+    """`value` if it is one of `choices`, else a ValueError listing them (a TypeError when the
+    choices are names and `value` is not a string)."""
+    if all(isinstance(c, str) for c in choices) and not isinstance(value, str):
+        raise TypeError(f"{name} must be one of {', '.join(repr(c) for c in choices)}; got "
+                        f"{type(value).__name__} {value!r}")
     if value not in choices:
         raise ValueError(f"{name} must be one of {', '.join(repr(c) for c in choices)}; got {value!r}")
     return value

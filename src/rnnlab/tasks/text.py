@@ -158,17 +158,29 @@ def streams(ids, n_streams):
 
 def unigram(train_ids, n_symbols, alpha=1.0) -> np.ndarray:
     """log2 p(c) (V,) with add-alpha smoothing: (n(c) + alpha) / (N + alpha V)."""
-    counts = np.bincount(np.asarray(train_ids), minlength=n_symbols).astype(float)
+    ids, n_symbols, alpha = _counting_args(train_ids, n_symbols, alpha)
+    counts = np.bincount(ids, minlength=n_symbols).astype(float)
     return np.log2((counts + alpha) / (counts.sum() + alpha * n_symbols))
 
 
 def bigram(train_ids, n_symbols, alpha=1.0) -> np.ndarray:
     """log2 p(c | b) (V, V), row b: (n(b, c) + alpha) / (n(b) + alpha V)."""
-    ids = np.asarray(train_ids)
+    ids, n_symbols, alpha = _counting_args(train_ids, n_symbols, alpha)
     pair = ids[:-1] * n_symbols + ids[1:]
     counts = np.bincount(pair, minlength=n_symbols ** 2).reshape(n_symbols, n_symbols)
     counts = counts.astype(float) + alpha
     return np.log2(counts / counts.sum(axis=1, keepdims=True))
+
+
+def _counting_args(train_ids, n_symbols, alpha):
+    """(ids, n_symbols, alpha) for the counting baselines, checked: indices in 0..V-1, alpha > 0."""
+    n_symbols = _checks.check_int(n_symbols, "n_symbols", minimum=1)
+    alpha = _checks.check_float(alpha, "alpha", positive=True)
+    ids = _checks.as_array(train_ids, "train_ids", ndim=1)
+    if ids.size and (ids.dtype.kind not in "iu" or ids.min() < 0 or ids.max() >= n_symbols):
+        raise ValueError(f"train_ids must be integers in 0..{n_symbols - 1}, got {ids.dtype} "
+                         f"values {ids.min()}..{ids.max()}")
+    return ids.astype(np.intp), n_symbols, alpha
 
 
 def log2_probs(model, vocab, inputs, targets) -> np.ndarray:

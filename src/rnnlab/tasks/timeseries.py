@@ -162,7 +162,8 @@ def mackey_glass(n, *, tau=17.0, beta=0.2, gamma=0.1, p=10.0, step=1.0, dt=0.1, 
 # -- split, scaler, windows ----------------------------------------------------------------------
 def split_points(n, fractions=(0.7, 0.15, 0.15)):
     """(n_train, n_val): training is [0, n_train), validation [n_train, n_val), test [n_val, n)."""
-    f = np.asarray(fractions, dtype=float)
+    n = _checks.check_int(n, "n", minimum=0)
+    f = _checks.as_array(fractions, "fractions")
     if f.shape != (3,) or (f <= 0).any() or abs(f.sum() - 1) > 1e-9:
         raise ValueError(f"fractions must be three positive numbers summing to 1, got {fractions}")
     return int(n * f[0]), int(n * (f[0] + f[1]))
@@ -176,7 +177,9 @@ class Scaler:
 
     @classmethod
     def fit(cls, values) -> "Scaler":
-        values = np.asarray(values, dtype=np.float64)
+        values = _checks.as_array(values, "values", dtype=np.float64)
+        if values.size == 0:
+            raise ValueError("values must hold at least one number to fit a Scaler")
         std = float(values.std())
         return cls(float(values.mean()), std if std > 0 else 1.0)
 
@@ -233,6 +236,9 @@ def forecasting(values, window, *, mapping="many-to-one", horizon=1,
                 fractions=(0.7, 0.15, 0.15)) -> Forecast:
     """Split `values` (N,) in time order, normalise with the training part, cut into windows."""
     values = _checks.as_array(values, "values", ndim=1).astype(np.float64)
+    window = _checks.check_int(window, "window", minimum=1)
+    horizon = _checks.check_int(horizon, "horizon", minimum=1)
+    _checks.check_choice(mapping, "mapping", MAPPINGS)
     n_train, n_val = split_points(len(values), fractions)
     first = window + horizon - 1
     if n_train <= first or n_val >= len(values):
