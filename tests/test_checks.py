@@ -99,10 +99,13 @@ CASES = {
         lambda: rl.tasks.timeseries.mackey_glass(10, tau=float("nan")), ValueError, "tau must be finite"),
     "noisy_sine(random_state='x')": (
         lambda: rl.tasks.timeseries.noisy_sine(10, random_state="x"), TypeError,
-        "random_state must be None, an int or a numpy Generator"),
+        "random_state must be None, an int, a list of ints or a numpy Generator"),
     "noisy_sine(random_state=-1)": (
         lambda: rl.tasks.timeseries.noisy_sine(10, random_state=-1), ValueError,
         "random_state must be >= 0"),
+    "noisy_sine(random_state=[0, -1])": (
+        lambda: rl.tasks.timeseries.noisy_sine(10, random_state=[0, -1]), ValueError,
+        r"random_state\[1\] must be >= 0"),
     "lm_windows(n_windows=-1)": (
         lambda: rl.tasks.text.lm_windows(np.arange(50), 5, n_windows=-1), ValueError,
         "n_windows must be >= 1"),
@@ -424,3 +427,9 @@ def test_fit_trains_learned_initial_states(cell):
     for (_, x), (_, y) in zip(leaves(a.params), leaves(b.params)):
         np.testing.assert_allclose(x, y, rtol=1e-14)
     assert np.abs(a.params["h0"][0][0]).max() > 0                # h0 moved
+
+
+def test_random_state_takes_a_seed_sequence_as_numpy_does():
+    a = rl.tasks.timeseries.noisy_sine(5, random_state=[3, 1])
+    b = rl.tasks.timeseries.noisy_sine(5, random_state=np.random.default_rng([3, 1]))
+    np.testing.assert_array_equal(a, b)

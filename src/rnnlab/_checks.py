@@ -119,14 +119,20 @@ def check_bool(value, name: str) -> bool:
 
 
 def check_random_state(random_state, name: str = "random_state") -> np.random.Generator:
-    """A numpy Generator from None, an int seed >= 0 or a Generator (returned as it is)."""
+    """A numpy Generator from None, an int seed >= 0, a sequence of them (a seed sequence's
+    entropy, e.g. [seed, round]), a SeedSequence or a Generator (returned as it is)."""
     if random_state is None:
         return np.random.default_rng()
     if isinstance(random_state, np.random.Generator):
         return random_state
+    if isinstance(random_state, np.random.SeedSequence):
+        return np.random.default_rng(random_state)
     if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
         return np.random.default_rng(check_int(random_state, name, minimum=0))
-    raise TypeError(f"{name} must be None, an int or a numpy Generator, "
+    if isinstance(random_state, (list, tuple)) and random_state:
+        return np.random.default_rng([check_int(v, f"{name}[{i}]", minimum=0)
+                                      for i, v in enumerate(random_state)])
+    raise TypeError(f"{name} must be None, an int, a list of ints or a numpy Generator, "
                     f"got {type(random_state).__name__} {random_state!r}")
 
 
