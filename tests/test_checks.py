@@ -184,6 +184,9 @@ def test_predict_never_returns_non_finite_outputs():
     m.params["output"]["W1"][...] = 1e30
     with pytest.raises(ValueError, match="predict's outputs.*not finite.*overflows float32"):
         m.predict(np.ones((1, 2, 1)))
+    m.params["layers"][0]["W11"][...] = 1e30                  # relu states that overflow
+    with pytest.raises(ValueError, match="the states.*not finite.*overflows float32"):
+        m.states(np.ones((1, 3, 1)))
 
 
 def test_overflow_is_checked_after_the_cast_only_where_a_cast_happens():

@@ -257,8 +257,12 @@ class RNN:
                         kept[l][d][:, t0:t0 + len(out[i])] = out[i].swapaxes(0, 1)
                 else:
                     kept[l][:, t0:t0 + len(out)] = out.swapaxes(0, 1)
-        stack.infer(net.cell, net.params["layers"], x, h0, mask=m, bidirectional=bi,
-                    keep="all", emit=emit, activation=self.activation)
+        with np.errstate(over="ignore", invalid="ignore"):       # checked just below
+            stack.infer(net.cell, net.params["layers"], x, h0, mask=m, bidirectional=bi,
+                        keep="all", emit=emit, activation=self.activation)
+        for layer in kept:
+            for h in (layer.values() if bi else (layer,)):
+                _checks.check_finite_result(h, "the states", self._overflow_hint(x))
         return kept
 
     def reset_state(self):
