@@ -94,7 +94,7 @@ class Optimizer:
                              f"({len(missing)} missing): it was saved for another model")
 
     def step(self, params, grads):
-        """Apply one update to every leaf of `params` in place, from the leaf of `grads` at its path.
+        """Update every leaf of `params` in place, from the leaf of `grads` at its path.
 
         Everything is checked before any array changes: a refused step changes nothing."""
         self.check_params(params)

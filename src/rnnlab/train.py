@@ -79,10 +79,11 @@ def _validation(model, validation_data):
     """(X, Y, mask) of the validation data, checked as the training data is (before training)."""
     if validation_data is None:
         return None
-    if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
+    is_seq = isinstance(validation_data, (tuple, list))
+    if not is_seq or len(validation_data) not in (2, 3):
+        length = f" of length {len(validation_data)}" if is_seq else ""
         raise TypeError(f"validation_data must be a tuple (X, Y) or (X, Y, mask), got "
-                        f"{type(validation_data).__name__}"
-                        f"{f' of length {len(validation_data)}' if isinstance(validation_data, (tuple, list)) else ''}")
+                        f"{type(validation_data).__name__}{length}")
     vX, vY, vmask = tuple(validation_data) + (None,) * (3 - len(validation_data))
     try:
         return _data(model, vX, vY, vmask)
