@@ -75,12 +75,20 @@ def _rng(seed, model):
     return np.random.default_rng(_checks.check_int(seed, "seed", minimum=0))
 
 
-def _validation(validation_data):
+def _validation(model, validation_data):
+    """(X, Y, mask) of the validation data, checked as the training data is (before training)."""
     if validation_data is None:
         return None
-    if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
-        raise TypeError("validation_data must be a tuple (X, Y) or (X, Y, mask)")
-    return tuple(validation_data) + (None,) * (3 - len(validation_data))
+    is_seq = isinstance(validation_data, (tuple, list))
+    if not is_seq or len(validation_data) not in (2, 3):
+        length = f" of length {len(validation_data)}" if is_seq else ""
+        raise TypeError(f"validation_data must be a tuple (X, Y) or (X, Y, mask), got "
+                        f"{type(validation_data).__name__}{length}")
+    vX, vY, vmask = tuple(validation_data) + (None,) * (3 - len(validation_data))
+    try:
+        return _data(model, vX, vY, vmask)
+    except (TypeError, ValueError) as err:
+        raise type(err)(f"validation_data: {err}") from None
 
 
 def _optimizer(optimizer, lr):
@@ -143,11 +151,15 @@ def fit(model, X, Y, *, optimizer="adam", lr=None, epochs=10, batch_size=32, mas
     progress: a progress bar on stderr (default: only when stderr is a terminal).
     callback(model, history): called after every epoch; returning True stops training.
     """
+    # every argument is checked here, before the first update can change the model
     epochs, batch_size, clip_norm, bptt, patience, shuffle = _check_options(
         model, epochs, batch_size, clip_norm, bptt, patience, shuffle)
+    progress = _checks.check_optional_bool(progress, "progress")
+    callback = _checks.check_callable(callback, "callback")
     opt = _optimizer(optimizer, lr)
-    val = _validation(validation_data)
+    opt.check_params(model.params)                 # bound to this model, or a matching state
     X, Y, mask = _data(model, X, Y, mask)
+    val = _validation(model, validation_data)
     rng = _rng(seed, model)
     hist = History()
     run = _Run(model, opt, X, Y, mask, batch_size, clip_norm, bptt)
@@ -253,9 +265,12 @@ def _summary(epoch, epochs, hist):
     return s + f" ({hist.epoch_time[-1]:.2f}s)"
 
 
+_PLURAL = {"updated parameters"}                 # what the guard names, in the plural
+
+
 def _non_finite(epoch, step, loss, norm, what, last_norm):
     last = "none yet" if last_norm is None else f"{last_norm:.4g}"
-    verb = "are" if what.endswith("s") else "is"
+    verb = "are" if what in _PLURAL else "is"
     return (f"training stopped at epoch {epoch + 1}, batch {step + 1}: the {what} {verb} not finite "
             f"(loss {loss}, gradient norm {norm}; last finite gradient norm {last}). The parameters "
             f"are those before this step. Try clip_norm=1.0 or a smaller learning rate.")
@@ -266,7 +281,7 @@ def _copy_into(dst, src):
     if isinstance(dst, dict):
         for k in dst:
             _copy_into(dst[k], src[k])
-    elif isinstance(dst, list):
+    elif isinstance(dst, (list, tuple)):            # tuples: learned states (h,) or (h, c)
         for a, b in zip(dst, src):
             _copy_into(a, b)
     else:

@@ -23,7 +23,7 @@ def test_gradcheck_delayed(rng, n_layers, bidirectional):
 def test_a_mask_with_a_gap_is_refused(rng):
     X = rng.standard_normal((B, T, D))
     m = rl.RNN(D, H, K, mapping="many-to-many-delayed", delay=1)
-    with pytest.raises(ValueError, match="real steps come first"):
+    with pytest.raises(ValueError, match="needs the real steps first in each sequence"):
         m.predict(X, mask=gapped_mask(T, B).T)
 
 
