@@ -114,6 +114,15 @@ def test_per_step_regression(rng):
     assert reg.score(X[200:], Y[200:]) > 0.9
 
 
+def test_several_outputs_per_sequence(rng):
+    """A regressor's y (n, k) with k != T: k outputs per sequence, many-to-one; (n, 1) stays 2-D."""
+    X, Y = rng.standard_normal((20, 6, 2)), rng.standard_normal((20, 3))
+    reg = RNNRegressor(**FAST).fit(X, Y)
+    assert not reg.per_step_ and reg.model_.n_out == 3
+    np.testing.assert_array_equal(reg.predict(X), reg.model_.predict(X))
+    assert RNNRegressor(**FAST).fit(X, Y[:, :1]).predict(X).shape == (20, 1)
+
+
 def test_partial_fit_continues_one_epoch_per_call(rng):
     X, y = rng.standard_normal((40, 6, 2)), np.arange(40) % 3
     clf = RNNClassifier(n_hidden=8, random_state=0)

@@ -83,7 +83,8 @@ class RNNEstimator(BaseEstimator):
     def _train(self, X, y, *, epochs, first, classes, split):
         dtype = np.dtype(self.dtype)
         seqs = inputs.sequences(self, X, reset=first, dtype=dtype)
-        y, per_step = inputs.targets(y, seqs, type(self).__name__)
+        multi_output = self.__sklearn_tags__().target_tags.multi_output
+        y, per_step = inputs.targets(y, seqs, type(self).__name__, multi_output=multi_output)
         if not first and per_step != self.per_step_:
             raise ValueError(f"y is {'per step' if per_step else 'one per sequence'} but the "
                              f"model was fitted with "

@@ -37,13 +37,12 @@ def _flat(y_true, y_pred, seqs, per_step):
     if not per_step:
         return np.asarray(y_true), np.asarray(y_pred)
     if seqs.form == "list":
-        y_true = np.concatenate([np.asarray(r) for r in y_true]) if inputs.is_ragged(y_true) \
-            else np.asarray(y_true)[seqs.mask]
+        y_true = (np.concatenate([np.asarray(r) for r in y_true]) if inputs.is_ragged(y_true)
+                  else np.asarray(y_true)[seqs.mask])
         return y_true, np.concatenate(y_pred)
     y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
-    n_step = y_pred.shape[0] * y_pred.shape[1]
-    return y_true.reshape(n_step, -1).squeeze(-1) if y_true.ndim == 2 or y_true.shape[-1] == 1 \
-        else y_true.reshape(n_step, -1), y_pred.reshape(n_step, *y_pred.shape[2:])
+    n = y_pred.shape[0] * y_pred.shape[1]             # (n, T, ...) -> (n * T, ...)
+    return y_true.reshape(n, *y_true.shape[2:]), y_pred.reshape(n, *y_pred.shape[2:])
 
 
 class RNNClassifier(ClassifierMixin, RNNEstimator):
@@ -145,6 +144,11 @@ class RNNRegressor(RegressorMixin, RNNEstimator):
             raise ValueError(f"y has {Y.shape[-1]} outputs, the model was fitted with "
                              f"{self.n_outputs_}")
         return Y.astype(self.dtype), Y.shape[-1], "identity"
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True       # y (n, k): k outputs per sequence
+        return tags
 
     def predict(self, X):
         """Predicted values, shaped like y in fit: (n,) or (n, k); per step (n, T) or (n, T, k)

@@ -115,12 +115,13 @@ def _features(estimator, D, reset, form):
                          f"expecting {expected} features per step as input")
 
 
-def targets(y, seqs: Sequences, name: str):
+def targets(y, seqs: Sequences, name: str, *, multi_output: bool):
     """y as an array with one row per sequence and whether it is per step.
 
     Per step: y (n, T) or (n, T, k) for array X (T as X's, T > 1 for a 2-D y), or a list of
     per-step arrays for a list X (padded like X). One per sequence: y (n,) or (n, k) for k
-    outputs; a column y (n, 1) is raveled with scikit-learn's DataConversionWarning.
+    outputs when multi_output (a column y (n, 1) is then one output); otherwise a column y
+    (n, 1) is raveled with scikit-learn's DataConversionWarning.
     Returns (y, per_step)."""
     if y is None:
         raise ValueError(f"{name} requires y to be passed, but the target y is None")
@@ -138,7 +139,7 @@ def targets(y, seqs: Sequences, name: str):
             raise ValueError(f"a per-step y must have shape (n, T) or (n, T, k) with T = {T} "
                              f"(X's steps), got {arr.shape}")
         return arr, True
-    if arr.ndim == 2 and arr.shape[1] == 1:
+    if arr.ndim == 2 and arr.shape[1] == 1 and not multi_output:
         warnings.warn("A column-vector y was passed when a 1d array was expected. Please change "
                       "the shape of y to (n_samples, ), for example using ravel().",
                       DataConversionWarning, stacklevel=3)
