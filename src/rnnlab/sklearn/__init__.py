@@ -7,7 +7,7 @@ They work in Pipeline, GridSearchCV, cross_val_score and clone, and pass scikit-
 estimator checks. Accepted inputs: rnnlab.sklearn.inputs.
 """
 try:
-    import sklearn  # noqa: F401  (the real scikit-learn: imports are absolute)
+    import sklearn.base  # noqa: F401  (absolute: the real scikit-learn, never this package)
 except ImportError:
     raise ImportError("rnnlab.sklearn needs scikit-learn: pip install 'rnnlab[sklearn]'") from None
 
