@@ -195,6 +195,8 @@ def test_bad_input_is_named(rng, seqs):
         RNNClassifier(**FAST).fit(rng.standard_normal((5, 3)), rng.standard_normal(5))
     with pytest.raises(ValueError, match="optimizer must be one of"):
         RNNRegressor(optimizer="adagrad").fit(rng.standard_normal((5, 3)), np.ones(5))
+    with pytest.raises(ValueError, match="dtype must be 'float32' or 'float64', got 'int8'"):
+        RNNRegressor(dtype="int8").fit(rng.standard_normal((5, 3)), np.ones(5))
     with pytest.raises(ValueError, match="cell must be one of"):
         RNNRegressor(cell="transformer").fit(rng.standard_normal((5, 3)), np.ones(5))
     with pytest.raises(ValueError, match="inconsistent numbers of samples"):

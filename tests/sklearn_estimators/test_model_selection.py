@@ -26,13 +26,13 @@ def rows(X):
 def test_grid_search_over_cell_and_size_on_digits():
     """GridSearchCV(Pipeline(scaler, reshape, RNNClassifier)), cv=3 (scikit-learn's default
     unshuffled stratified folds, whose test images come from other writers), beats logistic
-    regression on the same folds. Measured: the best RNN about 0.94, logistic regression 0.929;
-    every grid point above 0.90. BLAS runs on one thread: for these small matrices extra
+    regression on the same folds. Measured: elman 16 / 32, gru 16 / 32 at 0.912, 0.927, 0.938,
+    0.945; logistic regression 0.929. BLAS runs on one thread: for these small matrices extra
     threads only add waiting (a GRU with 32 units took 7 times longer on a busy 2-core machine).
     """
     X, y = load_digits(return_X_y=True)
     pipe = Pipeline([("scale", StandardScaler()), ("rows", FunctionTransformer(rows)),
-                     ("rnn", RNNClassifier(bidirectional=True, epochs=12, random_state=0))])
+                     ("rnn", RNNClassifier(bidirectional=True, epochs=8, random_state=0))])
     grid = GridSearchCV(pipe, {"rnn__cell": ["elman", "gru"], "rnn__n_hidden": [16, 32]}, cv=3)
     with threadpool_limits(1, user_api="blas"):
         grid.fit(X, y)

@@ -160,6 +160,12 @@ class RNNEstimator(BaseEstimator):
         for name in ("early_stopping", "warm_start"):
             if not isinstance(getattr(self, name), (bool, np.bool_)):
                 raise TypeError(f"{name} must be True or False, got {getattr(self, name)!r}")
+        try:
+            name = None if self.dtype is None else np.dtype(self.dtype).name
+        except TypeError:
+            name = None
+        if name not in ("float32", "float64"):
+            raise ValueError(f"dtype must be 'float32' or 'float64', got {self.dtype!r}")
         vf = self.validation_fraction
         if isinstance(vf, bool) or not isinstance(vf, numbers.Real) or not 0 < vf < 1:
             raise ValueError(f"validation_fraction must be a number in (0, 1), got {vf!r}")
