@@ -11,11 +11,11 @@ import pytest
 
 pytest.importorskip("sklearn")
 
-from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from rnnlab.sklearn import RNNClassifier, RNNRegressor  # noqa: E402
+from rnnlab.sklearn import RNNClassifier, RNNRegressor
 
-FAST = dict(n_hidden=8, epochs=40)
+FAST = {"n_hidden": 8, "epochs": 40}
 EXPECTED_FAILURES = {}          # check name -> reason; the README lists them (there are none)
 
 

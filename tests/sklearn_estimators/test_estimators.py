@@ -8,13 +8,13 @@ import pytest
 
 pytest.importorskip("sklearn")
 
-from sklearn.base import clone  # noqa: E402
-from sklearn.metrics import r2_score  # noqa: E402
+from sklearn.base import clone
+from sklearn.metrics import r2_score
 
-import rnnlab as rl  # noqa: E402
-from rnnlab.sklearn import RNNClassifier, RNNRegressor  # noqa: E402
+import rnnlab as rl
+from rnnlab.sklearn import RNNClassifier, RNNRegressor
 
-FAST = dict(n_hidden=6, epochs=3, random_state=0)
+FAST = {"n_hidden": 6, "epochs": 3, "random_state": 0}
 
 
 def _sigmoid(a):

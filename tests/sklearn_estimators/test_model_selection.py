@@ -1,20 +1,18 @@
 """The estimators inside scikit-learn's tools, on real and generated sequences, against linear
 baselines scored on the same folds."""
-import numpy as np
 import pytest
 
 pytest.importorskip("sklearn")
 
-from sklearn.datasets import load_digits  # noqa: E402
-from sklearn.linear_model import LogisticRegression, Ridge  # noqa: E402
-from sklearn.model_selection import GridSearchCV, cross_val_score  # noqa: E402
-from sklearn.pipeline import Pipeline, make_pipeline  # noqa: E402
-from sklearn.preprocessing import FunctionTransformer, StandardScaler  # noqa: E402
+from sklearn.datasets import load_digits
+from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.model_selection import GridSearchCV, cross_val_score
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
+from threadpoolctl import threadpool_limits  # a dependency of scikit-learn
 
-from threadpoolctl import threadpool_limits  # noqa: E402  (a dependency of scikit-learn)
-
-import rnnlab as rl  # noqa: E402
-from rnnlab.sklearn import RNNClassifier, RNNRegressor  # noqa: E402
+import rnnlab as rl
+from rnnlab.sklearn import RNNClassifier, RNNRegressor
 
 
 def rows(X):
