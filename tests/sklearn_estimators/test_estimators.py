@@ -197,6 +197,10 @@ def test_bad_input_is_named(rng, seqs):
         RNNRegressor(optimizer="adagrad").fit(rng.standard_normal((5, 3)), np.ones(5))
     with pytest.raises(ValueError, match="dtype must be 'float32' or 'float64', got 'int8'"):
         RNNRegressor(dtype="int8").fit(rng.standard_normal((5, 3)), np.ones(5))
+    fitted = RNNRegressor(**FAST).fit(rng.standard_normal((5, 3)), np.ones(5))
+    with pytest.raises(ValueError, match="batch_size must be >= 1"):
+        fitted.set_params(batch_size=0).fit(rng.standard_normal((5, 3)), np.ones(5))
+    assert not hasattr(fitted, "model_")                 # no stale model after a failed refit
     with pytest.raises(ValueError, match="cell must be one of"):
         RNNRegressor(cell="transformer").fit(rng.standard_normal((5, 3)), np.ones(5))
     with pytest.raises(ValueError, match="inconsistent numbers of samples"):

@@ -73,14 +73,16 @@ class RNNEstimator(BaseEstimator):
 
     def partial_fit(self, X, y, classes=None):
         """One epoch on (X, y), continuing the model and optimizer of earlier calls (the first
-        call builds them; a classifier's first call needs `classes`, all the labels it will
-        ever see). Returns self."""
+        call builds them; a classifier's first call takes `classes`, all the labels it will
+        ever see, else the labels of this first batch). Returns self."""
         first = not hasattr(self, "model_")
         if first:
             self._check_hyperparameters()
         return self._train(X, y, epochs=1, first=first, classes=classes, split=False)
 
     def _train(self, X, y, *, epochs, first, classes, split):
+        if first and hasattr(self, "model_"):
+            del self.model_                        # a failed refit leaves no stale model
         dtype = np.dtype(self.dtype)
         seqs = inputs.sequences(self, X, reset=first, dtype=dtype)
         multi_output = self.__sklearn_tags__().target_tags.multi_output
@@ -92,26 +94,26 @@ class RNNEstimator(BaseEstimator):
         Y, n_out, output = self._encode(y, per_step, first=first, classes=classes)
         rng = check_random_state(self.random_state)
         if first:
-            self.per_step_ = per_step
-            self.model_ = RNN(seqs.X.shape[2], self.n_hidden, n_out, cell=self.cell,
-                              n_layers=self.n_layers, bidirectional=self.bidirectional,
-                              activation=self.activation, output=output,
-                              mapping="many-to-many" if per_step else "many-to-one",
-                              dtype=self.dtype, seed=int(rng.randint(2**31 - 1)))
-            self.optimizer_ = self._new_optimizer()
-            self.history_ = None
-            self.n_iter_ = 0
+            model = RNN(seqs.X.shape[2], self.n_hidden, n_out, cell=self.cell,
+                        n_layers=self.n_layers, bidirectional=self.bidirectional,
+                        activation=self.activation, output=output,
+                        mapping="many-to-many" if per_step else "many-to-one",
+                        dtype=self.dtype, seed=int(rng.randint(2**31 - 1)))
+            opt, self.history_ = self._new_optimizer(), None
+        else:
+            model, opt = self.model_, self.optimizer_
         mask = seqs.mask
         validation = None
         if split:
             X3, Y, mask, validation = self._hold_out(seqs.X, Y, mask, y, per_step, rng)
         else:
             X3 = seqs.X
-        hist = self.model_.fit(X3, Y, mask=mask, optimizer=self.optimizer_, epochs=epochs,
-                               batch_size=self.batch_size, clip_norm=self.clip_norm,
-                               validation_data=validation,
-                               patience=self.patience if validation is not None else None,
-                               seed=int(rng.randint(2**31 - 1)), progress=bool(self.verbose))
+        hist = model.fit(X3, Y, mask=mask, optimizer=opt, epochs=epochs,
+                         batch_size=self.batch_size, clip_norm=self.clip_norm,
+                         validation_data=validation,
+                         patience=self.patience if validation is not None else None,
+                         seed=int(rng.randint(2**31 - 1)), progress=bool(self.verbose))
+        self.model_, self.optimizer_, self.per_step_ = model, opt, per_step
         self._record(hist)
         return self
 
