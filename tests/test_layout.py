@@ -173,6 +173,9 @@ COVERED_ELSEWHERE = {
     "rnnlab.io.arrays": "io/test_tamper.py",        # every refusal of a hostile archive
     "rnnlab.io.checkpoint": "io/test_tamper.py",
     "rnnlab.io.folders": "io/test_crash.py",        # whole or not at all, under SIGKILL
+    # tests/sklearn would shadow scikit-learn itself (tests/ is on sys.path): another name
+    **{f"rnnlab.sklearn{m}": "sklearn_estimators/test_estimators.py"
+       for m in ("", ".base", ".estimators", ".inputs")},
     **{f"rnnlab.plots{m}": "test_plots.py" for m in ("", ".base", ".forward", ".text",
                                                       ".timeseries", ".digits", ".mappings",
                                                       ".benefit", ".stability")},

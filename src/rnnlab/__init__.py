@@ -15,5 +15,5 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "RNN": "model", "load": "model", "gradcheck": "numgrad", "History": "train",
     "tune_malloc": "_malloc", "CheckpointError": "io",
 }, ("nn", "optim", "train", "mappings", "numgrad", "tasks", "analysis", "experiments", "plots",
-    "data", "callbacks", "io", "cli", "bench", "interop"))
+    "data", "callbacks", "io", "cli", "bench", "interop", "sklearn"))
 __all__ = ["__version__", *__all__]
