@@ -72,3 +72,16 @@ def test_first_steps_by_hand():
     q = {"w": np.array([0.0, 1.0])}
     optim.Adam(lr=0.01, eps=1e-8).step(q, {"w": g1})
     np.testing.assert_allclose(q["w"], [-0.01, 1.01], rtol=1e-8)
+
+
+def test_a_pickled_optimizer_keeps_its_moments_and_checks_its_slots_again():
+    import pickle
+    params = {"w": np.ones(3)}
+    opt = rl.optim.Adam(lr=0.1)
+    opt.step(params, {"w": np.full(3, 0.5)})
+    again = pickle.loads(pickle.dumps(opt))
+    assert again.t == 1 and np.array_equal(again.state["w"]["m"], opt.state["w"]["m"])
+    with pytest.raises(ValueError):
+        again.step({"w": np.ones(4)}, {"w": np.ones(4)})   # slots of shape (3,) do not fit
+    again.step(params, {"w": np.full(3, 0.5)})             # the same shapes: it goes on
+    assert again.t == 2

@@ -53,6 +53,14 @@ class Optimizer:
         args = ", ".join(f"{k}={v!r}" for k, v in self.hyperparams().items())
         return f"{type(self).__name__}({args})"
 
+    def __getstate__(self):
+        """A pickled (or copied) optimizer keeps its moments and step count but not its binding
+        (weak references do not pickle): like a state restored with load_state_dict, its slots
+        are checked against the parameters before its first step."""
+        state = dict(self.__dict__)
+        state["_bound"] = None
+        return state
+
     def reset(self):
         """Forget the moments, the step count and the parameter set this optimizer is bound to."""
         self.t, self.state, self._bound = 0, {}, None
