@@ -160,7 +160,7 @@ def _bad_npz(tmp_path):
     (["train", "--task", "parity", "--frobnicate"], "unrecognized arguments: --frobnicate"),
     (["train", "--task", "parity"], "--out DIR is required"),
     (["train", "--data", "{t}/missing.npz", "--out", "{t}/o"], "does not exist"),
-    (["train", "--data", "{t}/bad.npz", "--out", "{t}/o"], "not a readable .npz"),
+    (["train", "--data", "{t}/bad.npz", "--out", "{t}/o"], "is not an .npz archive"),
     (["train", "--data", "{t}/noy.npz", "--out", "{t}/o"], "missing Y"),
     (["train", "--resume", "{t}"], "holds no run to resume"),
     (["train", "--task", "parity", "--samples", "8", "--length", "2", "--epochs", "1",

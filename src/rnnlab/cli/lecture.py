@@ -35,6 +35,24 @@ def _experiment(name, command="run"):
         raise UsageError(f"rnnlab {command}: error: {err}") from None
 
 
+def _selection(text) -> list:
+    """The experiment names of --only, checked before any work: none empty, none unknown, none
+    twice (an empty selection is an error, never "all")."""
+    names = [n.strip() for n in text.split(",")]
+    if not any(names):
+        raise UsageError(f"rnnlab tour: error: argument --only: expected experiment names "
+                         f"separated by commas, got {text!r} (leave out --only to run all)")
+    if "" in names:
+        raise UsageError(f"rnnlab tour: error: argument --only: an empty name in {text!r}")
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise UsageError(f"rnnlab tour: error: argument --only: {', '.join(twice)} listed "
+                         f"more than once")
+    for name in names:
+        _experiment(name, "tour")                        # unknown names fail before any work
+    return names
+
+
 def cmd_list(args) -> int:
     from .. import experiments
     for name, exp in experiments.registry().items():
@@ -63,11 +81,7 @@ def cmd_run(args) -> int:
 
 def cmd_tour(args) -> int:
     from ..experiments import runner
-    only = None
-    if args.only:
-        only = [n.strip() for n in args.only.split(",") if n.strip()]
-        for name in only:
-            _experiment(name, "tour")                    # unknown names fail before any work
+    only = None if args.only is None else _selection(args.only)
     out = writable_folder(args.out or new_folder("rnnlab-report"), refuse="report.md")
     start = time.perf_counter()
     docs = runner.tour(out, quick=args.quick, seed=args.seed, progress=False,
