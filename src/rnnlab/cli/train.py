@@ -202,9 +202,9 @@ def _model(spec, model_args, X):
         need = sizes.training_bytes(config, batch, steps)
     except (ValueError, TypeError) as err:
         raise UsageError(f"rnnlab train: error: {err}") from None
-    sizes.check(need, f"training a {spec['cell']} model with --hidden {spec['hidden']} --layers "
+    sizes.check(need, f"training with --cell {spec['cell']} --hidden {spec['hidden']} --layers "
                       f"{spec['layers']}{' --bidirectional' if spec['bidirectional'] else ''} "
-                      f"({model_args[0]} inputs, {model_args[1]} outputs) on batches of "
+                      f"({plural(model_args[0], 'input')}, {plural(model_args[1], 'output')}) on batches of "
                       f"{plural(batch, 'sequence')} of {plural(steps, 'step')}", "train")
     try:
         return RNN(**config, seed=spec["seed"])
