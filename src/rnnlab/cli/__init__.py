@@ -59,8 +59,11 @@ def main(argv=None) -> int:
             status = args.func(args)
         except SystemExit as exit_:                     # --help and --version
             return exit_.code if isinstance(exit_.code, int) else 0 if exit_.code is None else 1
-        except UsageError as err:
-            return fail(err)
+        except UsageError as err:                       # the command's name, when the
+            message = str(err)                          # raiser did not know it
+            if message.startswith("rnnlab: ") and prog != "rnnlab":
+                message = prog + message[len("rnnlab"):]
+            return fail(message)
         except KeyboardInterrupt:
             print(f"{prog}: interrupted", file=sys.stderr)
             status = 130
