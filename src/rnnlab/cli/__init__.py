@@ -43,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     """Run one command; return its exit status (see the module docstring for the policy)."""
+    owns_process = argv is None                         # the program, not a Python caller
     argv = list(sys.argv[1:] if argv is None else argv)
     prog = "rnnlab"
     with warnings.catch_warnings(record=True) as caught:
@@ -53,7 +54,7 @@ def main(argv=None) -> int:
                 parser.print_help(sys.stdout)
                 return 0
             prog = f"rnnlab {args.command}"
-            args.argv = argv
+            args.argv, args.owns_process = argv, owns_process
             from .._malloc import tune_malloc
             tune_malloc()                               # the command owns its process
             status = args.func(args)

@@ -6,6 +6,11 @@ after it, so the run stops with that epoch saved. A second SIGINT raises Keyboar
 once, even inside a checkpoint write: that write is abandoned (its temporary files are removed as
 the exception unwinds) and train.json still names the previous, complete checkpoint, because it
 is written last. Either way the command returns 130 without a traceback.
+
+When the command owns its process (`rnnlab ...`, `python -m rnnlab ...`), SIGINT stays ignored
+after an interrupted run, while the process exits: a further Ctrl-C then can neither print a
+traceback from outside main() nor kill the process by signal (exit status 130 either way).
+In-process callers (main([...]) from Python) get their previous handler back.
 """
 from __future__ import annotations
 
@@ -19,8 +24,9 @@ class Interrupts:
     """A context manager that owns SIGINT while training runs (main thread only: elsewhere
     Python cannot install a handler and the default KeyboardInterrupt applies)."""
 
-    def __init__(self, stream=None):
+    def __init__(self, stream=None, owns_process=False):
         self.stream = stream or sys.stderr
+        self.owns_process = owns_process
         self.count = 0              # SIGINTs received
         self.writing = False        # inside a checkpoint write
         self.pending = False        # a first SIGINT waits for the write to finish
@@ -33,7 +39,8 @@ class Interrupts:
 
     def __exit__(self, *exc):
         if self.previous is not None:
-            signal.signal(signal.SIGINT, self.previous)
+            stopping = self.count > 0 and self.owns_process
+            signal.signal(signal.SIGINT, signal.SIG_IGN if stopping else self.previous)
             self.previous = None
         return False
 

@@ -187,7 +187,7 @@ def cmd_train(args) -> int:
     state = {"spec": spec, "epoch": 0, "history": {"loss": [], "val_loss": []}}
     print(f"training {model!r}\n  on {spec['task'] or spec['data']}: X {X.shape}, Y {Y.shape}; "
           f"folder {out}", file=sys.stderr)
-    return _fit(out, model, opt, rng, state, X, Y, mask, first_checkpoint=True)
+    return _fit(out, model, opt, rng, state, X, Y, mask, args, first_checkpoint=True)
 
 
 def _model(spec, model_args, X):
@@ -242,7 +242,7 @@ def _dataset(spec):
     return X, Y, arrays.get("mask"), model_args
 
 
-def _fit(out, model, opt, rng, state, X, Y, mask, first_checkpoint=False) -> int:
+def _fit(out, model, opt, rng, state, X, Y, mask, args, first_checkpoint=False) -> int:
     """Train from state["epoch"] to the spec's epochs, with a checkpoint after every epoch.
     Ctrl-C: see interrupt.py (the checkpoint named in train.json stays complete)."""
     spec = state["spec"]
@@ -266,7 +266,7 @@ def _fit(out, model, opt, rng, state, X, Y, mask, first_checkpoint=False) -> int
                   f"({hist.epoch_time[-1]:.2f} s)", file=sys.stderr)
         return False
 
-    with Interrupts() as guard:
+    with Interrupts(owns_process=args.owns_process) as guard:
         try:
             if first_checkpoint:
                 with guard.checkpoint():
@@ -338,7 +338,7 @@ def _resume(args) -> int:
         state["spec"]["epochs"] = args.epochs
     X, Y, mask, _ = _dataset(state["spec"])
     print(f"resuming {out} at epoch {state['epoch']} of {state['spec']['epochs']}", file=sys.stderr)
-    return _fit(out, model, opt, rng, state, X, Y, mask)
+    return _fit(out, model, opt, rng, state, X, Y, mask, args)
 
 
 # -- eval and predict --------------------------------------------------------------------------------
