@@ -70,11 +70,12 @@ def model_size(config) -> tuple[int, int]:
 
 def training_bytes(config, batch, steps) -> int:
     """Parameters, gradients, a backup and two optimizer slots (Adam's moments) per parameter,
-    plus the training step's buffers: about (2 gates + 4) values per hidden unit, step,
-    sequence, layer and direction (pre-activations and states forward, their gradients back)."""
+    plus the training step's buffers: (5 gates + 4) values per hidden unit, step, sequence,
+    layer and direction (pre-activations, gate values and states forward, their gradients
+    back), an upper estimate of what tracemalloc measures (tests/cli/test_sizes.py)."""
     n, gates = model_size(config)
     units = config["n_hidden"] * config.get("n_layers", 1) * (2 if config.get("bidirectional") else 1)
-    return 5 * n * FLOAT + (2 * gates + 4) * units * batch * steps * FLOAT
+    return 5 * n * FLOAT + (5 * gates + 4) * units * batch * steps * FLOAT
 
 
 def check(nbytes_needed, what, command):
@@ -83,10 +84,6 @@ def check(nbytes_needed, what, command):
         _memory.check_fits(nbytes_needed, what)
     except ValueError as err:
         raise UsageError(f"rnnlab {command}: error: {err}") from None
-
-
-def human(n) -> str:
-    return _memory.human(n)
 
 
 def shape_text(shapes) -> str:
