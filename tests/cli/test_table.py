@@ -147,9 +147,10 @@ ROWS = [
     ([T, "--data", "{w}/emptyX.npz", "--out", "{o}"], 2, "X holds no sequences"),
     ([T, "--data", "{w}/nosteps.npz", "--out", "{o}"], 2, "at least one step"),
     ([T, "--data", "{w}/noY.npz", "--out", "{o}"], 2, "missing Y"),
-    ([T, "--data", "{w}/fewerY.npz", "--out", "{o}"], 2, "the same number of sequences"),
+    ([T, "--data", "{w}/fewerY.npz", "--out", "{o}"], 2, "the same number of sequences, got X 8, Y 5"),
     ([T, "--data", "{w}/badmask.npz", "--out", "{o}"], 2, "mask"),
     ([T, "--data", "{w}/good.npz", "--out", "{w}/afile/sub"], 2, "afile"),
+    ([T, "--task", "parity", "--out", "{w}/run"], 2, "already holds a run"),
     # -- train --resume -----------------------------------------------------------------------
     ([T, "--resume", "{w}/plain"], 2, "holds no run to resume"),
     ([T, "--resume", "{w}/missing"], 2, "missing does not exist"),
@@ -166,7 +167,8 @@ ROWS = [
     (["eval", "--model", "{w}/nested", "--task", "parity"], ANY, "config.json"),
     (["eval", "--model", "{w}/damaged", "--task", "parity"], ANY, "params.npz"),
     (["eval", "--model", "{w}/badrun", "--task", "parity"], 2, "train.json"),
-    (["eval", "--model", "{w}/run", "--task", "addition"], 2, "2 input features, the model takes 1"),
+    (["eval", "--model", "{w}/run", "--task", "addition"], 2, "has 2 input features, the model "
+     "takes 1"),
     (["eval", "--model", "{w}/run", "--task", "parity", "--samples", str(10 ** 10)], 2,
      "--samples 10000000000"),
     (["eval", "--model", "{w}/run", "--data", "{w}/good.npz", "--samples", "3"], 2,

@@ -202,9 +202,10 @@ def _model(spec, model_args, X):
         need = sizes.training_bytes(config, batch, steps)
     except (ValueError, TypeError) as err:
         raise UsageError(f"rnnlab train: error: {err}") from None
-    sizes.check(need, f"training with --cell {spec['cell']} --hidden {spec['hidden']} --layers "
-                      f"{spec['layers']}{' --bidirectional' if spec['bidirectional'] else ''} "
-                      f"({plural(model_args[0], 'input')}, {plural(model_args[1], 'output')}) on batches of "
+    options = (f"--cell {spec['cell']} --hidden {spec['hidden']} --layers {spec['layers']}"
+               + (" --bidirectional" if spec["bidirectional"] else ""))
+    sizes.check(need, f"training with {options} ({plural(model_args[0], 'input')}, "
+                      f"{plural(model_args[1], 'output')}) on batches of "
                       f"{plural(batch, 'sequence')} of {plural(steps, 'step')}", "train")
     try:
         return RNN(**config, seed=spec["seed"])
@@ -216,9 +217,9 @@ def _check_data(model, X, Y, mask, spec):
     """The data fit the model (shapes, values), as a UsageError naming the source otherwise."""
     source = spec["task"] and f"task {spec['task']}" or spec["data"]
     if len(X) != len(Y) or (mask is not None and len(mask) != len(X)):
+        counts = f"X {len(X)}, Y {len(Y)}" + ("" if mask is None else f", mask {len(mask)}")
         raise UsageError(f"rnnlab train: error: {source}: X, Y (and mask) must hold the same "
-                         f"number of sequences, got {len(X)}, {len(Y)}"
-                         + ("" if mask is None else f", {len(mask)}"))
+                         f"number of sequences, got {counts}")
     if len(X) - int(round(len(X) * spec["val"])) < 1:
         raise UsageError(f"rnnlab train: error: --val {spec['val']} leaves no training sequence "
                          f"out of {len(X)}")
@@ -388,8 +389,9 @@ def cmd_eval(args) -> int:
                             args.length, args.seed, command="eval")
         mask, source = None, f"task {args.task}"
         if X.shape[-1] != model.n_in:
-            raise UsageError(f"rnnlab eval: error: task {args.task} has {X.shape[-1]} input "
-                             f"features, the model takes {model.n_in}")
+            raise UsageError(f"rnnlab eval: error: task {args.task} has "
+                             f"{plural(X.shape[-1], 'input feature')}, the model takes "
+                             f"{model.n_in}")
     else:
         for option in ("samples", "length"):
             if option in given(args):
