@@ -39,11 +39,13 @@ def test_an_unexpected_exception_is_an_internal_error_line(monkeypatch, capsys):
     assert "RNNLAB_DEBUG=1" in line
 
 
-def test_rnnlab_debug_shows_the_traceback(monkeypatch):
-    monkeypatch.setenv("RNNLAB_DEBUG", "1")
+def test_rnnlab_debug_shows_the_traceback(monkeypatch, capsys):
     _command_raising(monkeypatch, IndexError("index 3 is out of bounds"))
+    monkeypatch.setenv("RNNLAB_DEBUG", "1")
     with pytest.raises(IndexError, match="index 3"):
         main(["list"])
+    monkeypatch.setenv("RNNLAB_DEBUG", "0")                    # 0 (or empty) means off
+    assert main(["list"]) == 1
 
 
 @pytest.mark.parametrize("exc, expected", [

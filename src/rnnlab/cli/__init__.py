@@ -69,7 +69,7 @@ def main(argv=None) -> int:
             print(f"{prog}: interrupted", file=sys.stderr)
             status = 130
         except Exception as err:                        # noqa: BLE001 - the policy lives here
-            if os.environ.get(DEBUG_VARIABLE):
+            if os.environ.get(DEBUG_VARIABLE, "0") not in ("", "0"):
                 raise
             return fail(*_explain(err, prog))
     for w in _unique(caught):
