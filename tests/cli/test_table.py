@@ -76,6 +76,7 @@ def world(tmp_path_factory):
     model.save(w / "damaged")
     _flag_encrypted(w / "model" / "params.npz", w / "damaged" / "params.npz")
     model.save(w / "badrun" / "ckpt-00001")
+    rl.RNN(1, 3, 1, mapping="one-to-many").save(w / "one-to-many")
     (w / "badrun" / "train.json").write_text('{"checkpoint": ')
     return w
 
@@ -193,6 +194,8 @@ ROWS = [
      2, "--steps: must be >= 1"),
     (["predict", "--model", "{w}/run", "--data", "{w}/good.npz", "--out", "{o}", "--steps", "4"],
      2, "n_steps applies to"),
+    (["predict", "--model", "{w}/one-to-many", "--data", "{w}/good.npz", "--out", "{o}"], 2,
+     "needs --steps N"),
     (["predict", "--model", "{w}/run", "--data", "{w}/good.npz", "--out", "{w}/missing/y.npz"],
      2, "does not exist"),
     # -- run, tour, list, bench ---------------------------------------------------------------

@@ -200,3 +200,15 @@ def test_eval_ignores_padded_steps(tmp_path, capsys):
         assert main(["eval", "--model", str(out), "--data", str(tmp_path / f)]) == 0
         results.append(capsys.readouterr().out)
     assert results[0] == results[1]
+
+
+def test_predict_one_to_many_writes_steps_outputs(tmp_path, capsys):
+    model = rl.RNN(2, 4, 3, mapping="one-to-many", seed=1)
+    model.save(tmp_path / "m")
+    X = np.random.default_rng(2).standard_normal((5, 2))
+    np.savez(tmp_path / "x.npz", X=X)
+    assert main(["predict", "--model", str(tmp_path / "m"), "--data", str(tmp_path / "x.npz"),
+                 "--out", str(tmp_path / "y.npz"), "--steps", "6"]) == 0
+    with np.load(tmp_path / "y.npz") as z:
+        assert z["Y"].shape == (5, 6, 3)
+        np.testing.assert_array_equal(z["Y"], model.predict(X, n_steps=6))

@@ -426,6 +426,9 @@ def cmd_predict(args) -> int:
     model = load_model(args.model)
     arrays = load_data(args.data, need=("X",))
     check_arrays(arrays, args.data, "predict")
+    if model.mapping.takes_n_steps and args.steps is None:
+        raise UsageError(f"rnnlab predict: error: the model ({model.mapping.name}) needs --steps "
+                         f"N, the number of output steps to produce")
     shape = _output_shape(model, arrays["X"], n_steps=args.steps)
     sizes.check(sizes.float_array(shape), f"the outputs of the model for {args.data} "
                 f"(Y {shape})", "predict")
