@@ -128,6 +128,7 @@ ROWS = [
     # -- train: data files --------------------------------------------------------------------
     ([T, "--data", "{w}/missing.npz", "--out", "{o}"], 2, "missing.npz does not exist"),
     ([T, "--data", "{w}/dir.npz", "--out", "{o}"], 2, "dir.npz is a folder"),
+    ([T, "--data", "{w}/" + "n" * 5000, "--out", "{o}"], 2, "File name too long"),
     ([T, "--data", "{w}/fifo.npz", "--out", "{o}"], 2, "fifo.npz is not a regular file"),
     ([T, "--data", "{w}/zero.npz", "--out", "{o}"], 2, "zero.npz is not a regular file"),
     ([T, "--data", "{w}/x.npy", "--out", "{o}"], 2, "x.npy is a .npy file"),

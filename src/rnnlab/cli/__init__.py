@@ -32,7 +32,7 @@ from .common import DEBUG_VARIABLE, Parser, UsageError, fail, one_line
 def build_parser() -> argparse.ArgumentParser:
     from .. import __version__
     from . import bench, lecture, train
-    p = Parser(prog="rnnlab", description="Recurrent neural networks from first principles: "
+    p = Parser(prog="rnnlab", description="Recurrent neural networks from first principles:\n"
                "the lecture's experiments, training, evaluation and prediction.")
     p.add_argument("--version", action="version", version=f"rnnlab {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")

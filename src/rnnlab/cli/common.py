@@ -141,9 +141,9 @@ class Store(argparse.Action):
 class StoreTrue(argparse.Action):
     """argparse's "store_true", refusing a flag given twice and recording the given ones."""
 
-    def __init__(self, option_strings, dest, default=False, required=False, help=None):
+    def __init__(self, option_strings, dest, default=False, required=False, help=None, **kwargs):
         super().__init__(option_strings, dest, nargs=0, const=True, default=default,
-                         required=required, help=help)
+                         required=required, help=help, **kwargs)
 
     def __call__(self, parser, namespace, values, option_string=None):
         _mark(self, parser, namespace, option_string)
