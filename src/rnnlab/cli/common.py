@@ -75,8 +75,9 @@ def _stat(text):
     except FileNotFoundError:
         raise argparse.ArgumentTypeError(f"{text} does not exist") from None
     except (OSError, ValueError) as err:             # ValueError: a NUL byte in the path
-        raise argparse.ArgumentTypeError(f"cannot read {text}: "
-                                         f"{getattr(err, 'strerror', None) or err}") from None
+        raise argparse.ArgumentTypeError(f"{getattr(err, 'strerror', None) or err}: "
+                                         f"{text}") from None     # the reason first: a path
+                                                                  # may be very long
 
 
 def npz_file(text):
@@ -95,7 +96,7 @@ def npz_file(text):
         with open(text, "rb") as f:
             head = f.read(6)
     except OSError as err:
-        raise argparse.ArgumentTypeError(f"cannot read {text}: {err.strerror or err}") from None
+        raise argparse.ArgumentTypeError(f"{err.strerror or err}: {text}") from None
     if head.startswith(b"\x93NUMPY"):
         raise argparse.ArgumentTypeError(
             f"{text} is a .npy file (one array); expected an .npz archive of named arrays, "
