@@ -14,10 +14,14 @@ says so (RNNLAB_DEBUG=1 shows the traceback instead); 130 interrupted by Ctrl-C.
 traceback. Warnings raised while a command runs are printed after it, one line each, when it
 succeeds (a failing command prints its one error line only).
 
-The package: common.py holds what every command shares (argument types, UsageError, output
-folders); one module per command group (lecture.py: tour, list, run; train.py: train, eval,
-predict; bench.py: bench) defines `add_commands(subparsers)` and its `cmd_*` functions. A new
-command goes into the module of its group (or a new one listed in GROUPS below).
+The package: common.py holds what every command shares (argument types that check files and
+folders before anything reads them, options that may be given once, UsageError, output
+folders); sizes.py estimates the memory a command needs before it allocates; interrupt.py owns
+Ctrl-C during training. One module per command group (lecture.py: tour, list, run; train.py:
+train, eval, predict; bench.py: bench) defines `add_commands(subparsers)` and its `cmd_*`
+functions. A new command goes into the module of its group (or a new one listed in GROUPS
+below); it raises UsageError (or lets the library's ValueError through) for bad input, and
+main() turns everything into an exit status and one line.
 """
 from __future__ import annotations
 

@@ -75,9 +75,9 @@ def _stat(text):
     except FileNotFoundError:
         raise argparse.ArgumentTypeError(f"{text} does not exist") from None
     except (OSError, ValueError) as err:             # ValueError: a NUL byte in the path
+        # the reason first: a very long path would push it out of the one line
         raise argparse.ArgumentTypeError(f"{getattr(err, 'strerror', None) or err}: "
-                                         f"{text}") from None     # the reason first: a path
-                                                                  # may be very long
+                                         f"{text}") from None
 
 
 def npz_file(text):
