@@ -122,6 +122,8 @@ def cmd_train(args) -> int:
         raise UsageError("rnnlab train: error: give --task TASK or --data FILE.npz (or --resume DIR)")
     if args.out is None:
         raise UsageError("rnnlab train: error: --out DIR is required (the training folder)")
+    _refuse_ignored(args, "train", ("samples", "length") if args.data is not None
+                    else ("output", "mapping"))
     if (args.out / "train.json").exists():
         raise UsageError(f"rnnlab train: error: {args.out} already holds a run; continue it with "
                          f"--resume {args.out} or choose a new --out")
@@ -141,6 +143,17 @@ def cmd_train(args) -> int:
     print(f"training {model!r}\n  on {spec['task'] or spec['data']}: X {X.shape}, Y {Y.shape}; "
           f"folder {out}", file=sys.stderr)
     return _fit(out, model, opt, rng, state, X, Y, mask, args, first_checkpoint=True)
+
+
+def _refuse_ignored(args, command, dests):
+    """A UsageError for an option that was given but does not apply (it would be ignored)."""
+    wrong = [given(args)[d] for d in dests if d in given(args)]
+    if wrong:
+        source = "--task" if args.task is not None else "--data"
+        other = "--data" if source == "--task" else "--task"
+        verb = "applies" if len(wrong) == 1 else "apply"
+        raise UsageError(f"rnnlab {command}: error: {' and '.join(wrong)} {verb} to {other} "
+                         f"only, not to {source}")
 
 
 def _model(spec, model_args, X):
@@ -346,10 +359,7 @@ def cmd_eval(args) -> int:
                              f"{plural(X.shape[-1], 'input feature')}, the model takes "
                              f"{model.n_in}")
     else:
-        for option in ("samples", "length"):
-            if option in given(args):
-                raise UsageError(f"rnnlab eval: error: --{option} applies to --task, not to "
-                                 f"--data")
+        _refuse_ignored(args, "eval", ("samples", "length", "seed"))
         arrays = load_data(args.data)
         check_arrays(arrays, args.data, "eval")
         X, Y, mask, source = arrays["X"], arrays["Y"], arrays.get("mask"), str(args.data)
