@@ -201,7 +201,7 @@ ROWS = [
     (["predict", "--model", "{w}/run", "--data", "{w}/good.npz", "--out", "{o}", "--steps", "0"],
      2, "--steps: must be >= 1"),
     (["predict", "--model", "{w}/run", "--data", "{w}/good.npz", "--out", "{o}", "--steps", "4"],
-     2, "n_steps applies to"),
+     2, "--steps applies to one-to-many and seq2seq models; this one (many-to-many)"),
     (["predict", "--model", "{w}/one-to-many", "--data", "{w}/good.npz", "--out", "{o}"], 2,
      "needs --steps N"),
     (["predict", "--model", "{w}/run", "--data", "{w}/good.npz", "--out", "{w}/missing/y.npz"],

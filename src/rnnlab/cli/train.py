@@ -392,6 +392,9 @@ def cmd_predict(args) -> int:
     if model.mapping.takes_n_steps and args.steps is None:
         raise UsageError(f"rnnlab predict: error: the model ({model.mapping.name}) needs --steps "
                          f"N, the number of output steps to produce")
+    if args.steps is not None and not model.mapping.takes_n_steps:
+        raise UsageError(f"rnnlab predict: error: --steps applies to one-to-many and seq2seq "
+                         f"models; this one ({model.mapping.name}) takes its length from X")
     shape = _output_shape(model, arrays["X"], n_steps=args.steps)
     sizes.check(sizes.float_array(shape), f"the outputs of the model for {args.data} "
                 f"(Y {shape})", "predict")
