@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import warnings
 
@@ -70,6 +71,8 @@ def main(argv=None) -> int:
                 message = prog + message[len("rnnlab"):]
             return fail(message)
         except KeyboardInterrupt:
+            if owns_process:                            # the process is ending: a further
+                _ignore_sigint()                        # Ctrl-C must not kill it by signal
             print(f"{prog}: interrupted", file=sys.stderr)
             status = 130
         except Exception as err:                        # noqa: BLE001 - the policy lives here
@@ -99,6 +102,13 @@ def _explain(err, prog) -> tuple[str, int]:
                 f"machine (try smaller sizes)"), 2
     return (f"{prog}: internal error: {type(err).__name__}: {err} (a bug in rnnlab; run again "
             f"with {DEBUG_VARIABLE}=1 to see the traceback, and please report it)"), 1
+
+
+def _ignore_sigint():
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:                                  # not the main thread
+        pass
 
 
 def _unique(caught):
