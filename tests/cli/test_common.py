@@ -55,6 +55,8 @@ def test_rnnlab_debug_shows_the_traceback(monkeypatch, capsys):
     (PermissionError(errno.EACCES, "Permission denied", "/x/a", None, "/x/b"),
      "rnnlab list: error: /x/a -> /x/b: Permission denied"),
     (MemoryError(), "rnnlab list: error: out of memory"),
+    (ImportError("figures need matplotlib: pip install 'rnnlab[plot]'"),
+     "rnnlab list: error: figures need matplotlib: pip install 'rnnlab[plot]'"),
     (ValueError("two\nlines"), "rnnlab list: error: two lines"),
 ])
 def test_library_and_system_refusals_are_one_line_and_exit_2(monkeypatch, capsys, exc, expected):

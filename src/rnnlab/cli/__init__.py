@@ -87,12 +87,14 @@ def main(argv=None) -> int:
 def _explain(err, prog) -> tuple[str, int]:
     """(message, exit status) for an exception no command turned into a UsageError.
 
-    ValueError is the library's refusal of its input (it names the argument): status 2.
+    ValueError is the library's refusal of its input (it names the argument), ImportError a
+    missing optional extra (it names the extra to install), NotImplementedError a combination
+    the library does not support: status 2.
     OSError is the file system's (a file that cannot be read or written, a full disk): status 2,
     naming the file when the error knows it. MemoryError: the input asks for more memory than
     there is (the commands estimate before allocating, so this is rare): status 2. Anything
     else is a bug: status 1 and how to see its traceback."""
-    if isinstance(err, ValueError):
+    if isinstance(err, (ValueError, ImportError, NotImplementedError)):
         return f"{prog}: error: {err}", 2
     if isinstance(err, OSError):
         names = " -> ".join(str(f) for f in (err.filename, err.filename2) if f is not None)
