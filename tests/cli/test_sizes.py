@@ -38,6 +38,31 @@ def test_task_shapes_match_the_generated_arrays(name):
         assert shapes == {"X": (X.shape, X.dtype.itemsize), "Y": (Y.shape, Y.dtype.itemsize)}
 
 
+def _generation_peak(spec, n, length):
+    import tracemalloc
+    tracemalloc.start()
+    try:
+        X, Y = spec.make(n, length, 0)
+        X32, Y32 = X.astype(np.float32), Y.astype(np.float32)     # the model's copies
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("name", list(catalog.TASKS))
+def test_data_bytes_bound_what_generating_a_task_allocates(name):
+    """What generation and the model's float32 copies allocate per extra sample stays under
+    the estimate's growth (differences of two sizes: the fixed overhead of a generator and of
+    NumPy's first calls is not the data's)."""
+    spec = catalog.get(name)
+    length = spec.length + 10
+    small, large = 500, 2500
+    grown = _generation_peak(spec, large, length) - _generation_peak(spec, small, length)
+    estimate = (sizes.data_bytes(sizes.task_shapes(spec, large, length))
+                - sizes.data_bytes(sizes.task_shapes(spec, small, length)))
+    assert 0 < grown <= estimate <= 4 * grown
+
+
 def test_task_shapes_of_an_absurd_task_allocate_nothing():
     shapes = sizes.task_shapes(catalog.get("parity"), 10 ** 12, 10 ** 9)
     assert shapes["X"][0] == (10 ** 12, 10 ** 9, 1)

@@ -204,6 +204,8 @@ ROWS = [
      2, "--steps applies to one-to-many and seq2seq models; this one (many-to-many)"),
     (["predict", "--model", "{w}/one-to-many", "--data", "{w}/good.npz", "--out", "{o}"], 2,
      "needs --steps N"),
+    (["predict", "--model", "{w}/one-to-many", "--data", "{w}/good.npz", "--out", "{o}",
+      "--steps", str(10 ** 12)], 2, "(8, 1000000000000, 1)"),
     (["predict", "--model", "{w}/run", "--data", "{w}/good.npz", "--out", "{w}/missing/y.npz"],
      2, "does not exist"),
     # -- run, tour, list, bench ---------------------------------------------------------------

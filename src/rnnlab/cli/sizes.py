@@ -29,7 +29,8 @@ def task_shapes(spec, samples, length) -> dict:
     b = spec.make(PROBE_SAMPLES, l1 + 1, 0)
     out = {}
     for name, x, y in zip(("X", "Y"), a, b):
-        dims = [d1 + (length - l1) * (d2 - d1) for d1, d2 in zip(x.shape[1:], y.shape[1:])]
+        dims = [max(0, d1 + (length - l1) * (d2 - d1))
+                for d1, d2 in zip(x.shape[1:], y.shape[1:])]
         out[name] = ((samples, *dims), x.dtype.itemsize)
     return out
 
