@@ -313,14 +313,18 @@ class RNN:
         from .train import fit
         return fit(self, X, Y, **kwargs)
 
-    def save(self, path):
-        """Write params.npz and config.json into the folder `path` (created if needed)."""
-        from .checkpoint import write_model
+    def save(self, path, *, overwrite=False):
+        """Write the model into the folder `path` (params.npz and config.json), atomically: the
+        folder appears whole or not at all, and a folder being replaced stays whole until the new
+        one is complete (rnnlab.io). An existing model folder is replaced only with
+        overwrite=True. A folder holding anything rnnlab did not write is never replaced."""
+        from .io import write_model
         cfg = self.get_config()
         if cfg["loss"] == "custom":
             raise ValueError("a model with a callable loss cannot be saved: its loss is code, not "
                              "configuration; set loss to a name before saving")
-        write_model(path, cfg, {path_str(p): a for p, a in leaves(self.params)})
+        write_model(path, cfg, {path_str(p): a for p, a in leaves(self.params)},
+                    overwrite=overwrite)
 
     # -- initial states -----------------------------------------------------------------------
     def _initial_state(self, h0, batch):
@@ -386,15 +390,12 @@ def param_specs(config: dict) -> dict:
 
 
 def load(path) -> RNN:
-    """Rebuild a model saved with RNN.save (no pickle is ever loaded)."""
-    from pathlib import Path
+    """Rebuild a model saved with RNN.save. Before anything is allocated, the configuration's
+    parameter shapes (param_specs) are checked against the .npy headers of params.npz; no
+    pickle is ever loaded. Any problem is an rnnlab.CheckpointError naming the file."""
+    from .io import read_model
 
-    from .checkpoint import assign, read_model
-    path = Path(path)
-    cfg, arrays = read_model(path)
-    try:
-        model = RNN(**cfg)
-    except (TypeError, ValueError, NotImplementedError) as err:
-        raise ValueError(f"{path / 'config.json'} holds an invalid configuration: {err}") from None
-    assign(model.params, arrays, source=path / "params.npz")
-    return model
+    def build(config):
+        model = RNN(**config)
+        return model, {path_str(p): a for p, a in leaves(model.params)}
+    return read_model(path, param_specs, build)

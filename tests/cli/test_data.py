@@ -31,3 +31,14 @@ def test_the_model_shape_follows_from_Y(Y, output, mapping, expected):
 def test_negative_labels_are_refused():
     with pytest.raises(UsageError, match="d.npz: Y holds class labels .* got -2"):
         infer_model_args(np.zeros((2, 3, 1)), np.array([[0, -2, 1]] * 2), "softmax", None, "d.npz")
+
+
+@pytest.mark.parametrize("arrays, match", [
+    ({"X": np.zeros((0, 3, 1))}, "d.npz: X holds no sequences"),
+    ({"X": np.zeros((2, 3, 1)), "Y": np.float64(1)}, "d.npz: Y must have one row per sequence"),
+    ({"X": np.array([[[1e39]]])}, "d.npz: X overflows float32"),
+    ({"X": np.zeros((2, 3, 1)), "mask": np.array(["a", "b"])}, "d.npz: mask must hold numbers"),
+])
+def test_refusals_name_the_file_and_the_array(arrays, match):
+    with pytest.raises(UsageError, match=match):
+        check_arrays(arrays, "d.npz", "train")

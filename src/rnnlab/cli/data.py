@@ -16,7 +16,7 @@ def check_arrays(arrays, source, command):
     """The arrays of a data file, checked before any use: numbers only (a UsageError naming the
     file and the array otherwise), one row per sequence, values that float32 can hold. How
     the shapes fit a model is the model's check (check_data), made next."""
-    f32 = np.finfo(np.float32).max
+    f32 = float(np.finfo(np.float32).max)
     for name in ("X", "Y", "mask"):
         if name not in arrays:
             continue

@@ -2,30 +2,39 @@
 
 A training folder holds one checkpoint, replaced at the end of every epoch:
 
-    DIR/train.json          what was asked (task or data, model, optimizer), the epoch reached,
-                            the shuffling generator's state, the optimizer's counters, the history
+    DIR/train.json          {"format": "rnnlab-run", "version": 1, ...}: what was asked (task or
+                            data, model, optimizer), the epoch reached, the shuffling generator's
+                            state, the optimizer's counters, the history, the current checkpoint
+                            and "owned": the checkpoint folders this run wrote or is about to write
     DIR/ckpt-NNNNN/         the model (params.npz, config.json) and optimizer.npz at epoch NNNNN
 
-train.json is written last and names its checkpoint folder, so a crash at any moment leaves a
-consistent pair. `--resume DIR` restores the model, the optimizer state and the generator state,
-so an interrupted and resumed run ends with exactly the parameters of an uninterrupted one.
+Each checkpoint folder appears whole (rnnlab.io.write_folder); train.json is written after it and
+names it, so a crash at any moment leaves a consistent pair. Only folders listed in "owned" are
+ever replaced or deleted: a run never touches what it did not write. `--resume DIR` restores
+the model, the optimizer state and the generator state, so an interrupted and resumed run ends
+with exactly the parameters of an uninterrupted one.
 """
 from __future__ import annotations
 
-import json
-import shutil
+import os
+import re
 import sys
 import warnings
 from pathlib import Path
 
 import numpy as np
 
+from .. import io
+from .._tree import leaves, path_str
 from . import sizes
+from .common import (UsageError, count, empty_or_new_folder, folder, fraction, given, npz_file,
+                     plural, positive_float)
 from .data import check_arrays, infer_model_args
-from .common import (UsageError, count, folder, fraction, given, npz_file, plural,
-                     positive_float, writable_folder)
 from .interrupt import Interrupts
 
+RUN_FORMAT, RUN_VERSION = "rnnlab-run", 1
+RUN_LIMIT = 64 << 20                  # train.json: the history grows by two numbers an epoch
+CHECKPOINT = re.compile(r"ckpt-[0-9]{5,}")
 EPOCHS = 10                     # --epochs when not given (a resumed run keeps its own)
 EVAL_SAMPLES = 500              # eval --task: fresh sequences when --samples is not given
 
@@ -74,18 +83,18 @@ def add_commands(sub):
     p.add_argument("--out", type=Path, required=True, help="an .npz file to write (array Y)")
     p.add_argument("--steps", type=count(1), default=None,
                    help="output steps (one-to-many, seq2seq)")
+    p.add_argument("--force", action="store_true", help="replace --out if it exists")
     p.set_defaults(func=cmd_predict)
 
 
 # -- data ------------------------------------------------------------------------------------------
 def load_data(path: Path, need=("X", "Y")) -> dict:
     """The arrays of an .npz file, with the named ones present (UsageError otherwise)."""
-    from ..checkpoint import load_arrays
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise UsageError(f"rnnlab: error: data file {path} does not exist")
     try:
-        arrays = load_arrays(path)
-    except ValueError as err:
+        arrays = io.read_npz(path)
+    except io.CheckpointError as err:
         raise UsageError(f"rnnlab: error: {err}") from None
     missing = [k for k in need if k not in arrays]
     if missing:
@@ -124,9 +133,10 @@ def cmd_train(args) -> int:
         raise UsageError("rnnlab train: error: --out DIR is required (the training folder)")
     _refuse_ignored(args, "train", ("samples", "length") if args.data is not None
                     else ("output", "mapping"))
-    if (args.out / "train.json").exists():
+    if os.path.lexists(args.out / "train.json"):
         raise UsageError(f"rnnlab train: error: {args.out} already holds a run; continue it with "
                          f"--resume {args.out} or choose a new --out")
+    empty_or_new_folder(args.out, what=" and is not a training run", create=False)
     spec = {k: getattr(args, k) for k in ("task", "cell", "hidden", "layers", "bidirectional",
                                           "output", "mapping", "epochs", "batch_size", "optimizer",
                                           "lr", "clip", "samples", "length", "val", "seed")}
@@ -138,8 +148,9 @@ def cmd_train(args) -> int:
     opt = optim.get(args.optimizer, **({} if args.lr is None else {"lr": args.lr}))
     _check_data(model, X, Y, mask, spec)                 # before anything is written
     rng = np.random.default_rng(args.seed)
-    out = writable_folder(args.out)
-    state = {"spec": spec, "epoch": 0, "history": {"loss": [], "val_loss": []}}
+    out = empty_or_new_folder(args.out, what=" and is not a training run")
+    state = {"format": RUN_FORMAT, "version": RUN_VERSION, "spec": spec, "epoch": 0,
+             "history": {"loss": [], "val_loss": []}, "owned": []}
     print(f"training {model!r}\n  on {spec['task'] or spec['data']}: X {X.shape}, Y {Y.shape}; "
           f"folder {out}", file=sys.stderr)
     return _fit(out, model, opt, rng, state, X, Y, mask, args, first_checkpoint=True)
@@ -267,40 +278,120 @@ def _fit(out, model, opt, rng, state, X, Y, mask, args, first_checkpoint=False) 
 
 
 def _checkpoint(out, model, opt, rng, state):
-    """Write ckpt-NNNNN (model, optimizer slots), then train.json naming it; drop older ones."""
-    from ..checkpoint import atomic_write
-    from ..experiments.runner import write_json
-    tag = f"ckpt-{state['epoch']:05d}"
-    model.save(out / tag)
+    """Write ckpt-NNNNN (model, optimizer slots) whole, then train.json naming it, then delete
+    the run's older checkpoints. train.json lists in "owned" every checkpoint folder this run
+    wrote or writes next, so a crash anywhere leaves nothing behind that a later run of this
+    folder would not recognise and remove; nothing else is ever deleted."""
+    tag, owned = f"ckpt-{state['epoch']:05d}", list(state["owned"])
     sd = opt.state_dict()
-    atomic_write(out / tag / "optimizer.npz", lambda f: np.savez(f, **sd["slots"]))
+    io.write_model(out / tag, model.get_config(), {path_str(p): a for p, a in leaves(model.params)},
+                   overwrite=tag in owned, extra={"optimizer.npz": io.npz_writer(sd["slots"])})
+    older = [name for name in owned if name != tag]
     state.update(checkpoint=tag, rng=rng.bit_generator.state,
+                 owned=[tag, f"ckpt-{state['epoch'] + 1:05d}", *older],
                  optimizer={"name": sd["name"], "hyperparams": sd["hyperparams"], "t": sd["t"]})
-    write_json(out / "train.json", state)
-    for old in out.glob("ckpt-*"):
-        if old.name != tag:
-            shutil.rmtree(old, ignore_errors=True)
+    io.write_json(out / "train.json", state, overwrite=True)
+    if older:                                 # deleted, then forgotten: a folder made later
+        for name in older:                    # under one of these names is not the run's
+            io.remove_folder(out / name)
+        state["owned"] = state["owned"][:2]
+        io.write_json(out / "train.json", state, overwrite=True)
+    io.clean_temporaries(out)                 # of checkpoints a killed run was writing
+
+
+def _field(doc: dict, key, types, shown, ok=lambda v: True, what=None):
+    """doc[key], which must be one of `types` (a bool is not a number) and pass `ok`."""
+    if key not in doc:
+        raise io.CheckpointError(f"{shown} has no {key!r}")
+    value = doc[key]
+    if (not isinstance(value, types) or (isinstance(value, bool) and bool not in types)
+            or not ok(value)):
+        want = what or " or ".join(t.__name__ for t in types)
+        raise io.CheckpointError(f"{shown}: {key!r} must be {want}, got {value!r}")
+    return value
+
+
+def _read_run(out: Path) -> dict:
+    """train.json of the run folder `out`, every field checked (CheckpointError naming it)."""
+    shown = out / "train.json"
+    with io.Folder(out) as folder:
+        if not folder.exists("train.json"):
+            raise UsageError(f"rnnlab: error: {out} holds no run to resume (no train.json)")
+        doc = folder.read_json("train.json", limit=RUN_LIMIT)
+    if not isinstance(doc, dict) or doc.get("format") != RUN_FORMAT:
+        raise io.CheckpointError(f"{shown} is not an rnnlab training run (no \"format\": "
+                                 f"\"{RUN_FORMAT}\")")
+    _field(doc, "version", (int,), shown, lambda v: v == RUN_VERSION, f"{RUN_VERSION}")
+    _field(doc, "epoch", (int,), shown, lambda v: v >= 0, "an integer >= 0")
+    checkpoint = _field(doc, "checkpoint", (str,), shown, CHECKPOINT.fullmatch,
+                        "a checkpoint folder name ckpt-NNNNN inside the run folder")
+    _field(doc, "owned", (list,), shown, lambda v: all(
+        isinstance(n, str) and CHECKPOINT.fullmatch(n) for n in v), "a list of ckpt-NNNNN names")
+    for key in ("spec", "rng", "optimizer", "history"):
+        _field(doc, key, (dict,), shown, what="an object")
+    spec = doc["spec"]
+    for key in ("hidden", "layers", "batch_size", "epochs", "seed", "samples", "length"):
+        low = 0 if key in ("epochs", "seed") else 1
+        _field(spec, key, (int, type(None)) if key in ("samples", "length") else (int,),
+               f"{shown}: spec", lambda v: v is None or v >= low, f"an integer >= {low}")
+    for key in ("task", "data", "output", "mapping", "cell", "optimizer"):
+        _field(spec, key, (str,) if key in ("cell", "optimizer") else (str, type(None)),
+               f"{shown}: spec")
+    _field(spec, "bidirectional", (bool,), f"{shown}: spec")
+    for key in ("lr", "clip"):
+        _field(spec, key, (int, float, type(None)), f"{shown}: spec",
+               lambda v: v is None or v > 0, "a number > 0 or null")
+    _field(spec, "val", (int, float), f"{shown}: spec", lambda v: 0 <= v < 1, "a number in [0, 1)")
+    _field(doc["optimizer"], "t", (int,), f"{shown}: optimizer", lambda v: v >= 0,
+           "an integer >= 0")
+    _field(doc["optimizer"], "hyperparams", (dict,), f"{shown}: optimizer", what="an object")
+    for key in ("loss", "val_loss"):
+        _field(doc["history"], key, (list,), f"{shown}: history", lambda v: all(
+            isinstance(x, (int, float)) and not isinstance(x, bool) for x in v),
+            "a list of numbers")
+    path = out / checkpoint
+    if not os.path.isdir(path) or os.path.islink(path):
+        raise io.CheckpointError(f"{shown} names checkpoint {checkpoint}, but {path} is not a "
+                                 f"folder inside the run (missing, a link or a file)")
+    return doc
+
+
+def _restore_optimizer(out, state, model):
+    """The optimizer of the run, its slots checked against the model's parameters (names,
+    shapes, dtypes) before they are read."""
+    from .. import optim
+    shown = out / "train.json"
+    try:
+        opt = optim.from_state_dict(dict(state["optimizer"], slots={}))
+    except (KeyError, TypeError, ValueError) as err:
+        raise io.CheckpointError(f"{shown}: the optimizer cannot be restored: {err}") from None
+    params = {path_str(p): a for p, a in leaves(model.params)}
+    specs = {} if opt.t == 0 else {f"{k}/{s}": (a.shape, a.dtype)
+                                   for k, a in params.items() for s in opt.slots}
+    slots = io.read_npz(out / state["checkpoint"] / "optimizer.npz", specs=specs, follow=False)
+    try:
+        opt.load_state_dict(dict(state["optimizer"], slots=slots))
+    except (KeyError, TypeError, ValueError) as err:
+        raise io.CheckpointError(f"{out / state['checkpoint'] / 'optimizer.npz'}: {err}") from None
+    return opt
 
 
 def _resume(args) -> int:
-    from .. import load, optim
-    from ..checkpoint import load_arrays
+    from .. import load
     out = args.resume
     other = sorted(o for d, o in given(args).items() if d not in ("resume", "epochs"))
     if other:
         raise UsageError(f"rnnlab train: error: --resume continues a run as it was set up; only "
                          f"--epochs may change, not {', '.join(other)}")
-    try:
-        state = json.loads((out / "train.json").read_text())
-        model = load(out / state["checkpoint"])
-        sd = dict(state["optimizer"], slots=load_arrays(out / state["checkpoint"] / "optimizer.npz"))
-        opt = optim.from_state_dict(sd)
-    except FileNotFoundError:
-        raise UsageError(f"rnnlab train: error: {out} holds no run to resume (no train.json)") from None
-    except (KeyError, TypeError, json.JSONDecodeError) as err:
-        raise UsageError(f"rnnlab train: error: {out / 'train.json'} is damaged: {err}") from None
+    state = _read_run(out)
+    model = load(out / state["checkpoint"])
+    opt = _restore_optimizer(out, state, model)
     rng = np.random.default_rng()
-    rng.bit_generator.state = state["rng"]
+    try:
+        rng.bit_generator.state = state["rng"]
+    except (KeyError, TypeError, ValueError) as err:
+        raise io.CheckpointError(f"{out / 'train.json'}: 'rng' is not a generator state: "
+                                 f"{err}") from None
     if args.epochs is not None:                       # given (--epochs N or --epochs=N)
         state["spec"]["epochs"] = args.epochs
     X, Y, mask, _ = _dataset(state["spec"])
@@ -310,15 +401,13 @@ def _resume(args) -> int:
 
 # -- eval and predict --------------------------------------------------------------------------------
 def load_model(path: Path):
-    """A model from a model folder or a training folder (its current checkpoint)."""
+    """A model from a model folder or a training folder (its current checkpoint, which must be
+    a folder inside it)."""
     from .. import load
-    if (path / "train.json").exists():
-        try:
-            path = path / json.loads((path / "train.json").read_text())["checkpoint"]
-        except (KeyError, json.JSONDecodeError) as err:
-            raise UsageError(f"rnnlab: error: {path / 'train.json'} is damaged: {err}") from None
-    if not path.is_dir():
+    if not os.path.isdir(path):
         raise UsageError(f"rnnlab: error: model folder {path} does not exist")
+    if os.path.lexists(path / "train.json"):
+        path = path / _read_run(path)["checkpoint"]
     return load(path)
 
 
@@ -385,7 +474,17 @@ def _output_shape(model, X, Y=None, n_steps=None) -> tuple:
 
 
 def cmd_predict(args) -> int:
-    from ..checkpoint import atomic_write
+    try:                                                   # before any work: never write an input
+        io.check_distinct(args.out, [args.data], what="--out file")
+    except ValueError as err:
+        raise UsageError(f"rnnlab predict: error: {err}") from None
+    if os.path.realpath(args.out).startswith(os.path.realpath(args.model) + os.sep):
+        raise UsageError(f"rnnlab predict: error: --out {args.out} lies inside the model folder "
+                         f"{args.model}; choose a file outside it")
+    if os.path.lexists(args.out) and not args.force:
+        raise UsageError(f"rnnlab predict: error: {args.out} exists; pass --force to replace it")
+    if not args.out.parent.is_dir():
+        raise UsageError(f"rnnlab predict: error: folder {args.out.parent} does not exist")
     model = load_model(args.model)
     arrays = load_data(args.data, need=("X",))
     check_arrays(arrays, args.data, "predict")
@@ -403,12 +502,9 @@ def cmd_predict(args) -> int:
     except (ValueError, TypeError) as err:
         raise UsageError(f"rnnlab predict: error: {args.data} does not fit the model: "
                          f"{err}") from None
-    if not args.out.parent.is_dir():
-        raise UsageError(f"rnnlab predict: error: folder {args.out.parent} does not exist")
     try:
-        atomic_write(args.out, lambda f: np.savez(f, Y=Y))
+        io.write_npz(args.out, {"Y": Y}, overwrite=args.force, flag="--force")
     except OSError as err:
-        raise UsageError(f"rnnlab predict: error: cannot write {args.out}: "
-                         f"{err.strerror or err}") from None
+        raise UsageError(f"rnnlab predict: error: {err}") from None
     print(f"wrote Y {Y.shape} to {args.out}")
     return 0
