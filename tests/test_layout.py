@@ -161,12 +161,7 @@ COVERED_ELSEWHERE = {
     "rnnlab._malloc": "test_package.py",            # test_tune_malloc
     "rnnlab.nn._time": "nn/test_cell_contract.py",  # the time loop of every cell
     "rnnlab.nn.reference": "nn/test_cell_contract.py",  # the oracle of the contract suite
-    "rnnlab.cli": "test_cli.py",                    # the CLI, until tests/cli/ mirrors it
-    "rnnlab.cli.bench": "test_cli.py",
-    "rnnlab.cli.common": "test_cli.py",
-    "rnnlab.cli.lecture": "test_cli.py",
-    "rnnlab.cli.train": "test_cli.py",
-    "rnnlab.__main__": "test_cli.py",               # `python -m rnnlab` in the subprocess cases
+    "rnnlab.__main__": "cli/test_table.py",         # `python -m rnnlab` in the subprocess cases
     "rnnlab.cli.interop": "interop/test_cli.py",
     "rnnlab.interop.pytorch": "interop/test_torch.py",
     "rnnlab.interop.onnx_export": "interop/test_onnx.py",

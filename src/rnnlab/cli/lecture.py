@@ -36,6 +36,22 @@ def _experiment(name, command="run"):
         raise UsageError(f"rnnlab {command}: error: {err}") from None
 
 
+def _selection(text) -> list:
+    """The experiments named by --only, checked before any work: none empty, none unknown, none
+    twice (an empty selection is an error, never "all")."""
+    names = [n.strip() for n in text.split(",")]
+    if not any(names):
+        raise UsageError(f"rnnlab tour: error: argument --only: expected experiment names "
+                         f"separated by commas, got {text!r} (leave out --only to run all)")
+    if "" in names:
+        raise UsageError(f"rnnlab tour: error: argument --only: an empty name in {text!r}")
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise UsageError(f"rnnlab tour: error: argument --only: {', '.join(twice)} listed "
+                         f"more than once")
+    return [_experiment(name, "tour") for name in names]   # unknown names fail before any work
+
+
 def cmd_list(args) -> int:
     from .. import experiments
     for name, exp in experiments.registry().items():
@@ -65,10 +81,7 @@ def cmd_run(args) -> int:
 
 def cmd_tour(args) -> int:
     from ..experiments import runner
-    exps = None
-    if args.only:
-        only = [n.strip() for n in args.only.split(",") if n.strip()]
-        exps = [_experiment(name, "tour") for name in only]   # unknown names fail before any work
+    exps = None if args.only is None else _selection(args.only)
     from .. import experiments
     out = writable_folder(args.out or new_folder("rnnlab-report"), refuse=(
         "report.md", "report.html", *(e.name for e in (exps or experiments.select()))))
