@@ -150,8 +150,8 @@ ROWS = [
     ([T, "--data", "{w}/nan.npz", "--out", "{o}"], 2, "X contains"),
     ([T, "--data", "{w}/inf.npz", "--out", "{o}"], 2, "Y contains"),
     ([T, "--data", "{w}/overflow.npz", "--out", "{o}"], 2, "X overflows float32"),
-    ([T, "--data", "{w}/emptyX.npz", "--out", "{o}"], 2, "emptyX.npz"),   # see the report
-    ([T, "--data", "{w}/nosteps.npz", "--out", "{o}"], 2, "nosteps.npz"),
+    ([T, "--data", "{w}/emptyX.npz", "--out", "{o}"], 2, "emptyX.npz: X holds no sequences"),
+    ([T, "--data", "{w}/nosteps.npz", "--out", "{o}"], 2, "X must have at least one step"),
     ([T, "--data", "{w}/noY.npz", "--out", "{o}"], 2, "missing Y"),
     ([T, "--data", "{w}/fewerY.npz", "--out", "{o}"], 2, "the same number of sequences, got X 8, Y 5"),
     ([T, "--data", "{w}/badmask.npz", "--out", "{o}"], 2, "mask"),

@@ -66,12 +66,11 @@ def cmd_export(args) -> int:
         return 0
     if args.lengths:
         raise UsageError("rnnlab export: error: --lengths applies to --to onnx")
-    import torch
-
-    from ..interop import pytorch
     import io as _bytes
 
     from .. import io
+    from ..interop import pytorch                     # an ImportError naming rnnlab[torch]
+    import torch
     state = pytorch.torch_state_dict(model)
     buf = _bytes.BytesIO()
     torch.save(state, buf)
@@ -83,9 +82,9 @@ def cmd_export(args) -> int:
 
 def cmd_import(args) -> int:
     import numpy as np
-    import torch
 
-    from ..interop import layouts, pytorch
+    from ..interop import layouts, pytorch            # an ImportError naming rnnlab[torch]
+    import torch
     from ..model import RNN
     import io as _bytes
 

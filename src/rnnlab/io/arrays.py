@@ -106,7 +106,7 @@ def _check_specs(headers, specs, shown):
 def _fill(zf, info, header, target, fortran):
     """Read one member's data into `target` (C order; a Fortran-order member through a buffer)."""
     buf = np.empty(target.shape[::-1], target.dtype).T if fortran else target
-    raw = memoryview(buf.T if fortran else buf).cast("B")
+    raw = memoryview(buf.T if fortran else buf).cast("B") if buf.size else memoryview(b"")
     with zf.open(info) as f:
         f.read(header)
         done = 0
