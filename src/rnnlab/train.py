@@ -49,10 +49,14 @@ class Progress:
         if not self.enabled:
             return
         now = time.perf_counter()
-        if not force and now - self.last < 0.1 and done < self.total:
+        if not force and now - self.last < 0.1 and (self.total is None or done < self.total):
             return
         self.last = now
         rate = done / max(now - self.start, 1e-9)
+        if self.total is None:                              # a batch source: no total known
+            self.stream.write(f"\r{prefix}{done} batches loss {loss:.4g} {rate:.1f} steps/s   ")
+            self.stream.flush()
+            return
         eta = (self.total - done) / rate if rate > 0 else float("inf")
         width = 24
         filled = int(width * done / max(self.total, 1))
@@ -80,6 +84,8 @@ def _validation(model, validation_data):
     """(X, Y, mask) of the validation data, checked as the training data is (before training)."""
     if validation_data is None:
         return None
+    if callable(validation_data):
+        return validation_data                      # a batch source, checked batch by batch
     is_seq = isinstance(validation_data, (tuple, list))
     if not is_seq or len(validation_data) not in (2, 3):
         length = f" of length {len(validation_data)}" if is_seq else ""
@@ -133,10 +139,17 @@ def _data(model, X, Y, mask):
     return X, Y, mask
 
 
-def fit(model, X, Y, *, optimizer="adam", lr=None, epochs=10, batch_size=32, mask=None,
+def fit(model, X, Y=None, *, optimizer="adam", lr=None, epochs=10, batch_size=32, mask=None,
         clip_norm=None, bptt=None, validation_data=None, validation_split=None, seed=None,
         shuffle=True, patience=None, progress=None, callback=None, callbacks=None) -> History:
     """Train `model` in place on (X, Y) and return its History.
+
+    X, Y (and mask): arrays with one row per sequence. Or, for data larger than memory, a batch
+      SOURCE as X with Y=None: a callable that returns a fresh iterable of batches (X_b, Y_b) or
+      (X_b, Y_b, mask_b) at every epoch (e.g. reading slices of an np.memmap), or a re-iterable
+      object (a list of batches); a one-shot iterator serves epochs=1 only. Memory is then
+      bounded by a batch; the source decides the order (shuffle and batch_size do not apply),
+      and each batch is checked just before it is used.
 
     optimizer: an rnnlab.optim object or a name ("adam", "sgd", "rmsprop"); lr sets the rate of a
       named optimizer. A name builds a new optimizer at every call; pass an object to keep its
@@ -145,7 +158,8 @@ def fit(model, X, Y, *, optimizer="adam", lr=None, epochs=10, batch_size=32, mas
       many steps; the hidden state is carried from chunk to chunk, the gradient stops at chunk
       boundaries, and the optimizer steps after every chunk. The gradient is exact when
       bptt >= T (one chunk); otherwise it drops every path that crosses a boundary.
-    validation_data: (X, Y) or (X, Y, mask), evaluated after each epoch.
+    validation_data: (X, Y) or (X, Y, mask), evaluated after each epoch; or a batch source (a
+      callable returning an iterable of batches), evaluated batch by batch.
     validation_split: a fraction in (0, 1): the LAST rows of X, Y (and mask), taken before any
       shuffling, are held out as validation data (as Keras does); not with validation_data.
     seed: int or numpy Generator for the shuffling (default: the model's seed).
@@ -167,8 +181,13 @@ def fit(model, X, Y, *, optimizer="adam", lr=None, epochs=10, batch_size=32, mas
     cbs = _callbacks.check_callbacks(callbacks)
     opt = _optimizer(optimizer, lr)
     opt.check_params(model.params)                 # bound to this model, or a matching state
-    X, Y, mask = _data(model, X, Y, mask)
+    source = _source(X, Y, mask, epochs, "X") if Y is None else None
+    if source is None:
+        X, Y, mask = _data(model, X, Y, mask)
     val = _validation(model, validation_data)
+    if source is not None and validation_split is not None:
+        raise ValueError("validation_split needs arrays; with a batch source give "
+                         "validation_data (arrays or a batch source)")
     if validation_split is not None:
         if val is not None:
             raise ValueError("give validation_data or validation_split, not both")
@@ -185,11 +204,15 @@ def fit(model, X, Y, *, optimizer="adam", lr=None, epochs=10, batch_size=32, mas
     for epoch in range(epochs):
         state.epoch = epoch
         _callbacks.call(cbs, "on_epoch_begin", state)
-        order = rng.permutation(len(X)) if shuffle else np.arange(len(X))
-        if not run.epoch(order, epoch, epochs, hist, progress):
+        if source is None:
+            order = rng.permutation(len(X)) if shuffle else np.arange(len(X))
+            batches, n_batches = run.array_batches(order), math.ceil(len(X) / batch_size)
+        else:
+            batches, n_batches = _stream(model, source(), "X"), None
+        if not run.epoch(batches, n_batches, epoch, epochs, hist, progress):
             return hist          # the guard stopped it, parameters as before the failed step
         if val is not None:
-            hist.val_loss.append(model.evaluate(*val))
+            hist.val_loss.append(_evaluate(model, val))
         run.bar.close(_summary(epoch, epochs, hist))
         state.logs = {"loss": hist.loss[-1], "val_loss": hist.val_loss[-1] if val else None,
                       "grad_norm": hist.grad_norm[-1], "lr": opt.lr}
@@ -218,6 +241,57 @@ def _split(X, Y, mask, fraction):
     return Xt, Yt, mt, (Xv, Yv, mv)
 
 
+def _source(X, Y, mask, epochs, name):
+    """A callable giving each epoch's iterable of batches, from X given without Y; None when X
+    is an array (then Y is missing: a TypeError)."""
+    if isinstance(X, np.ndarray) or (isinstance(X, (list, tuple)) and X and not
+                                      isinstance(X[0], (tuple, list))):
+        raise TypeError(f"Y is required unless {name} is a batch source (a callable returning "
+                        f"batches (X, Y[, mask]), or a list of such batches)")
+    if mask is not None:
+        raise TypeError("mask goes inside each batch (X_b, Y_b, mask_b) of a batch source")
+    if callable(X):
+        return X
+    try:
+        it = iter(X)
+    except TypeError:
+        raise TypeError(f"{name} must be an array or a batch source, got "
+                        f"{type(X).__name__}") from None
+    if it is X:                                         # a one-shot iterator (a generator)
+        if epochs > 1:
+            raise ValueError(f"{name} is an iterator, which is used up after one epoch; for "
+                             f"epochs={epochs} pass a callable that returns a fresh iterator")
+        return lambda: X
+    return lambda: X
+
+
+def _stream(model, batches, name):
+    """The batches of a source, each checked (and cast) as array data is, just before use."""
+    for i, batch in enumerate(batches):
+        if not isinstance(batch, (tuple, list)) or len(batch) not in (2, 3):
+            raise TypeError(f"batch {i} of {name} must be a tuple (X, Y) or (X, Y, mask), got "
+                            f"{type(batch).__name__}")
+        xb, yb, mb = tuple(batch) + (None,) * (3 - len(batch))
+        try:
+            checked = _data(model, xb, yb, mb)
+        except (TypeError, ValueError) as err:
+            raise type(err)(f"batch {i} of {name}: {err}") from None
+        yield checked
+
+
+def _evaluate(model, val):
+    """The validation loss: of arrays, or the sequence-weighted mean over a source's batches."""
+    if not callable(val):
+        return model.evaluate(*val)
+    total, n = 0.0, 0
+    for xb, yb, mb in _stream(model, val(), "validation_data"):
+        total += model.evaluate(xb, yb, mb) * len(xb)
+        n += len(xb)
+    if n == 0:
+        raise ValueError("validation_data gave no batches")
+    return total / n
+
+
 class _Run:
     """One fit call's data and working state: the last good parameters and gradient norm."""
 
@@ -229,35 +303,43 @@ class _Run:
         self.bar = None
         self.callbacks, self.state = [], None             # set by fit
 
-    def epoch(self, order, epoch, epochs, hist, progress) -> bool:
-        """One pass over the data in `order`; False when the non-finite guard stopped it."""
-        t0, n, bs = time.perf_counter(), len(order), self.batch_size
-        n_batches = math.ceil(n / bs)
+    def array_batches(self, order):
+        """(X_b, Y_b, mask_b) of the rows in `order`, batch_size at a time."""
+        bs = self.batch_size
+        for i in range(0, len(order), bs):
+            idx = order[i:i + bs]
+            yield self.X[idx], self.Y[idx], None if self.mask is None else self.mask[idx]
+
+    def epoch(self, batches, n_batches, epoch, epochs, hist, progress) -> bool:
+        """One pass over `batches`; False when the non-finite guard stopped it."""
+        t0 = time.perf_counter()
         self.bar = Progress(n_batches, enabled=progress)
-        total, norms = 0.0, []
-        for i in range(n_batches):
-            idx = order[i * bs:(i + 1) * bs]
-            mb = None if self.mask is None else self.mask[idx]
+        total, n, norms = 0.0, 0, []
+        for i, (xb, yb, mb) in enumerate(batches):
             if self.callbacks:
                 self.state.batch = i
                 _callbacks.call(self.callbacks, "on_batch_begin", self.state)
             try:
                 with np.errstate(over="ignore", invalid="ignore"):   # the guard reports it
-                    loss = _batch(self.model, self.opt, self.X[idx], self.Y[idx], mb,
-                                  self.clip_norm, self.bptt, norms, self.backup)
+                    loss = _batch(self.model, self.opt, xb, yb, mb, self.clip_norm, self.bptt,
+                                  norms, self.backup)
             except _NonFinite as err:
                 hist.stopped = _non_finite(epoch, i, *err.args,
                                            norms[-1] if norms else self.last_norm)
                 warnings.warn(hist.stopped, RuntimeWarning, stacklevel=3)
                 self.bar.close()
                 return False
-            hist.steps += 1 if self.bptt is None else math.ceil(self.X.shape[1] / self.bptt)
-            total += loss * len(idx)
+            hist.steps += 1 if self.bptt is None else math.ceil(xb.shape[1] / self.bptt)
+            total += loss * len(xb)
+            n += len(xb)
             self.last_norm = norms[-1]
             if self.callbacks:
                 self.state.batch_loss = loss
                 _callbacks.call(self.callbacks, "on_batch_end", self.state)
-            self.bar.update(i + 1, total / min(n, (i + 1) * bs), prefix=f"epoch {epoch + 1}/{epochs} ")
+            self.bar.update(i + 1, total / n, prefix=f"epoch {epoch + 1}/{epochs} ")
+        if n == 0:
+            raise ValueError(f"epoch {epoch + 1} had no batches: the data or the batch source is "
+                             f"empty")
         hist.loss.append(total / n)
         hist.grad_norm.append(float(np.mean(norms)))
         hist.epoch_time.append(time.perf_counter() - t0)
