@@ -7,6 +7,7 @@ inside a time loop.
 from __future__ import annotations
 
 import numbers
+import warnings
 
 import numpy as np
 
@@ -22,8 +23,10 @@ def as_array(value, name: str, *, dtype=None, ndim=None, finite=True) -> np.ndar
     if isinstance(value, (str, bytes, dict, set)) or value is None:
         raise TypeError(f"{name} must be an array of numbers, got {type(value).__name__}")
     try:
-        arr = np.asarray(value)
-    except (ValueError, TypeError, OverflowError) as err:
+        with warnings.catch_warnings():     # NumPy < 1.24 makes ragged nested lists an object
+            warnings.simplefilter("error")  # array with a warning; 1.24 on raise ValueError
+            arr = np.asarray(value)
+    except (ValueError, TypeError, OverflowError, Warning) as err:
         raise TypeError(f"{name} must be an array of numbers: {err}") from None
     if arr.dtype.kind not in "biuf":
         what = {"c": "complex numbers are not supported", "O": "an object array",

@@ -17,6 +17,7 @@ import json
 import numpy as np
 
 from .arrays import read_npz
+from . import files
 from .files import CheckpointError
 from .folders import Folder, write_folder
 
@@ -38,7 +39,7 @@ def is_model_folder(path) -> bool:
 
 def npz_writer(arrays: dict):
     """write(file_object) for an .npz of `arrays` (plain arrays only, never pickled)."""
-    return lambda f: np.savez(f, allow_pickle=False, **arrays)
+    return lambda f: files.savez_plain(f, arrays)
 
 
 def write_model(path, config: dict, arrays: dict, *, overwrite=False, extra=None):

@@ -284,11 +284,21 @@ def write_json(path, doc, *, default=None, **kw) -> Path:
 
 def write_npz(path, arrays: dict, **kw) -> Path:
     """The arrays as an .npz archive (np.savez; never pickled: object arrays are refused)."""
+    savez_plain(None, arrays)                          # the check only, before any file exists
+    return atomic_write(path, lambda f: savez_plain(f, arrays), **kw)
+
+
+def savez_plain(f, arrays: dict) -> None:
+    """np.savez of plain (numeric or boolean) arrays only: an object array, which np.savez would
+    pickle, is refused first (np.savez takes allow_pickle= only from NumPy 2.1 on). f=None:
+    check only."""
     import numpy as np
-    for k, a in arrays.items():
+    for key, a in arrays.items():
         if np.asarray(a).dtype.hasobject:
-            raise TypeError(f"array {k!r} holds Python objects; rnnlab writes plain arrays only")
-    return atomic_write(path, lambda f: np.savez(f, allow_pickle=False, **arrays), **kw)
+            raise ValueError(f"array {key!r} holds Python objects; rnnlab writes plain arrays "
+                             f"only")
+    if f is not None:
+        np.savez(f, **arrays)
 
 
 def check_distinct(output, inputs, *, what="output") -> None:
