@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _time, activations
+from . import _time, activations, backend
 from . import init as _init
 
 NAME = "elman"
@@ -40,6 +40,7 @@ STATE = ("h",)
 GATES = 1
 ACTIVATIONS = activations.HIDDEN
 INIT_OPTIONS = ()
+_NO_MASK = np.zeros((0, 0), dtype=bool)           # "no mask" for the compiled loops
 
 
 def param_shapes(n_in, n_hidden):
@@ -98,7 +99,7 @@ def forward(params, x, h0=None, *, mask=None, reverse=False, activation="tanh"):
     hs[0] = _time.as_state(h0, 1, B, H, hs.dtype, NAME, "h0")[0]         # states, visiting order
     np.matmul(x.reshape(T * B, D), W0.T, out=a.reshape(T * B, H))        # W0 x(t), every t at once
     a += params["b0"]
-    _forward_loop(hs, _time.steps(a, reverse), W11.T,
+    _forward_loop(hs, _time.steps(a, reverse), W11,
                   None if mask is None else _time.steps(mask, reverse), activation)
     h = _time.steps(hs[1:], reverse)                                     # back to time order
     cache = {"x": x, "hs": hs, "mask": mask, "reverse": reverse, "activation": activation}
@@ -123,12 +124,19 @@ def infer(params, x, h0=None, *, mask=None, reverse=False, activation="tanh",
         ab = a[:t1 - t0]
         np.matmul(xv[t0:t1], W0.T, out=ab)                               # W0 x(t) for the block
         ab += params["b0"]
-        _forward_loop(hs[t0:t1 + 1], ab, W11.T, _time.part(mv, slice(t0, t1)), activation)
+        _forward_loop(hs[t0:t1 + 1], ab, W11, _time.part(mv, slice(t0, t1)), activation)
     return np.ascontiguousarray(_time.steps(hs[1:], reverse)), (hs[-1].copy(),)
 
 
-def _forward_loop(hs, a, W11T, mask, activation):
-    """hs[t+1] = f(a[t] + hs[t] W11^T), carried where mask[t] is False; all in visiting order."""
+def _forward_loop(hs, a, W11, mask, activation):
+    """hs[t+1] = f(a[t] + hs[t] W11^T), carried where mask[t] is False; all in visiting order.
+    The compiled loops (nn/compiled/elman.py) when the backend chooses them."""
+    fast = backend.loops(NAME, hs.shape[1], hs.shape[2])
+    if fast is not None:
+        fast.forward_loop(hs, a, np.ascontiguousarray(W11.T, dtype=hs.dtype),
+                          _NO_MASK if mask is None else mask, ACTIVATIONS.index(activation))
+        return
+    W11T = W11.T
     for t in range(a.shape[0]):
         cur = hs[t + 1]
         np.matmul(hs[t], W11T, out=cur)                                  # W11 h(t-1)
@@ -173,6 +181,17 @@ def _bptt(params, cache, dh, dstate):
     """(da, gs, dh0): dL/da(t) and g(t) = dL/dh(t) in visiting order, and dL/dh0."""
     hs, mask, reverse = cache["hs"], cache["mask"], cache["reverse"]
     T, B, H = hs.shape[0] - 1, hs.shape[1], hs.shape[2]
+    fast = backend.loops(NAME, B, H)
+    if fast is not None:
+        da, gs = _time.workspace([(T, B, H), (T, B, H)], hs.dtype)
+        dnext = _time.as_state(None if dstate is None else tuple(dstate), 1, B, H, hs.dtype,
+                               NAME, "dstate")[0].copy()
+        fast.backward_loop(da, gs, dnext,
+                           np.zeros((0, 0, 0), hs.dtype) if dh is None else _time.steps(dh, reverse),
+                           hs, np.ascontiguousarray(params["W11"], dtype=hs.dtype),
+                           _NO_MASK if mask is None else _time.steps(mask, reverse),
+                           ACTIVATIONS.index(cache["activation"]))
+        return da, gs, dnext
     dact = activations.hidden_grad(hs[1:], cache["activation"])   # f'(a(t)), visiting order
     if mask is not None:                                          # padded steps get no gradient
         m = _time.steps(mask, reverse)[:, :, None].astype(hs.dtype)

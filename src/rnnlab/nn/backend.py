@@ -1,0 +1,69 @@
+"""Which code runs the cells' time loops: NumPy (the reference, always there) or compiled loops
+(numba, the optional `fast` extra: pip install 'rnnlab[fast]').
+
+    rl.set_backend("auto" | "numpy" | "compiled")      or   RNNLAB_BACKEND=... in the environment
+
+"numpy" runs the loops of nn/<cell>.py; "compiled" runs nn/compiled/<cell>.py (same arrays, same
+results to rounding); "auto" (the default) runs the compiled loops where they are faster, which
+`rnnlab bench --backend` measures: at small B x H, where a NumPy step costs its calls rather
+than its arithmetic (AUTO_MAX_BH below, measured on this project's machines). Without numba,
+"auto" is "numpy" and nothing warns; "compiled" without numba is an ImportError naming the
+extra. Nothing compiles at import: a loop compiles on its first call (a few seconds, then
+cached on disk by numba).
+"""
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+
+NAMES = ("auto", "numpy", "compiled")
+ENV = "RNNLAB_BACKEND"
+# auto: the compiled loops where B * H is at most this (per cell; cells without compiled loops
+# are absent). Measured with `rnnlab bench --backend`: see the README's speed section.
+AUTO_MAX_BH = {"elman": 128}
+
+_chosen: list = []                     # [name] once set or read from the environment
+
+
+def set_backend(name: str) -> None:
+    """Choose the backend for every cell from now on (see the module docstring)."""
+    _check(name, "backend")
+    if name == "compiled":
+        _require()
+    _chosen[:] = [name]
+
+
+def get_backend() -> str:
+    """The backend in force: set_backend's choice, else $RNNLAB_BACKEND, else "auto"."""
+    if not _chosen:
+        name = os.environ.get(ENV, "auto") or "auto"
+        _check(name, f"${ENV}")
+        _chosen[:] = [name]
+    return _chosen[0]
+
+
+def available() -> bool:
+    """Whether the compiled loops can run (numba is installed)."""
+    return importlib.util.find_spec("numba") is not None
+
+
+def loops(cell: str, batch: int, n_hidden: int):
+    """The compiled-loop module for `cell` at this size, or None for the NumPy loops."""
+    name = get_backend()
+    if name == "numpy" or cell not in AUTO_MAX_BH:
+        return None
+    if name == "auto" and (batch * n_hidden > AUTO_MAX_BH[cell] or not available()):
+        return None
+    _require()
+    return importlib.import_module(f"rnnlab.nn.compiled.{cell}")
+
+
+def _check(name, what):
+    if name not in NAMES:
+        raise ValueError(f"{what} must be one of {', '.join(map(repr, NAMES))}; got {name!r}")
+
+
+def _require():
+    if not available():
+        raise ImportError("the compiled backend needs numba: pip install 'rnnlab[fast]'")

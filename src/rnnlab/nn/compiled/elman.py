@@ -1,0 +1,85 @@
+"""The Elman cell's time loops, compiled with numba (the `fast` extra).
+
+The same recursion as nn/elman.py's _forward_loop and _backward_loop, as one loop nest per step
+with no NumPy call inside: the W11 product is written as a sum of rows (an "axpy" per input
+unit), which the compiler turns into SIMD instructions without reordering any sum of the
+reference beyond what a matrix multiply does anyway. Arrays are in visiting order; an empty
+array (shape (0, 0) or (0, 0, 0)) stands for "no mask" / "no gradient from above".
+
+Activation codes (nn.activations.HIDDEN order): 0 tanh, 1 relu, 2 identity.
+"""
+from __future__ import annotations
+
+import math
+
+from numba import njit
+
+CACHE = dict(cache=True, nogil=True)
+
+
+@njit(**CACHE)
+def forward_loop(hs, a, W11T, mask, act):
+    """hs[t+1] = f(hs[t] W11^T + a[t]); a row whose mask[t] is False keeps hs[t].
+    hs (T+1, B, H) with hs[0] the initial state; a (T, B, H) = W0 x(t) + b0; W11T (H, H)."""
+    T, B, H = a.shape
+    masked = mask.shape[0] > 0
+    for t in range(T):
+        prev, cur, at = hs[t], hs[t + 1], a[t]
+        for b in range(B):
+            row = cur[b]
+            if masked and not mask[t, b]:
+                for i in range(H):
+                    row[i] = prev[b, i]
+                continue
+            for i in range(H):
+                row[i] = at[b, i]
+            for j in range(H):                    # row += h(t-1)[j] * (W11^T)[j, :]
+                hj = prev[b, j]
+                w = W11T[j]
+                for i in range(H):
+                    row[i] += hj * w[i]
+            if act == 0:
+                for i in range(H):
+                    row[i] = math.tanh(row[i])
+            elif act == 1:
+                for i in range(H):
+                    if row[i] < 0:
+                        row[i] = 0
+
+
+@njit(**CACHE)
+def backward_loop(da, gs, dnext, dh, hs, W11, mask, act):
+    """From the last visited step back: g(t) = dh[t] + dnext; da(t) = g f'(a(t)) (0 on a
+    padded step); dnext = da(t) W11 (+ g(t) on a padded step). hs[t+1] holds h(t); W11 (H, H).
+    Leaves dL/dh0 in dnext."""
+    T, B, H = da.shape
+    masked = mask.shape[0] > 0
+    above = dh.shape[0] > 0
+    for t in range(T - 1, -1, -1):
+        g, d, h = gs[t], da[t], hs[t + 1]
+        for b in range(B):
+            gb, db, nb = g[b], d[b], dnext[b]
+            for i in range(H):
+                gb[i] = nb[i] + dh[t, b, i] if above else nb[i]
+            if masked and not mask[t, b]:
+                for i in range(H):
+                    db[i] = 0                     # padded: no gradient; h(t-1) gets g(t)
+                    nb[i] = gb[i]
+                continue
+            hb = h[b]
+            if act == 0:
+                for i in range(H):
+                    db[i] = gb[i] * (1 - hb[i] * hb[i])
+            elif act == 1:
+                for i in range(H):
+                    db[i] = gb[i] if hb[i] > 0 else 0
+            else:
+                for i in range(H):
+                    db[i] = gb[i]
+            for j in range(H):
+                nb[j] = 0
+            for i in range(H):                    # dnext += da[i] * W11[i, :]
+                di = db[i]
+                w = W11[i]
+                for j in range(H):
+                    nb[j] += di * w[j]
