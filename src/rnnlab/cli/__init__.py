@@ -27,12 +27,12 @@ from .common import Parser, UsageError, fail
 
 def build_parser() -> argparse.ArgumentParser:
     from .. import __version__
-    from . import bench, lecture, train
+    from . import bench, lecture, sweep, train
     p = Parser(prog="rnnlab", description="Recurrent neural networks from first principles: "
                "the lecture's experiments, training, evaluation and prediction.")
     p.add_argument("--version", action="version", version=f"rnnlab {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
-    for group in (lecture, train, bench):          # GROUPS, in the order --help lists them
+    for group in (lecture, train, bench, sweep):          # GROUPS, in the order --help lists them
         group.add_commands(sub)
     return p
 

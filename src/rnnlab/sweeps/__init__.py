@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import sys
 
-from . import engine, figures, store, summary
+from . import engine, figures, plan, store, summary
 from .execute import plain, versions
-from .plan import canonical, parse_seeds, plan, resolve_target
+from .plan import canonical, parse_seeds
 
 __all__ = ["sweep", "parse_seeds"]
 
@@ -48,8 +48,8 @@ def sweep(target, grid=None, seeds=1, *, client=None, out=None, workers=None, me
     error, seconds, host): a pandas DataFrame when pandas is installed, else a list of dicts. A
     run that raises is a row with status "failed" and its error; the others go on.
     """
-    tgt = resolve_target(target)
-    runs = plan(grid, seeds, tgt)
+    tgt = plan.resolve_target(target)
+    runs = plan.plan(grid, seeds, tgt)
     records = {}
     if out is not None:
         out = store.prepare(out, tgt.name)

@@ -12,9 +12,10 @@ import logging
 import os
 import time
 import uuid
+import warnings
 from contextlib import contextmanager
 
-from .execute import execute
+from .execute import execute, payload
 
 
 def require():
@@ -44,6 +45,9 @@ def connect(client=None, *, workers=None, timeout=10.0):
             raise ValueError("workers: give workers or a scheduler address, not both")
         try:
             c = distributed.Client(client, timeout=timeout)
+        except ValueError as err:
+            raise ValueError(f"scheduler: {client!r} is not a scheduler address such as "
+                             f"tcp://host:8786 ({err})") from None
         except (OSError, TimeoutError) as err:
             raise ConnectionError(f"scheduler: cannot reach a Dask scheduler at {client!r} "
                                   f"within {timeout:g} s ({type(err).__name__}: "
@@ -57,9 +61,10 @@ def connect(client=None, *, workers=None, timeout=10.0):
         if isinstance(n, bool) or not isinstance(n, int) or n < 1:
             raise ValueError(f"workers: expected an integer >= 1, got {workers!r}")
         try:
-            cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1,
-                                               processes=True, dashboard_address=None,
-                                               silence_logs=logging.ERROR)
+            with warnings.catch_warnings():        # "Port 8787 is already in use": harmless
+                warnings.filterwarnings("ignore", message="Port .* already in use")
+                cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1,
+                    processes=True, dashboard_address=None, silence_logs=logging.ERROR)
         except RuntimeError as err:
             raise RuntimeError(
                 f"could not start a local Dask cluster of {n} processes ({err}); a script that "
@@ -126,8 +131,9 @@ def run_all(client, target, runs, on_done, *, progress=None, skipped=0, total=No
     distributed = require()
     show = Progress(total if total is not None else len(runs), skipped, progress)
     tag = uuid.uuid4().hex[:8]
-    futures = {client.submit(execute, target, r.config, r.seed, key=f"rnnlab-{r.id}-{tag}",
-                             pure=False): r for r in runs}
+    fn = payload(target)
+    futures = {client.submit(execute, target.name, fn, r.config, r.seed,
+                             key=f"rnnlab-{r.id}-{tag}", pure=False): r for r in runs}
     ac = distributed.as_completed(list(futures))
     try:
         show.show(0, force=True)

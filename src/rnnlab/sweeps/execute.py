@@ -43,21 +43,32 @@ def plain(obj):
     return obj
 
 
-def call(target: Target, config: dict, seed: int) -> tuple[dict, dict]:
+def call(name: str, payload, config: dict, seed: int) -> tuple[dict, dict]:
     """(results, extra files) of one run; raises what the target raises."""
-    if target.is_experiment:
+    if payload is None:                                     # an experiment of the registry
         from .. import experiments
-        res = experiments.get(target.name).run(quick=config["quick"], seed=seed, progress=False)
+        res = experiments.get(name).run(quick=config["quick"], seed=seed, progress=False)
         results = {str(label): value for label, value in res.summary}
         if res.skipped:
             results["skipped"] = res.skipped
         return plain(results), {"tables.json": {k: t.as_dict() for k, t in res.tables.items()},
                                 "config.json": plain(res.config)}
-    results = target.fn(dict(config), seed)
+    import cloudpickle
+    results = cloudpickle.loads(payload)(dict(config), seed)
     if not isinstance(results, dict):
-        raise TypeError(f"the target {target.name} must return a dict of results, got "
+        raise TypeError(f"the target {name} must return a dict of results, got "
                         f"{type(results).__name__}")
     return plain(results), {}
+
+
+def payload(target: Target):
+    """What travels to the workers: None for an experiment, else the function pickled with
+    cloudpickle (by value when it lives in __main__ or a file, so workers need not import it;
+    unpickled inside execute(), so a function a worker cannot load is a failed run, not a hang)."""
+    if target.is_experiment:
+        return None
+    import cloudpickle
+    return cloudpickle.dumps(target.fn)
 
 
 def where() -> dict:
@@ -70,12 +81,14 @@ def where() -> dict:
     return out
 
 
-def execute(target: Target, config: dict, seed: int) -> dict:
-    """The record of one run: status, results (or error and traceback), seconds, host."""
+def execute(name: str, payload, config: dict, seed: int) -> dict:
+    """The record of one run: status, results (or error and traceback), seconds, host.
+
+    name: the experiment or the function's name; payload: see payload() above."""
     start = time.perf_counter()
     record = {"status": "ok", "error": None, "results": {}, "files": {}}
     try:
-        record["results"], record["files"] = call(target, config, seed)
+        record["results"], record["files"] = call(name, payload, config, seed)
     except Exception as err:                       # the run failed; the sweep goes on
         record.update(status="failed", error=f"{type(err).__name__}: {err}",
                       traceback=traceback.format_exc())
