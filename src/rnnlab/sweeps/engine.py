@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
+import threading
 import time
 import uuid
 import warnings
@@ -26,6 +28,20 @@ def require():
         raise ImportError("sweeps run on Dask: pip install 'rnnlab[dask]' "
                           "(dask and distributed)") from None
     return distributed
+
+
+@contextmanager
+def sigint_ignored():
+    """Ignore Ctrl-C while the local workers start: they inherit it, so Ctrl-C reaches only this
+    process, which cancels the runs and shuts the cluster down (no traceback from every worker)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @contextmanager
@@ -61,10 +77,11 @@ def connect(client=None, *, workers=None, timeout=10.0):
         if isinstance(n, bool) or not isinstance(n, int) or n < 1:
             raise ValueError(f"workers: expected an integer >= 1, got {workers!r}")
         try:
-            with warnings.catch_warnings():        # "Port 8787 is already in use": harmless
-                warnings.filterwarnings("ignore", message="Port .* already in use")
-                cluster = distributed.LocalCluster(n_workers=n, threads_per_worker=1,
-                    processes=True, dashboard_address=None, silence_logs=logging.ERROR)
+            with warnings.catch_warnings(), sigint_ignored():
+                warnings.filterwarnings("ignore", message="Port .* already in use")  # harmless
+                cluster = distributed.LocalCluster(
+                    n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+                    silence_logs=logging.ERROR)
         except RuntimeError as err:
             raise RuntimeError(
                 f"could not start a local Dask cluster of {n} processes ({err}); a script that "
