@@ -119,12 +119,14 @@ class Progress:
                 f"{self.failed} failed, {elapsed:.0f} s{eta}")
 
     def show(self, running, force=False):
+        """Print the line (running() counts the runs in progress; asked only when printing):
+        on a terminal at most twice a second, elsewhere only when forced (a run finished)."""
         if not self.stream or not (force or self.tty and time.perf_counter() - self.last > 0.5):
             return
         self.last = time.perf_counter()
         end = "" if self.tty else "\n"
-        print(("\r\x1b[K" if self.tty else "") + self.line(running), end=end, file=self.stream,
-              flush=True)
+        print(("\r\x1b[K" if self.tty else "") + self.line(running()), end=end,
+              file=self.stream, flush=True)
 
     def close(self):
         if self.stream and self.tty:
@@ -152,8 +154,9 @@ def run_all(client, target, runs, on_done, *, progress=None, skipped=0, total=No
     futures = {client.submit(execute, target.name, fn, r.config, r.seed,
                              key=f"rnnlab-{r.id}-{tag}", pure=False): r for r in runs}
     ac = distributed.as_completed(list(futures))
+    running = lambda: _running(client)                  # noqa: E731
     try:
-        show.show(0, force=True)
+        show.show(lambda: 0, force=True)
         while not ac.is_empty():
             batch = ac.next_batch(block=False)
             for fut in batch:
@@ -161,10 +164,10 @@ def run_all(client, target, runs, on_done, *, progress=None, skipped=0, total=No
                 on_done(futures[fut], record)
                 show.failed += record["status"] != "ok"
                 show.done += 1
-                show.show(_running(client), force=not show.tty)
+                show.show(running, force=not show.tty)
             if not batch:
                 time.sleep(0.05)
-                show.show(_running(client))
+                show.show(running)
     except BaseException:
         client.cancel([f for f in futures if not f.done()])
         raise
