@@ -55,12 +55,23 @@ def closed_port():
     (["missing.py:train"], "no file 'missing.py'"),
     (["trials.py:train", "--workers", "0"], "--workers: must be >= 1"),
     (["trials.py:train", "--workers", "2", "--scheduler", "tcp://x:1"], "not allowed with"),
-    (["trials.py:train", "--scheduler", "nonsense"], "not a scheduler address"),
 ])
 def test_bad_input_exits_2_with_one_line(trials, capsys, args, words):
     assert main(["sweep", *args, "--out", str(trials / "out")]) == 2
     err = capsys.readouterr().err
     assert words in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_a_malformed_scheduler_address_exits_2(trials, capsys):
+    pytest.importorskip("distributed")
+    assert main(["sweep", "trials.py:train", "--scheduler", "nonsense", "--out", "out"]) == 2
+    assert "'nonsense' is not a scheduler address" in capsys.readouterr().err
+
+
+def test_without_dask_the_error_names_the_extra(trials, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)    # `import distributed` fails
+    assert main(["sweep", "trials.py:train", "--grid", "hidden=2", "--out", "out"]) == 2
+    assert "pip install 'rnnlab[dask]'" in capsys.readouterr().err
 
 
 def test_an_unreachable_scheduler_exits_2_within_seconds(trials, capsys):
