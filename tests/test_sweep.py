@@ -114,8 +114,8 @@ def by_run(rows):
 
 
 def test_a_small_sweep_gives_the_table_of_every_run(client, tmp_path):
-    rows = sweeps.sweep(targets.noisy, grid={"a": [1, 3]}, seeds=[0, 1, 2], client=client,
-                        out=tmp_path, frame=False)
+    rows = sweeps.sweep(targets.noisy, grid={"a": range(1, 4, 2)}, seeds=[0, 1, 2],
+                        client=client, out=tmp_path, frame=False)
     runs = planmod.plan({"a": [1, 3]}, [0, 1, 2], FN)
     assert [(r["run"], r["a"], r["seed"]) for r in rows] == [(r.id, r.config["a"], r.seed)
                                                              for r in runs]
@@ -159,6 +159,11 @@ def test_a_rerun_skips_finished_runs(client, tmp_path):
                          out=tmp_path / "out", frame=False)
     assert log.read_text().splitlines()[2:] == ["2 2"]   # only the new seed ran
     assert [r["x"] for r in again[:2]] == [r["x"] for r in first]
+    with pytest.raises(ValueError, match="metric: no numeric result 'nosuch'; the runs "
+                                         "returned 'x'"):      # nothing runs: all finished
+        sweeps.sweep(targets.noisy, grid=grid, seeds=[0, 1, 2], out=tmp_path / "out",
+                     metric="nosuch")
+    assert len(log.read_text().splitlines()) == 3
 
 
 def test_a_failing_run_is_recorded_and_the_others_go_on(client, tmp_path):

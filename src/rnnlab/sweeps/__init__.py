@@ -60,7 +60,8 @@ def sweep(target, grid=None, seeds=1, *, client=None, out=None, workers=None, me
     todo = [r for r in runs if r.id not in records]
     stream = sys.stderr if progress is True else (progress or None)
     doc = {"target": tgt.name, "kind": "experiment" if tgt.is_experiment else "function",
-           "grid": plain(grid), "seeds": sorted({r.seed for r in runs}),
+           "grid": plain({k: list(v) for k, v in grid.items()} if isinstance(grid, dict)
+                         else grid), "seeds": sorted({r.seed for r in runs}),
            "runs": [r.id for r in runs], "versions": versions(), "started": store.now(),
            "status": "running"}
     if out is not None:
@@ -98,15 +99,19 @@ def finish(out, doc, runs, records, metric):
     store.write_text(out / "summary.md", summary.to_markdown(settings, config_keys))
     store.write_text(out / "runs.csv", summary.to_csv(summary.run_rows(runs, records)))
     numeric = list(dict.fromkeys(k[:-5] for s in settings for k in s if k.endswith(" mean")))
+    names, bad = [], None
     if metric is not None and metric not in numeric:
-        raise ValueError(f"metric: no numeric result {metric!r}; the runs returned "
-                         f"{', '.join(map(repr, numeric)) or 'none'}")
+        bad = (f"metric: no numeric result {metric!r}; the runs returned "
+               f"{', '.join(map(repr, numeric)) or 'none'}")
     metric = metric or (numeric[0] if numeric else None)
-    names, note = [], None
-    try:
-        names = figures.save(out, settings, configs, metric)
-    except ImportError as err:
-        note = str(err)
+    note = bad
+    if bad is None:
+        try:
+            names = figures.save(out, settings, configs, metric)
+        except ImportError as err:
+            note = str(err)
     store.save_sweep(out, dict(doc, status="complete", finished=store.now(), metric=metric,
                                figures=names, figures_skipped=note,
                                failed=sum(r["status"] != "ok" for r in records)))
+    if bad is not None:                      # the runs are saved; only the figures are missing
+        raise ValueError(bad)
