@@ -47,9 +47,9 @@ def main(argv=None):
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--epochs", type=int, default=50)
     args = p.parse_args(argv)
-    import distributed
-
     import rnnlab as rl
+    from rnnlab.sweeps import engine
+    rl.tune_malloc()                       # as the `rnnlab` command does (and sweep workers)
     config = {"T": 50, "n": 256, "hidden": 32, "epochs": args.epochs}
     seeds = list(range(args.seeds))
 
@@ -61,14 +61,13 @@ def main(argv=None):
     rows = rl.sweep(train, grid=[config], seeds=seeds, workers=args.workers, frame=False)
     t_sweep = time.perf_counter() - start
 
-    cluster = distributed.LocalCluster(n_workers=args.workers, threads_per_worker=1,
-                                       processes=True, dashboard_address=None)
-    with distributed.Client(cluster) as client:
+    with engine.connect(workers=args.workers) as client:    # the cluster rl.sweep starts
         client.run(__import__, "rnnlab.train")               # workers up, rnnlab imported
+        assert set(client.run(os.environ.get, "MALLOC_MMAP_THRESHOLD_").values()) == \
+            {str(32 << 20)}
         start = time.perf_counter()
         warm = rl.sweep(train, grid=[config], seeds=seeds, client=client, frame=False)
         t_warm = time.perf_counter() - start
-    cluster.close()
 
     cpu_serial, cpu_sweep = (sum(r["cpu"] for r in rs) for rs in (serial, warm))
     same = [r["loss"] for r in rows] == [r["loss"] for r in serial] == [r["loss"] for r in warm]

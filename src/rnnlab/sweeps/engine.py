@@ -44,6 +44,22 @@ def sigint_ignored():
         signal.signal(signal.SIGINT, previous)
 
 
+def local_worker_config():
+    """Dask settings for the workers of our own local cluster (never a user's cluster).
+
+    glibc's allocator: Dask starts workers with MALLOC_TRIM_THRESHOLD_=65536, which also turns
+    off glibc's dynamic mmap threshold, so every step's buffers are unmapped and faulted in again;
+    the thresholds of rnnlab.tune_malloc (what the `rnnlab` command sets for itself) keep them in
+    the process. The statistical profiler samples every 10 ms for a dashboard a sweep does not
+    open. Environment variables reach restarted workers too.
+    """
+    import dask
+    env = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}) or {})
+    env.update(MALLOC_TRIM_THRESHOLD_=str(256 << 20), MALLOC_MMAP_THRESHOLD_=str(32 << 20))
+    return dask.config.set({"distributed.nanny.pre-spawn-environ": env,
+                            "distributed.worker.profile.enabled": False})
+
+
 @contextmanager
 def connect(client=None, *, workers=None, timeout=10.0):
     """A Client for the sweep, closed afterwards unless the caller gave it.
@@ -77,7 +93,7 @@ def connect(client=None, *, workers=None, timeout=10.0):
         if isinstance(n, bool) or not isinstance(n, int) or n < 1:
             raise ValueError(f"workers: expected an integer >= 1, got {workers!r}")
         try:
-            with warnings.catch_warnings(), sigint_ignored():
+            with warnings.catch_warnings(), sigint_ignored(), local_worker_config():
                 warnings.filterwarnings("ignore", message="Port .* already in use")  # harmless
                 cluster = distributed.LocalCluster(
                     n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
