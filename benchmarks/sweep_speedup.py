@@ -45,7 +45,7 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--seeds", type=int, default=20)
     p.add_argument("--workers", type=int, default=2)
-    p.add_argument("--epochs", type=int, default=50)
+    p.add_argument("--epochs", type=int, default=200)
     args = p.parse_args(argv)
     import rnnlab as rl
     from rnnlab.sweeps import engine
