@@ -1,5 +1,5 @@
 """Speed-up of a 20-seed sweep on a local Dask cluster of 2 worker processes over the same runs one
-after another in one process (serial), for one seed-per-run training job of about a second.
+after another in one process (serial), for a seeded training run of one to a few seconds.
 
     .venv/bin/python benchmarks/sweep_speedup.py               # 20 seeds, 2 workers
     .venv/bin/python benchmarks/sweep_speedup.py --seeds 8 --epochs 10    # a quicker look
@@ -8,8 +8,8 @@ Each run trains rl.RNN(1, 32, 1) on a seeded sine-echo task and returns its fina
 the serial time, the sweep's time end to end (starting and stopping the cluster included, as
 `rnnlab sweep --workers 2` does) and on an already running cluster, and the two speed-ups. The
 serial loop and the workers both run BLAS on one thread (workers get OPENBLAS_NUM_THREADS=1
-from Dask; the serial loop is capped the same way with threadpoolctl when it is installed, else
-through the environment before NumPy loads), so the speed-up measures the processes, not BLAS.
+from Dask, the serial loop through the environment before NumPy loads) and glibc's allocator
+with rl.tune_malloc's thresholds, so the speed-up measures the processes, not BLAS or malloc.
 Also printed: the CPU time the runs took in each case. On a machine shared with other jobs, Linux
 (with sched_autogroup, the default on desktops and these VMs) gives each session one fair share
 of the CPUs, so the 2 workers, in the session of this script, split one share: the wall-clock
