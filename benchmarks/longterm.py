@@ -69,7 +69,7 @@ def save(out, runs, cfg, table):
     if plots.available():
         plt = plots.require()
         fig = plt.figure()
-        exp._draw_curves(fig, runs, cfg)
+        exp.curves_figure(runs, cfg)(fig)
         fig.savefig(os.path.join(out, "learning_curves.png"), dpi=110, bbox_inches="tight")
 
 

@@ -4,6 +4,17 @@ import os
 import numpy as np
 import pytest
 
+try:                       # hypothesis (the test extra): deterministic, no example database
+    from hypothesis import settings as _hyp_settings
+except ImportError:
+    pass
+else:
+    _hyp_settings.register_profile("rnnlab", derandomize=True, database=None, deadline=None,
+                                   print_blob=True)
+    _hyp_settings.register_profile("rnnlab-explore", derandomize=False, database=None,
+                                   deadline=None, max_examples=2000)
+    _hyp_settings.load_profile(os.environ.get("RNNLAB_HYPOTHESIS_PROFILE", "rnnlab"))
+
 
 def pytest_report_header(config):
     """The BLAS that ran the suite: training outcomes may differ between kernels and thread

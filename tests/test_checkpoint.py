@@ -1,4 +1,5 @@
-"""Saving and loading: round trips, atomic writes, no pickle, and tampered files refused."""
+"""Saving and loading: round trips, overwrite=, no pickle, and damaged folders refused with
+rl.CheckpointError (tests/io/ holds the tampering and crash tests)."""
 import json
 import os
 
@@ -21,8 +22,11 @@ def test_round_trip(tmp_path, rng, kw):
     assert back.get_config() == m.get_config()
     X = rng.standard_normal((2, 4, 2))
     np.testing.assert_array_equal(back.predict(X), m.predict(X))
-    m.save(tmp_path / "model")                          # overwriting an existing checkpoint works
+    with pytest.raises(FileExistsError, match="already holds a saved model; pass overwrite=True"):
+        m.save(tmp_path / "model")
+    m.save(tmp_path / "model", overwrite=True)          # re-saving into its own folder works
     assert rl.load(tmp_path / "model").get_config() == m.get_config()
+    assert sorted(os.listdir(tmp_path)) == ["model"]    # no temporaries beside it either
 
 
 def _saved(tmp_path):
@@ -52,14 +56,14 @@ def test_load_never_unpickles(tmp_path):
     obj = np.empty(1, dtype=object)
     obj[0] = {"evil": 1}
     np.savez(path / "params.npz", **dict(arrays, **{"output.b1": obj}))
-    with pytest.raises(ValueError, match="not a readable .npz archive of plain arrays"):
+    with pytest.raises(rl.CheckpointError, match="never pickled"):
         rl.load(path)
 
 
 @pytest.mark.parametrize("damage,match", [
     (lambda p: (p / "params.npz").write_bytes(b"not a zip"), "not a readable .npz"),
     (lambda p: (p / "params.npz").unlink(), "params.npz is missing"),
-    (lambda p: (p / "config.json").write_text("{oops"), "not readable JSON"),
+    (lambda p: (p / "config.json").write_text("{oops"), "not valid JSON"),
     (lambda p: (p / "config.json").unlink(), "is not a saved model"),
     (lambda p: (p / "config.json").write_text(json.dumps({"format": "other"})), "not an rnnlab model"),
     (lambda p: (p / "config.json").write_text(json.dumps(
@@ -71,24 +75,45 @@ def test_load_never_unpickles(tmp_path):
 def test_load_refuses_damaged_folders(tmp_path, damage, match):
     path, _ = _saved(tmp_path)
     damage(path)
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises(rl.CheckpointError, match=match):
         rl.load(path)
 
 
-def test_a_failed_write_leaves_the_old_checkpoint(tmp_path):
+def test_a_failed_save_leaves_the_old_model(tmp_path):
     m = rl.RNN(2, 3, 1)
     m.save(tmp_path / "m")
-    before = (tmp_path / "m" / "params.npz").read_bytes()
-    from rnnlab.checkpoint import atomic_write
+    before = {n: (tmp_path / "m" / n).read_bytes() for n in ("params.npz", "config.json")}
+    big = rl.RNN(2, 3, 1, cell="lstm")
+    big.params["output"]["W1"] = np.empty((1, 3), dtype=object)        # cannot be written
+    with pytest.raises(ValueError):
+        big.save(tmp_path / "m", overwrite=True)
+    assert {n: (tmp_path / "m" / n).read_bytes() for n in before} == before
+    assert sorted(os.listdir(tmp_path)) == ["m"]
 
-    def boom(f):
-        f.write(b"half")
-        raise OSError("disk full")
 
-    with pytest.raises(OSError):
-        atomic_write(tmp_path / "m" / "params.npz", boom)
-    assert (tmp_path / "m" / "params.npz").read_bytes() == before
-    assert sorted(os.listdir(tmp_path / "m")) == ["config.json", "params.npz"]
+def test_save_never_replaces_what_rnnlab_did_not_write(tmp_path):
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "config.json").write_text('{"theirs": true}')
+    for overwrite in (False, True):
+        with pytest.raises(FileExistsError, match=r"not a saved model that rnnlab wrote.*"
+                                                  r"config.json"):
+            rl.RNN(1, 2, 1).save(app, overwrite=overwrite)
+    assert (app / "config.json").read_text() == '{"theirs": true}'
+    m = rl.RNN(1, 2, 1)
+    m.save(tmp_path / "mine")
+    (tmp_path / "mine" / "notes.txt").write_text("mine too")        # a file rnnlab did not write
+    with pytest.raises(FileExistsError, match="notes.txt"):
+        m.save(tmp_path / "mine", overwrite=True)
+    (tmp_path / "empty").mkdir()                                     # an empty folder is fine
+    m.save(tmp_path / "empty")
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(FileExistsError, match="not a folder"):
+        m.save(tmp_path / "afile")
+    os.symlink(tmp_path / "mine2", tmp_path / "link")                # a link's target is saved to
+    (tmp_path / "mine2").mkdir()
+    m.save(tmp_path / "link")
+    assert os.path.islink(tmp_path / "link") and rl.load(tmp_path / "link").n_hidden == 2
 
 
 def test_custom_loss_models_cannot_be_saved(tmp_path):

@@ -1,6 +1,7 @@
 """The package's structure, checked by walking the source: no import cycle (imports inside
 functions included), imports that run one way (nn below mappings below the model; io below the
-model), and no module reaching into another's private names."""
+model), no module reaching into another's private names, and tests that mirror the package
+(every module with behaviour has its test module)."""
 import ast
 from pathlib import Path
 
@@ -108,6 +109,8 @@ def test_no_import_cycle():
     ("rnnlab.model", ("rnnlab.experiments", "rnnlab.cli", "rnnlab.analysis")),
     ("rnnlab.analysis", ("rnnlab.experiments", "rnnlab.cli")),
     ("rnnlab.tasks", ("rnnlab.experiments", "rnnlab.cli")),
+    ("rnnlab.plots", ("rnnlab.experiments", "rnnlab.cli", "rnnlab.model", "rnnlab.train",
+                      "rnnlab.analysis", "rnnlab.tasks", "rnnlab.nn", "rnnlab.mappings")),
 ])
 def test_imports_run_one_way(importer, forbidden):
     """The layers of DESIGN.md section 2: nn <- mappings <- model <- train <- experiments <- cli;
@@ -144,3 +147,76 @@ def _private_use(name):
 @pytest.mark.parametrize("name", sorted(MODULES))
 def test_no_private_name_crosses_a_module(name):
     assert _private_use(name) == []
+
+
+# -- the tests mirror the package -----------------------------------------------------------------
+TESTS = Path(__file__).resolve().parent
+
+# Modules with behaviour whose tests live elsewhere, and where. Keep this short: a new module
+# gets its own test module, tests/<same folders>/test_<name>.py (test_<name>_torch.py and the
+# like for tests that need an extra).
+COVERED_ELSEWHERE = {
+    "rnnlab._checks": "test_model.py",              # every bad-input test of the public API
+    "rnnlab._lazy": "test_package.py",              # lazy attributes after a bare import
+    "rnnlab._malloc": "test_package.py",            # test_tune_malloc
+    "rnnlab.nn._time": "nn/test_cell_contract.py",  # the time loop of every cell
+    "rnnlab.nn.reference": "nn/test_cell_contract.py",  # the oracle of the contract suite
+    "rnnlab.__main__": "cli/test_table.py",         # `python -m rnnlab` in the subprocess cases
+    "rnnlab.cli.interop": "interop/test_cli.py",
+    "rnnlab.interop.pytorch": "interop/test_torch.py",
+    "rnnlab.interop.onnx_export": "interop/test_onnx.py",
+    "rnnlab.io.arrays": "io/test_tamper.py",        # every refusal of a hostile archive
+    "rnnlab.io.checkpoint": "io/test_tamper.py",
+    "rnnlab.io.folders": "io/test_crash.py",        # whole or not at all, under SIGKILL
+    # tests/sklearn would shadow scikit-learn itself (tests/ is on sys.path): another name
+    **{f"rnnlab.sklearn{m}": "sklearn_estimators/test_estimators.py"
+       for m in ("", ".base", ".estimators", ".inputs")},
+    **{f"rnnlab.plots{m}": "test_plots.py" for m in ("", ".base", ".forward", ".text",
+                                                      ".timeseries", ".digits", ".mappings",
+                                                      ".benefit", ".stability")},
+}
+
+
+def _has_behaviour(path):
+    """True when a module defines a function or a class (not only imports and constants)."""
+    tree = ast.parse(path.read_text())
+    return any(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+               for n in ast.walk(tree))
+
+
+def _test_modules_for(name):
+    """The test modules that mirror a source module: tests/<folders>/test_<name>.py and
+    test_<name>_<anything>.py (a leading underscore of the module's name dropped); for a
+    package's __init__, any test module in tests/<folders>/ (the root package: test_package.py)."""
+    parts = name.split(".")[1:]
+    if MODULES[name].name == "__init__.py":
+        if not parts:
+            return [p for p in [TESTS / "test_package.py"] if p.exists()]
+        return sorted(TESTS.joinpath(*parts).glob("test_*.py"))
+    folder, stem = TESTS.joinpath(*parts[:-1]), parts[-1].lstrip("_")
+    return sorted(p for p in folder.glob(f"test_{stem}*.py")
+                  if p.stem == f"test_{stem}" or p.stem.startswith(f"test_{stem}_"))
+
+
+def test_every_module_with_behaviour_has_a_test_module():
+    missing = [name for name in sorted(MODULES)
+               if _has_behaviour(MODULES[name]) and name not in COVERED_ELSEWHERE
+               and not _test_modules_for(name)]
+    assert missing == [], ("source modules without a mirrored test module (add "
+                           "tests/<folders>/test_<name>.py, or, if another test module covers "
+                           "it, an entry in COVERED_ELSEWHERE)")
+
+
+def test_the_allow_list_names_real_modules_and_test_modules():
+    for name, test in COVERED_ELSEWHERE.items():
+        assert name in MODULES, name
+        assert (TESTS / test).exists(), (name, test)
+
+
+def test_the_mirror_is_checked_by_name():
+    """The rule itself: a module finds its mirror, and a module without one is reported."""
+    assert [p.name for p in _test_modules_for("rnnlab.mappings.seq2seq")] == ["test_seq2seq.py"]
+    assert {p.name for p in _test_modules_for("rnnlab.model")} >= {
+        "test_model.py", "test_model_torch.py", "test_model_gated.py"}
+    assert [p.name for p in _test_modules_for("rnnlab._state")] == ["test_state.py"]
+    assert _test_modules_for("rnnlab.nn.stack") and not _test_modules_for("rnnlab.nn.reference")

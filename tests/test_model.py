@@ -1,57 +1,52 @@
-"""rnnlab.RNN: PyTorch as the oracle, exact gradients, the contract of DESIGN.md section 4 (live
-parameters, casting at the boundary, the loss's scaling), custom losses, errors, and learning."""
+"""rnnlab.RNN with NumPy alone: exact gradients, the contract of DESIGN.md section 4 (live
+parameters, casting at the boundary, the loss's scaling), custom losses, errors, and learning.
+PyTorch as the oracle: tests/test_model_torch.py."""
 import numpy as np
 import pytest
 
 import rnnlab as rl
+from conftest import gapped_mask
 from rnnlab._tree import leaves
-
-torch = pytest.importorskip("torch")
-from torch_ref import grads_as_rnnlab, half_sse, twin  # noqa: E402
 
 
 def _data(rng, B=3, T=6, D=2, K=2):
     return rng.standard_normal((B, T, D)), rng.standard_normal((B, T, K))
 
 
-@pytest.mark.parametrize("dtype,tol", [("float32", 1e-5), ("float64", 1e-10)])
-@pytest.mark.parametrize("activation", ["tanh", "relu"])
-def test_outputs_and_all_gradients_match_pytorch(rng, dtype, tol, activation):
-    model = rl.RNN(2, 5, 3, activation=activation, dtype=dtype, seed=3)
-    X, Y = _data(rng, K=3)
-    X, Y = X.astype(dtype), Y.astype(dtype)
-    rnn, lin = twin(model)
-    xt = torch.from_numpy(X)
-    h, _ = rnn(xt)
-    y = lin(h)
-    loss_t = half_sse(y, torch.from_numpy(Y), len(X))
-    loss_t.backward()
-    np.testing.assert_allclose(model.predict(X), y.detach().numpy(), rtol=tol, atol=tol)
-    loss, grads = model.loss_and_grads(X, Y)
-    np.testing.assert_allclose(loss, loss_t.item(), rtol=tol)
-    ref = dict(leaves(grads_as_rnnlab(model, rnn, lin)))
-    for path, g in leaves(grads):
-        np.testing.assert_allclose(g, ref[path], rtol=tol, atol=tol, err_msg=str(path))
-
-
 @pytest.mark.parametrize("activation", ["tanh", "relu", "identity"])
 @pytest.mark.parametrize("output", ["identity", "sigmoid", "softmax"])
 def test_gradcheck_every_entry(rng, activation, output):
     X, Y = _data(rng)
-    mask = np.ones(X.shape[:2], bool)
-    mask[0, 4:] = False
+    mask = gapped_mask(6, 3).T                          # (B, T): a short sequence and a gap
     if output != "identity":
         Y = rng.uniform(size=Y.shape)
         if output == "softmax":
             Y /= Y.sum(-1, keepdims=True)
     model = rl.RNN(2, 4, 2, activation=activation, output=output, seed=1)
+    if activation == "relu":                            # finite differences must not cross 0
+        seed = 1
+        while _relu_margin(model, X, mask) < 0.05:
+            seed += 1
+            model = rl.RNN(2, 4, 2, activation=activation, output=output, seed=seed)
     assert rl.gradcheck(model, X, Y, mask=mask) < 1e-6
+
+
+def _relu_margin(model, X, mask):
+    """min |a(t)| over the real steps of a one-layer ReLU net, computed by hand: the distance of
+    the trajectory from the kink, which the stencil of gradcheck (eps = 1e-3) must not reach."""
+    p = {k: v.astype(np.float64) for k, v in model.params["layers"][0].items()}
+    h, margin = np.zeros((X.shape[0], p["W11"].shape[0])), np.inf
+    for t in range(X.shape[1]):
+        a = X[:, t] @ p["W0"].T + h @ p["W11"].T + p["b0"]
+        real = mask[:, t]
+        margin = min(margin, np.abs(a[real]).min())
+        h = np.where(real[:, None], np.maximum(a, 0), h)
+    return margin
 
 
 def test_loss_is_summed_over_steps_and_averaged_over_sequences(rng):
     X, Y = _data(rng)
-    mask = np.ones(X.shape[:2], bool)
-    mask[1, 2:] = False
+    mask = gapped_mask(6, 3).T
     model = rl.RNN(2, 4, 2, dtype="float64")
     y = model.predict(X, mask=mask)
     expect = sum(0.5 * np.sum((y[b, t] - Y[b, t]) ** 2)

@@ -34,6 +34,20 @@ def test_readme_test_command_is_what_ci_runs():
     assert command in ci
 
 
+def test_readme_numpy_only_command_installs_no_extra_and_ci_runs_numpy_alone():
+    """The README's NumPy-only command installs the package, pytest and hypothesis and nothing
+    else; .ci/run runs the whole suite in an environment like it (at the numpy floor)."""
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    m = re.search(r"<!-- numpy-only-test-command -->\s*```(?:bash|sh)?\n(.*?)```", readme, re.S)
+    assert m, "the README must mark its NumPy-only command with <!-- numpy-only-test-command -->"
+    command = m.group(1).strip()
+    assert "pip install -e . pytest hypothesis &&" in command and "[" not in command
+    assert command.endswith("-m pytest -q")
+    installs = re.findall(r"pip\" install[^\n]*", ci)
+    assert any("pytest hypothesis" in line and "[" not in line for line in installs), installs
+
+
 def test_version_is_consistent():
     out = subprocess.run([sys.executable, "-m", "rnnlab", "--version"], capture_output=True,
                          text=True, check=True)

@@ -12,15 +12,24 @@ import numpy as np
 
 
 def as_array(value, name: str, *, dtype=None, ndim=None, finite=True) -> np.ndarray:
-    """`value` as a numeric ndarray (cast to `dtype` when given), checked for rank and finiteness."""
+    """`value` as a numeric ndarray (cast to `dtype` when given), checked for rank and finiteness.
+
+    Accepted: bool, integer and real floating dtypes (float16 too); refused with a TypeError:
+    complex, object, strings, dates. Finiteness is checked on the values as they are AND after
+    the cast to `dtype`: a float64 1e39 that would become inf in float32 is a ValueError saying
+    that `name` overflows float32, never a silent inf or NaN.
+    """
     if isinstance(value, (str, bytes, dict, set)) or value is None:
         raise TypeError(f"{name} must be an array of numbers, got {type(value).__name__}")
     try:
         arr = np.asarray(value)
-    except (ValueError, TypeError) as err:
+    except (ValueError, TypeError, OverflowError) as err:
         raise TypeError(f"{name} must be an array of numbers: {err}") from None
     if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must hold numbers (bool, int or float), got dtype {arr.dtype}")
+        what = {"c": "complex numbers are not supported", "O": "an object array",
+                "U": "strings", "S": "bytes"}.get(arr.dtype.kind, f"dtype {arr.dtype}")
+        raise TypeError(f"{name} must hold numbers (bool, int or float), got dtype {arr.dtype} "
+                        f"({what})")
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if arr.ndim not in allowed:
@@ -30,7 +39,29 @@ def as_array(value, name: str, *, dtype=None, ndim=None, finite=True) -> np.ndar
         bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
         raise ValueError(f"{name} contains {bad} NaN or inf value(s); clean the data first")
     if dtype is not None and arr.dtype != dtype:
-        arr = arr.astype(dtype)
+        with np.errstate(over="ignore", invalid="ignore"):
+            cast = arr.astype(dtype)
+        if finite and cast.dtype.kind == "f" and not np.isfinite(cast).all():
+            raise ValueError(_overflow_message(arr, cast, name))
+        arr = cast
+    return arr
+
+
+def _overflow_message(arr, cast, name):
+    """What a cast that turned finite values into inf says: where, how large, the dtype's limit."""
+    bad = ~np.isfinite(cast)
+    first = tuple(int(i) for i in np.argwhere(bad)[0])
+    limit = np.finfo(cast.dtype).max
+    return (f"{name} overflows {cast.dtype.name}: {int(bad.sum())} value(s) exceed its largest "
+            f"finite value {limit:.4g} (e.g. {name}[{', '.join(map(str, first))}] = "
+            f"{arr[first].item()!r}); scale the data or use dtype='float64'")
+
+
+def check_finite_result(arr, name: str, hint: str) -> np.ndarray:
+    """`arr` if every value is finite, else a ValueError naming what produced it and why."""
+    if not np.isfinite(arr).all():
+        bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
+        raise ValueError(f"{name}: {bad} value(s) are not finite although the inputs are; {hint}")
     return arr
 
 
@@ -47,7 +78,11 @@ def as_mask(mask, name: str, shape) -> np.ndarray:
 
 
 def check_choice(value, name: str, choices) -> str:
-    """`value` if it is one of `choices`, else a ValueError listing them."""
+    """`value` if it is one of `choices`, else a ValueError listing them (a TypeError when the
+    choices are names and `value` is not a string)."""
+    if all(isinstance(c, str) for c in choices) and not isinstance(value, str):
+        raise TypeError(f"{name} must be one of {', '.join(repr(c) for c in choices)}; got "
+                        f"{type(value).__name__} {value!r}")
     if value not in choices:
         raise ValueError(f"{name} must be one of {', '.join(repr(c) for c in choices)}; got {value!r}")
     return value
@@ -83,12 +118,32 @@ def check_bool(value, name: str) -> bool:
     return bool(value)
 
 
-def check_random_state(random_state) -> np.random.Generator:
-    """A numpy Generator from None, an int seed or a Generator (returned as it is)."""
-    if random_state is None or (isinstance(random_state, numbers.Integral)
-                                and not isinstance(random_state, bool)):
-        return np.random.default_rng(random_state)
+def check_random_state(random_state, name: str = "random_state") -> np.random.Generator:
+    """A numpy Generator from None, an int seed >= 0, a sequence of them (a seed sequence's
+    entropy, e.g. [seed, round]), a SeedSequence or a Generator (returned as it is)."""
+    if random_state is None:
+        return np.random.default_rng()
     if isinstance(random_state, np.random.Generator):
         return random_state
-    raise TypeError(f"random_state must be None, an int or a numpy Generator, "
+    if isinstance(random_state, np.random.SeedSequence):
+        return np.random.default_rng(random_state)
+    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
+        return np.random.default_rng(check_int(random_state, name, minimum=0))
+    if isinstance(random_state, (list, tuple)) and random_state:
+        return np.random.default_rng([check_int(v, f"{name}[{i}]", minimum=0)
+                                      for i, v in enumerate(random_state)])
+    raise TypeError(f"{name} must be None, an int, a list of ints or a numpy Generator, "
                     f"got {type(random_state).__name__} {random_state!r}")
+
+
+def check_optional_bool(value, name: str):
+    """None, or `value` as True/False (TypeError otherwise)."""
+    return None if value is None else check_bool(value, name)
+
+
+def check_callable(value, name: str, *, optional=True):
+    """`value` if it is callable (or None when optional), else a TypeError."""
+    if (value is None and optional) or callable(value):
+        return value
+    raise TypeError(f"{name} must be a callable{' or None' if optional else ''}, "
+                    f"got {type(value).__name__} {value!r}")

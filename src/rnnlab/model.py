@@ -69,7 +69,8 @@ class RNN:
         self.forget_bias = (None if forget_bias is None
                             else _checks.check_float(forget_bias, "forget_bias"))
         self.loss = loss if callable(loss) else (
-            losses.DEFAULT_FOR_OUTPUT[self.output] if loss == "auto" else losses.resolve(loss))
+            losses.DEFAULT_FOR_OUTPUT[self.output] if isinstance(loss, str) and loss == "auto"
+            else losses.resolve(loss))
         need = losses.NEEDS_OUTPUT.get(self.loss) if isinstance(self.loss, str) else None
         if need is not None and self.output != need:
             raise ValueError(f"loss={self.loss!r} needs output={need!r} (it takes probabilities), "
@@ -171,7 +172,7 @@ class RNN:
         """Validate and lay out: (net, x, mask, target, loss_mask, h0), time-major."""
         net, mp = self.net, self.mapping
         if Y is not None:
-            n_steps = mp.n_steps(Y)
+            n_steps = mp.n_steps(Y, free_shape=callable(self.loss))
         x, m = mp.inputs(net, X, mask, n_steps)
         target = loss_mask = None
         if Y is not None:
@@ -183,13 +184,10 @@ class RNN:
         mp = self.mapping
         if callable(self.loss):
             y = activations.output(a, self.output)
-            value, dy = self.loss(mp.to_user(y), target,
-                                  None if loss_mask is None else mp.to_user(loss_mask))
-            dy = _checks.as_array(dy, "the loss callable's dL/dY", dtype=self.dtype)
-            if dy.shape != mp.to_user(y).shape:
-                raise ValueError(f"the loss callable must return dL/dY of shape "
-                                 f"{mp.to_user(y).shape}, got {dy.shape}")
-            return float(value), activations.output_backward(y, mp.from_user(dy), self.output)
+            out = self.loss(mp.to_user(y), target,
+                            None if loss_mask is None else mp.to_user(loss_mask))
+            value, dy = _custom_loss_result(out, mp.to_user(y).shape, self.dtype)
+            return value, activations.output_backward(y, mp.from_user(dy), self.output)
         on_y, fuses_with, fused = losses.LOSSES[self.loss]
         if fuses_with == self.output:                            # stable fused form on logits
             value, da = fused(a, target, loss_mask)
@@ -222,8 +220,10 @@ class RNN:
         if stateful:
             h0 = self._stream_start(h0, X)
         net, x, m, _, _, h0, n_steps = self._prepare(X, mask=mask, h0=h0, n_steps=n_steps)
-        a, finals = self.mapping.infer(net, x, m, h0, n_steps)
-        y = np.ascontiguousarray(self.mapping.to_user(activations.output(a, self.output)))
+        with np.errstate(over="ignore", invalid="ignore"):       # checked just below
+            a, finals = self.mapping.infer(net, x, m, h0, n_steps)
+            y = np.ascontiguousarray(self.mapping.to_user(activations.output(a, self.output)))
+        _checks.check_finite_result(y, "predict's outputs", self._overflow_hint(x))
         if stateful:
             self._stream = finals
         if return_state:
@@ -233,23 +233,36 @@ class RNN:
     def states(self, X, mask=None, h0=None, *, n_steps=None):
         """The hidden states of every layer, batch-first: a list with one (B, T, H) array per
         layer ({"f": ..., "b": ...} when bidirectional), over the steps the stack runs (for
-        seq2seq, the encoder's). For LSTM, the h states."""
+        seq2seq, the encoder's: n_steps does not apply). For LSTM, the h states.
+
+        n_steps: the number of steps for mapping='one-to-many' (required there, refused for the
+        mappings whose stack runs over the steps of X)."""
+        if n_steps is not None and not self.mapping.states_take_n_steps:
+            raise ValueError(f"n_steps does not apply to states() for mapping="
+                             f"{self.mapping.name!r}: the states are those of the stack reading "
+                             f"X{' (the encoder)' if self.mapping.name == 'seq2seq' else ''}")
         net, x, m, _, _, h0, _ = self._prepare(X, mask=mask, h0=h0, n_steps=n_steps)
         T, B = x.shape[:2]
-        kept = []
+        bi = self.bidirectional
+
+        def buffer():
+            return np.empty((B, T, self.n_hidden), self.dtype)          # (B, T, H)
+        kept = [{d: buffer() for d in stack.DIRECTIONS} if bi else buffer()
+                for _ in range(self.n_layers)]
 
         def emit(t0, outs):
-            if not kept:
-                kept.extend(_state.per_state([None] * len(outs), lambda _: np.empty(
-                    (B, T, self.n_hidden), self.dtype), self.bidirectional))
             for l, out in enumerate(outs):
-                if self.bidirectional:
+                if bi:
                     for i, d in enumerate(stack.DIRECTIONS):
                         kept[l][d][:, t0:t0 + len(out[i])] = out[i].swapaxes(0, 1)
                 else:
                     kept[l][:, t0:t0 + len(out)] = out.swapaxes(0, 1)
-        stack.infer(net.cell, net.params["layers"], x, h0, mask=m, bidirectional=self.bidirectional,
-                    keep="all", emit=emit, activation=self.activation)
+        with np.errstate(over="ignore", invalid="ignore"):       # checked just below
+            stack.infer(net.cell, net.params["layers"], x, h0, mask=m, bidirectional=bi,
+                        keep="all", emit=emit, activation=self.activation)
+        for layer in kept:
+            for h in (layer.values() if bi else (layer,)):
+                _checks.check_finite_result(h, "the states", self._overflow_hint(x))
         return kept
 
     def reset_state(self):
@@ -313,14 +326,18 @@ class RNN:
         from .train import fit
         return fit(self, X, Y, **kwargs)
 
-    def save(self, path):
-        """Write params.npz and config.json into the folder `path` (created if needed)."""
-        from .checkpoint import write_model
+    def save(self, path, *, overwrite=False):
+        """Write the model into the folder `path` (params.npz and config.json), atomically: the
+        folder appears whole or not at all, and a folder being replaced stays whole until the new
+        one is complete (rnnlab.io). An existing model folder is replaced only with
+        overwrite=True. A folder holding anything rnnlab did not write is never replaced."""
+        from .io import write_model
         cfg = self.get_config()
         if cfg["loss"] == "custom":
             raise ValueError("a model with a callable loss cannot be saved: its loss is code, not "
                              "configuration; set loss to a name before saving")
-        write_model(path, cfg, {path_str(p): a for p, a in leaves(self.params)})
+        write_model(path, cfg, {path_str(p): a for p, a in leaves(self.params)},
+                    overwrite=overwrite)
 
     # -- initial states -----------------------------------------------------------------------
     def _initial_state(self, h0, batch):
@@ -342,6 +359,13 @@ class RNN:
         return _state.per_state(dh0, lambda d: tuple(v.sum(axis=0) for v in d),
                                 self.bidirectional)
 
+    def _overflow_hint(self, x):
+        """Why finite inputs gave non-finite outputs: the sizes of X and of the parameters."""
+        big = max((float(np.abs(a).max()) for _, a in leaves(self.params) if a.size), default=0)
+        return (f"the network overflows {self.dtype.name} (largest |X| "
+                f"{float(np.abs(x).max()):.3g}, largest |parameter| {big:.3g}): scale X, or "
+                f"use dtype='float64'")
+
     def _stream_start(self, h0, X):
         """The state a stateful predict starts from (the user's layout, or the carried one)."""
         if self.bidirectional:
@@ -352,11 +376,30 @@ class RNN:
                              f"{self.mapping.name!r}")
         if h0 is not None or self._stream is None:
             return h0
-        carried, batch = _state.batch_of(self._stream), np.shape(X)[0] if np.ndim(X) else None
+        X = _checks.as_array(X, "X")
+        carried, batch = _state.batch_of(self._stream), X.shape[0] if X.ndim else None
         if carried != batch:
             raise ValueError(f"stateful predict carries states for {carried} sequences, "
                              f"X has {batch}: keep the batch size or call reset_state()")
         return _state.to_user(self._stream, False)
+
+
+def _custom_loss_result(out, shape, dtype):
+    """(value, dL/dY) from what a loss callable returned, checked: a pair, a finite-or-not real
+    scalar value and an array of the outputs' shape."""
+    if not isinstance(out, (tuple, list)) or len(out) != 2:
+        raise TypeError(f"the loss callable must return a pair (loss value, dL/dY of shape "
+                        f"{shape}), got {type(out).__name__}"
+                        f"{f' of length {len(out)}' if isinstance(out, (tuple, list)) else ''}")
+    value, dy = out
+    v = np.asarray(value) if not isinstance(value, (str, bytes)) else None
+    if v is None or v.size != 1 or v.dtype.kind not in "biuf":
+        raise TypeError(f"the loss callable's value must be a real number, got "
+                        f"{type(value).__name__} {value!r:.60}")
+    dy = _checks.as_array(dy, "the loss callable's dL/dY", dtype=dtype)
+    if dy.shape != shape:
+        raise ValueError(f"the loss callable must return dL/dY of shape {shape}, got {dy.shape}")
+    return float(v.reshape(())), dy
 
 
 def _dtype(dtype):
@@ -386,15 +429,12 @@ def param_specs(config: dict) -> dict:
 
 
 def load(path) -> RNN:
-    """Rebuild a model saved with RNN.save (no pickle is ever loaded)."""
-    from pathlib import Path
+    """Rebuild a model saved with RNN.save. Before anything is allocated, the configuration's
+    parameter shapes (param_specs) are checked against the .npy headers of params.npz; no
+    pickle is ever loaded. Any problem is an rnnlab.CheckpointError naming the file."""
+    from .io import read_model
 
-    from .checkpoint import assign, read_model
-    path = Path(path)
-    cfg, arrays = read_model(path)
-    try:
-        model = RNN(**cfg)
-    except (TypeError, ValueError, NotImplementedError) as err:
-        raise ValueError(f"{path / 'config.json'} holds an invalid configuration: {err}") from None
-    assign(model.params, arrays, source=path / "params.npz")
-    return model
+    def build(config):
+        model = RNN(**config)
+        return model, {path_str(p): a for p, a in leaves(model.params)}
+    return read_model(path, param_specs, build)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _checks
 from ._tree import leaves, map_tree, path_str
 
 
@@ -23,6 +24,7 @@ def numeric_grad(loss_fn, arr, eps=1e-3):
 
     arr is perturbed in place, one entry at a time, and restored exactly afterwards.
     """
+    eps = _checks.check_float(eps, "eps", positive=True)
     num = np.empty(arr.shape)
     flat, out = arr.reshape(-1), num.reshape(-1)
     for i in range(flat.size):
@@ -52,10 +54,20 @@ def gradcheck(model, X, Y, mask=None, h0=None, *, eps=1e-3, inputs=True, details
     every entry of every parameter and, with inputs=True, of X and of h0 (when h0 is given).
     Returns the largest error, or (largest, {name: error}) with details=True.
     """
+    eps = _checks.check_float(eps, "eps", positive=True)
+    inputs = _checks.check_bool(inputs, "inputs")
+    details = _checks.check_bool(details, "details")
+    if not callable(getattr(model, "loss_and_grads", None)) or not hasattr(model, "astype"):
+        raise TypeError(f"model must be an rnnlab.RNN, got {type(model).__name__}")
     m = model.astype("float64")
-    X = np.array(X, dtype=np.float64)
-    h0 = None if h0 is None else map_tree(lambda a: np.array(a, dtype=np.float64), h0)
-    _, grads, in_grads = m.loss_and_grads(X, Y, mask, h0, input_grads=True)
+    X = np.array(_checks.as_array(X, "X", dtype=np.float64))       # a copy: perturbed in place
+    h0 = None if h0 is None else map_tree(
+        lambda a: np.array(_checks.as_array(a, "h0", dtype=np.float64)), h0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        value, grads, in_grads = m.loss_and_grads(X, Y, mask, h0, input_grads=True)
+    if not np.isfinite(value):
+        raise ValueError(f"gradcheck needs a finite loss at X, Y (finite differences of inf are "
+                         f"meaningless); the loss is {value}: X or Y is too large")
     analytic = dict(leaves(grads))
 
     def loss():

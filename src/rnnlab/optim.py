@@ -11,10 +11,22 @@ Computing gradients and applying a step stay two separate calls, so gradients ca
     RMSprop   s = a s + (1-a) g^2;  p -= lr g / (sqrt(s) + eps)   (with optional momentum)
 
 weight_decay adds wd * p to g first (L2, as torch.optim does).
+
+Binding. An optimizer's moments and step count belong to the arrays it updated: the first step
+binds it to that parameter set (the very arrays, not just their names and shapes). A step on other
+arrays, even of the same names and shapes (another model), raises ValueError instead of mixing
+one model's moments into another's update; `reset()` drops the state and the binding, so the
+object can start afresh on a new model. A state restored with load_state_dict / from_state_dict
+is not bound yet: its first step checks the slots' names and shapes against the parameters, then
+binds. `check_params(params)` runs the same checks without stepping (fit calls it before the
+first update).
 clip_grad_norm rescales all gradients together when their global L2 norm exceeds max_norm
 (Pascanu, Mikolov and Bengio 2013), as torch.nn.utils.clip_grad_norm_.
 """
 from __future__ import annotations
+
+import inspect
+import weakref
 
 import numpy as np
 
@@ -32,6 +44,7 @@ class Optimizer:
         self.weight_decay = _checks.check_float(weight_decay, "weight_decay", minimum=0)
         self.t = 0
         self.state: dict = {}
+        self._bound = None                 # {path: weakref to the array} once it has stepped
 
     def hyperparams(self) -> dict:
         return {"lr": self.lr, "weight_decay": self.weight_decay}
@@ -40,23 +53,77 @@ class Optimizer:
         args = ", ".join(f"{k}={v!r}" for k, v in self.hyperparams().items())
         return f"{type(self).__name__}({args})"
 
+    def __getstate__(self):
+        """A pickled (or copied) optimizer keeps its moments and step count but not its binding
+        (weak references do not pickle): like a state restored with load_state_dict, its slots
+        are checked against the parameters before its first step."""
+        state = dict(self.__dict__)
+        state["_bound"] = None
+        return state
+
+    def reset(self):
+        """Forget the moments, the step count and the parameter set this optimizer is bound to."""
+        self.t, self.state, self._bound = 0, {}, None
+
+    def check_params(self, params):
+        """Raise ValueError unless a step on `params` may use this optimizer's state: the same
+        arrays it is bound to, or (restored state, not bound yet) slots whose names and shapes
+        match the parameters. Changes nothing."""
+        current = {path_str(path): p for path, p in leaves(params)}
+        for key, p in current.items():
+            if not isinstance(p, np.ndarray) or p.dtype.kind != "f":
+                raise TypeError(f"params[{key!r}] must be a float array to be updated in place, "
+                                f"got {type(p).__name__}")
+        if self._bound is not None:
+            other = [k for k in set(current) | set(self._bound)
+                     if k not in current or k not in self._bound
+                     or self._bound[k]() is not current[k]]
+            if other:
+                raise ValueError(
+                    f"this {type(self).__name__} is bound to another parameter set (it took "
+                    f"{self.t} step(s) on other arrays, e.g. at {sorted(other)[0]!r}): its "
+                    f"moments belong to those. Use a new optimizer for each model, or call "
+                    f"optimizer.reset() to drop its state and start afresh on these parameters")
+            return
+        for key, slots in self.state.items():
+            if key not in current:
+                raise ValueError(f"optimizer state holds slots for {key!r}, which the parameters "
+                                 f"do not have (they have {', '.join(sorted(current)[:6])}...)")
+            if set(slots) != set(self.slots):
+                raise ValueError(f"optimizer state for {key!r} holds slots {sorted(slots)}, "
+                                 f"{self.name} needs {sorted(self.slots)}")
+            for s, a in slots.items():
+                if np.shape(a) != current[key].shape:
+                    raise ValueError(f"optimizer slot {key}/{s} has shape {np.shape(a)}, the "
+                                     f"parameter {key!r} has {current[key].shape}")
+        missing = sorted(set(current) - set(self.state)) if self.state and self.slots else []
+        if missing:
+            raise ValueError(f"optimizer state has no slots for parameter {missing[0]!r} "
+                             f"({len(missing)} missing): it was saved for another model")
+
     def step(self, params, grads):
-        """Apply one update to every leaf of `params` in place, from the leaf of `grads` at its path."""
-        self.t += 1
+        """Update every leaf of `params` in place, from the leaf of `grads` at its path.
+
+        Everything is checked before any array changes: a refused step changes nothing."""
+        self.check_params(params)
         grad_at = dict(leaves(grads))
+        pairs = []
         for path, p in leaves(params):
             if path not in grad_at:
                 raise ValueError(f"grads has no entry for parameter {path_str(path)!r}")
             g = grad_at[path]
-            if g.shape != p.shape:
-                raise ValueError(f"gradient for {path_str(path)!r} has shape {g.shape}, "
+            if np.shape(g) != p.shape:
+                raise ValueError(f"gradient for {path_str(path)!r} has shape {np.shape(g)}, "
                                  f"parameter has {p.shape}")
+            pairs.append((path_str(path), p, np.asarray(g)))
+        self.t += 1
+        for key, p, g in pairs:
             if self.weight_decay:
                 g = g + self.weight_decay * p
-            key = path_str(path)
             if key not in self.state:
                 self.state[key] = {s: np.zeros_like(p) for s in self.slots}
             self._update(p, g, self.state[key])
+        self._bound = {key: weakref.ref(p) for key, p, _ in pairs}
 
     def _update(self, p, g, state):
         raise NotImplementedError
@@ -67,14 +134,41 @@ class Optimizer:
         return {"name": self.name, "hyperparams": self.hyperparams(), "t": self.t, "slots": slots}
 
     def load_state_dict(self, sd: dict):
-        """Restore what state_dict returned (same optimizer kind)."""
-        if sd.get("name") != self.name:
-            raise ValueError(f"optimizer state is for {sd.get('name')!r}, not {self.name!r}")
-        self.t = int(sd["t"])
-        self.state = {}
+        """Restore what state_dict returned (same optimizer kind). The state is checked for its
+        structure here and against the parameters at the next step (or check_params)."""
+        _check_state(sd)
+        if sd["name"] != self.name:
+            raise ValueError(f"optimizer state is for {sd['name']!r}, not {self.name!r}")
+        state = {}
         for key, arr in sd["slots"].items():
             path, slot = key.rsplit("/", 1)
-            self.state.setdefault(path, {})[slot] = np.array(arr)
+            if slot not in self.slots:
+                raise ValueError(f"optimizer state slot {key!r}: {self!r} has no slot {slot!r} "
+                                 f"(its slots: {', '.join(self.slots) or 'none'})")
+            state.setdefault(path, {})[slot] = np.array(
+                _checks.as_array(arr, f"optimizer state slot {key!r}"))
+        self.t, self.state, self._bound = int(sd["t"]), state, None
+
+
+def _check_state(sd):
+    """The structure of a state_dict: TypeError/ValueError naming the field that is wrong."""
+    if not isinstance(sd, dict):
+        raise TypeError(f"optimizer state must be a dict (from state_dict()), got "
+                        f"{type(sd).__name__}")
+    missing = [k for k in ("name", "hyperparams", "t", "slots") if k not in sd]
+    if missing:
+        raise ValueError(f"optimizer state lacks the field(s) {', '.join(map(repr, missing))}: "
+                         f"it must hold name, hyperparams, t and slots (see state_dict())")
+    _checks.check_choice(sd["name"], "optimizer state's name", tuple(OPTIMIZERS))
+    if not isinstance(sd["hyperparams"], dict):
+        raise TypeError(f"optimizer state's hyperparams must be a dict, got "
+                        f"{type(sd['hyperparams']).__name__}")
+    _checks.check_int(sd["t"], "optimizer state's t", minimum=0)
+    if not isinstance(sd["slots"], dict):
+        raise TypeError(f"optimizer state's slots must be a dict, got {type(sd['slots']).__name__}")
+    for key in sd["slots"]:
+        if not isinstance(key, str) or "/" not in key:
+            raise ValueError(f"optimizer state's slots must be keyed 'path/slot', got {key!r}")
 
 
 class SGD(Optimizer):
@@ -84,9 +178,9 @@ class SGD(Optimizer):
     def __init__(self, lr=0.01, momentum=0.0, nesterov=False, weight_decay=0.0):
         super().__init__(lr, weight_decay)
         self.momentum = _checks.check_float(momentum, "momentum", minimum=0)
-        if nesterov and self.momentum == 0:
+        self.nesterov = _checks.check_bool(nesterov, "nesterov")
+        if self.nesterov and self.momentum == 0:
             raise ValueError("nesterov=True needs momentum > 0")
-        self.nesterov = bool(nesterov)
         self.slots = ("v",) if self.momentum else ()
 
     def hyperparams(self):
@@ -178,13 +272,19 @@ def get(optimizer, **kwargs) -> Optimizer:
 
 
 def from_state_dict(sd: dict) -> Optimizer:
-    """A new optimizer restored from state_dict() output."""
-    if sd.get("name") not in OPTIMIZERS:
-        raise ValueError(f"unknown optimizer in state: {sd.get('name')!r}")
+    """A new optimizer restored from state_dict() output (ValueError/TypeError naming the field
+    for a malformed state)."""
+    _check_state(sd)
     hp = dict(sd["hyperparams"])
-    if "betas" in hp:
+    if "betas" in hp and isinstance(hp["betas"], list):
         hp["betas"] = tuple(hp["betas"])
-    opt = OPTIMIZERS[sd["name"]](**hp)
+    cls = OPTIMIZERS[sd["name"]]
+    allowed = set(inspect.signature(cls).parameters)
+    unknown = sorted(set(hp) - allowed)
+    if unknown:
+        raise ValueError(f"optimizer state's hyperparams hold {', '.join(map(repr, unknown))}, "
+                         f"which {cls.__name__} does not take ({', '.join(sorted(allowed))})")
+    opt = cls(**hp)
     opt.load_state_dict(sd)
     return opt
 

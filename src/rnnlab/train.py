@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _checks, optim
+from . import callbacks as _callbacks
 from ._tree import global_norm, leaves, map_tree
 
 
@@ -75,12 +76,20 @@ def _rng(seed, model):
     return np.random.default_rng(_checks.check_int(seed, "seed", minimum=0))
 
 
-def _validation(validation_data):
+def _validation(model, validation_data):
+    """(X, Y, mask) of the validation data, checked as the training data is (before training)."""
     if validation_data is None:
         return None
-    if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
-        raise TypeError("validation_data must be a tuple (X, Y) or (X, Y, mask)")
-    return tuple(validation_data) + (None,) * (3 - len(validation_data))
+    is_seq = isinstance(validation_data, (tuple, list))
+    if not is_seq or len(validation_data) not in (2, 3):
+        length = f" of length {len(validation_data)}" if is_seq else ""
+        raise TypeError(f"validation_data must be a tuple (X, Y) or (X, Y, mask), got "
+                        f"{type(validation_data).__name__}{length}")
+    vX, vY, vmask = tuple(validation_data) + (None,) * (3 - len(validation_data))
+    try:
+        return _data(model, vX, vY, vmask)
+    except (TypeError, ValueError) as err:
+        raise type(err)(f"validation_data: {err}") from None
 
 
 def _optimizer(optimizer, lr):
@@ -125,8 +134,8 @@ def _data(model, X, Y, mask):
 
 
 def fit(model, X, Y, *, optimizer="adam", lr=None, epochs=10, batch_size=32, mask=None,
-        clip_norm=None, bptt=None, validation_data=None, seed=None, shuffle=True, patience=None,
-        progress=None, callback=None) -> History:
+        clip_norm=None, bptt=None, validation_data=None, validation_split=None, seed=None,
+        shuffle=True, patience=None, progress=None, callback=None, callbacks=None) -> History:
     """Train `model` in place on (X, Y) and return its History.
 
     optimizer: an rnnlab.optim object or a name ("adam", "sgd", "rmsprop"); lr sets the rate of a
@@ -137,41 +146,76 @@ def fit(model, X, Y, *, optimizer="adam", lr=None, epochs=10, batch_size=32, mas
       boundaries, and the optimizer steps after every chunk. The gradient is exact when
       bptt >= T (one chunk); otherwise it drops every path that crosses a boundary.
     validation_data: (X, Y) or (X, Y, mask), evaluated after each epoch.
+    validation_split: a fraction in (0, 1): the LAST rows of X, Y (and mask), taken before any
+      shuffling, are held out as validation data (as Keras does); not with validation_data.
     seed: int or numpy Generator for the shuffling (default: the model's seed).
     patience: stop after this many epochs without improvement of the validation loss (the
-      training loss without validation data) and restore the best parameters.
+      training loss without validation data) and restore the best parameters: a shorthand for
+      callbacks=[rl.callbacks.EarlyStopping(monitor, patience)].
     progress: a progress bar on stderr (default: only when stderr is a terminal).
     callback(model, history): called after every epoch; returning True stops training.
+    callbacks: rl.callbacks.Callback objects (or one), called at train, epoch and batch begin
+      and end, in the order given (see rnnlab.callbacks): schedules, checkpoints, CSV logs.
+      When the non-finite guard stops training, on_train_end is not called: the parameters
+      stay those before the failed step, as the warning says.
     """
+    # every argument is checked here, before the first update can change the model
     epochs, batch_size, clip_norm, bptt, patience, shuffle = _check_options(
         model, epochs, batch_size, clip_norm, bptt, patience, shuffle)
+    progress = _checks.check_optional_bool(progress, "progress")
+    callback = _checks.check_callable(callback, "callback")
+    cbs = _callbacks.check_callbacks(callbacks)
     opt = _optimizer(optimizer, lr)
-    val = _validation(validation_data)
+    opt.check_params(model.params)                 # bound to this model, or a matching state
     X, Y, mask = _data(model, X, Y, mask)
+    val = _validation(model, validation_data)
+    if validation_split is not None:
+        if val is not None:
+            raise ValueError("give validation_data or validation_split, not both")
+        X, Y, mask, val = _split(X, Y, mask, validation_split)
+    if patience is not None:
+        cbs.insert(0, _callbacks.EarlyStopping("val_loss" if val is not None else "loss",
+                                               patience=patience))
     rng = _rng(seed, model)
     hist = History()
     run = _Run(model, opt, X, Y, mask, batch_size, clip_norm, bptt)
-    best, best_params, waited = math.inf, None, 0
+    state = _callbacks.RunState(model=model, optimizer=opt, history=hist, epochs=epochs)
+    run.callbacks, run.state = cbs, state
+    _callbacks.call(cbs, "on_train_begin", state)
     for epoch in range(epochs):
+        state.epoch = epoch
+        _callbacks.call(cbs, "on_epoch_begin", state)
         order = rng.permutation(len(X)) if shuffle else np.arange(len(X))
         if not run.epoch(order, epoch, epochs, hist, progress):
-            return hist                                  # the guard stopped it
+            return hist          # the guard stopped it, parameters as before the failed step
         if val is not None:
             hist.val_loss.append(model.evaluate(*val))
         run.bar.close(_summary(epoch, epochs, hist))
-        if patience is not None:
-            score = hist.val_loss[-1] if val is not None else hist.loss[-1]
-            if score < best:
-                best, waited, best_params = score, 0, map_tree(np.copy, model.params)
-            elif (waited := waited + 1) >= patience:
-                hist.stopped = f"early stop after epoch {epoch + 1}: no improvement in {patience} epochs"
-                break
+        state.logs = {"loss": hist.loss[-1], "val_loss": hist.val_loss[-1] if val else None,
+                      "grad_norm": hist.grad_norm[-1], "lr": opt.lr}
+        _callbacks.call(cbs, "on_epoch_end", state)
+        if state.stop:
+            hist.stopped = state.stop
+            break
         if callback is not None and callback(model, hist):
             hist.stopped = hist.stopped or f"stopped by callback after epoch {epoch + 1}"
             break
-    if best_params is not None:
-        _copy_into(model.params, best_params)
+    _callbacks.call(cbs, "on_train_end", state)
     return hist
+
+
+def _split(X, Y, mask, fraction):
+    """(X, Y, mask) of training and the held-out validation triple: the last rows."""
+    fraction = _checks.check_float(fraction, "validation_split")
+    n_val = int(round(len(X) * fraction))
+    if not 0 < fraction < 1 or n_val < 1 or n_val >= len(X):
+        raise ValueError(f"validation_split must lie in (0, 1) and leave at least one sequence "
+                         f"on each side; {fraction} of {len(X)} sequences leaves {n_val} for "
+                         f"validation")
+    k = len(X) - n_val
+    cut = (lambda a: (None, None) if a is None else (a[:k], a[k:]))
+    (Xt, Xv), (Yt, Yv), (mt, mv) = cut(X), cut(Y), cut(mask)
+    return Xt, Yt, mt, (Xv, Yv, mv)
 
 
 class _Run:
@@ -183,6 +227,7 @@ class _Run:
         self.backup = map_tree(np.copy, model.params)     # the parameters before each step
         self.last_norm = None                             # the last finite gradient norm
         self.bar = None
+        self.callbacks, self.state = [], None             # set by fit
 
     def epoch(self, order, epoch, epochs, hist, progress) -> bool:
         """One pass over the data in `order`; False when the non-finite guard stopped it."""
@@ -193,6 +238,9 @@ class _Run:
         for i in range(n_batches):
             idx = order[i * bs:(i + 1) * bs]
             mb = None if self.mask is None else self.mask[idx]
+            if self.callbacks:
+                self.state.batch = i
+                _callbacks.call(self.callbacks, "on_batch_begin", self.state)
             try:
                 with np.errstate(over="ignore", invalid="ignore"):   # the guard reports it
                     loss = _batch(self.model, self.opt, self.X[idx], self.Y[idx], mb,
@@ -206,6 +254,9 @@ class _Run:
             hist.steps += 1 if self.bptt is None else math.ceil(self.X.shape[1] / self.bptt)
             total += loss * len(idx)
             self.last_norm = norms[-1]
+            if self.callbacks:
+                self.state.batch_loss = loss
+                _callbacks.call(self.callbacks, "on_batch_end", self.state)
             self.bar.update(i + 1, total / min(n, (i + 1) * bs), prefix=f"epoch {epoch + 1}/{epochs} ")
         hist.loss.append(total / n)
         hist.grad_norm.append(float(np.mean(norms)))
@@ -253,9 +304,12 @@ def _summary(epoch, epochs, hist):
     return s + f" ({hist.epoch_time[-1]:.2f}s)"
 
 
+_PLURAL = {"updated parameters"}                 # what the guard names, in the plural
+
+
 def _non_finite(epoch, step, loss, norm, what, last_norm):
     last = "none yet" if last_norm is None else f"{last_norm:.4g}"
-    verb = "are" if what.endswith("s") else "is"
+    verb = "are" if what in _PLURAL else "is"
     return (f"training stopped at epoch {epoch + 1}, batch {step + 1}: the {what} {verb} not finite "
             f"(loss {loss}, gradient norm {norm}; last finite gradient norm {last}). The parameters "
             f"are those before this step. Try clip_norm=1.0 or a smaller learning rate.")
@@ -266,7 +320,7 @@ def _copy_into(dst, src):
     if isinstance(dst, dict):
         for k in dst:
             _copy_into(dst[k], src[k])
-    elif isinstance(dst, list):
+    elif isinstance(dst, (list, tuple)):            # tuples: learned states (h,) or (h, c)
         for a, b in zip(dst, src):
             _copy_into(a, b)
     else:

@@ -82,6 +82,7 @@ def test_an_unreachable_scheduler_exits_2_within_seconds(trials, capsys):
                  f"tcp://127.0.0.1:{port}", "--timeout", "1", "--out", "out"]) == 2
     assert f"cannot reach a Dask scheduler at 'tcp://127.0.0.1:{port}'" in capsys.readouterr().err
     assert time.perf_counter() - start < 15
+    assert not (trials / "out").exists()                   # nothing is created
 
 
 def test_a_sweep_of_a_function_in_a_file_and_its_rerun(trials, capsys):

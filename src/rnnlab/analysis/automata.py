@@ -39,6 +39,8 @@ held-out inputs, and minimise it (merge states no input sequence can tell apart)
 """
 from __future__ import annotations
 
+import warnings
+
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -153,11 +155,16 @@ def _check_machine(transitions, outputs, symbols, start):
 
 def _int_table(value, name):
     """A 2-D integer array from nested lists (rows of one length) or an array."""
+    ragged = ValueError(f"{name} must be a table whose rows all have the same length")
     try:
-        arr = np.asarray(value)
+        with warnings.catch_warnings():             # NumPy < 1.24 makes ragged rows an object
+            warnings.simplefilter("ignore")         # array with a warning instead of an error
+            arr = np.asarray(value)
     except ValueError:
-        raise ValueError(f"{name} must be a table whose rows all have the same length") from None
-    if arr.dtype == object or arr.ndim != 2 or 0 in arr.shape:
+        raise ragged from None
+    if arr.dtype == object:
+        raise ragged
+    if arr.ndim != 2 or 0 in arr.shape:
         raise ValueError(f"{name} must be a non-empty 2-D table with rows of equal length, got "
                          f"shape {arr.shape}")
     if arr.dtype.kind not in "biuf" or not np.array_equal(arr, np.round(arr)):

@@ -24,6 +24,7 @@ def add_commands(sub):
     r.add_argument("--out", type=Path, help="output folder (default: a new rnnlab-run-* here)")
     r.add_argument("--quick", action="store_true")
     r.add_argument("--seed", type=count(0), default=0)
+    r.add_argument("--force", action="store_true", help="replace the results of an earlier run")
     r.set_defaults(func=cmd_run)
 
 
@@ -33,6 +34,22 @@ def _experiment(name, command="run"):
         return experiments.get(name)
     except ValueError as err:
         raise UsageError(f"rnnlab {command}: error: {err}") from None
+
+
+def _selection(text) -> list:
+    """The experiments named by --only, checked before any work: none empty, none unknown, none
+    twice (an empty selection is an error, never "all")."""
+    names = [n.strip() for n in text.split(",")]
+    if not any(names):
+        raise UsageError(f"rnnlab tour: error: argument --only: expected experiment names "
+                         f"separated by commas, got {text!r} (leave out --only to run all)")
+    if "" in names:
+        raise UsageError(f"rnnlab tour: error: argument --only: an empty name in {text!r}")
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise UsageError(f"rnnlab tour: error: argument --only: {', '.join(twice)} listed "
+                         f"more than once")
+    return [_experiment(name, "tour") for name in names]   # unknown names fail before any work
 
 
 def cmd_list(args) -> int:
@@ -45,10 +62,11 @@ def cmd_list(args) -> int:
 def cmd_run(args) -> int:
     from ..experiments import runner
     exp = _experiment(args.experiment)
-    out = writable_folder(args.out or new_folder(f"rnnlab-run-{exp.name}"))
+    out = writable_folder(args.out or new_folder(f"rnnlab-run-{exp.name}"),
+                          refuse=("results.json", "run.json"), force=args.force)
     print(f"running {exp.name} ({'quick' if args.quick else 'full'}, seed {args.seed}) ...",
           file=sys.stderr)
-    doc = runner.run_experiment(exp.name, quick=args.quick, seed=args.seed, out_dir=out,
+    doc = runner.run_experiment(exp, quick=args.quick, seed=args.seed, out_dir=out,
                                 progress=sys.stderr.isatty(), command=command_line(args))
     if doc["skipped"]:
         print(doc["skipped"] if doc["skipped"].startswith("skipped") else
@@ -63,20 +81,17 @@ def cmd_run(args) -> int:
 
 def cmd_tour(args) -> int:
     from ..experiments import runner
-    only = None
-    if args.only:
-        only = [n.strip() for n in args.only.split(",") if n.strip()]
-        for name in only:
-            _experiment(name, "tour")                    # unknown names fail before any work
-    out = writable_folder(args.out or new_folder("rnnlab-report"), refuse="report.md")
+    exps = None if args.only is None else _selection(args.only)
+    from .. import experiments
+    out = writable_folder(args.out or new_folder("rnnlab-report"), refuse=(
+        "report.md", "report.html", *(e.name for e in (exps or experiments.select()))))
     start = time.perf_counter()
-    docs = runner.tour(out, quick=args.quick, seed=args.seed, progress=False,
-                       command=command_line(args), only=only)
-    summary = runner.summary_table(docs)
-    print("\n" + runner.markdown_table(summary))
+    report = runner.tour(out, exps, quick=args.quick, seed=args.seed, progress=False,
+                         command=command_line(args))
+    print("\n" + runner.markdown_table(report.summary))
     print(f"\ntour finished in {time.perf_counter() - start:.0f} s; report: {out / 'report.html'} "
           f"(and report.md)")
-    failed = [d["experiment"] for d in docs if d.get("error")]
+    failed = report.failed
     if failed:
         print(f"failed: {', '.join(failed)} (see the report)", file=sys.stderr)
         return 1

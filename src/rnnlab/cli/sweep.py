@@ -11,7 +11,7 @@ import re
 import sys
 from pathlib import Path
 
-from .common import UsageError, count, positive_float, writable_folder
+from .common import UsageError, count, positive_float
 
 KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*$")
 
@@ -77,7 +77,7 @@ def cmd_sweep(args) -> int:
         seeds = parse_seeds(args.seeds)
     except (ValueError, TypeError) as err:
         raise UsageError(f"rnnlab sweep: error: --{err}") from None
-    out = writable_folder(args.out)
+    out = args.out                      # created by the sweep once its runs can start
     try:
         rows = sweep(args.target, grid=grid, seeds=seeds, client=args.scheduler,
                      workers=args.workers, out=out, metric=args.metric, progress=True,

@@ -8,8 +8,10 @@ Each experiment is a module of this package with
     def run(*, quick: bool, seed: int, progress: bool) -> Result
 
 and is listed in MODULES below (the order of the tour). run() computes numbers only: it returns
-its tables as data and its figures as drawing functions; rnnlab.experiments.runner writes them
-(results.json, run.json, PNG figures) and the CLI and the tour only call the runner.
+its tables as data and its figures as Figure(draw, numbers), where draw is a function of the
+experiment's module in rnnlab.plots (a new experiment's drawing code goes there, never here);
+rnnlab.experiments.runner writes them (results.json, run.json, PNG figures) and the CLI and the
+tour only call the runner, with the Experiment objects of registry() or select().
 """
 from __future__ import annotations
 
@@ -43,11 +45,23 @@ class Table:
 
 
 @dataclass
+class Figure:
+    """A figure as data: draw(fig, **data) draws `data`, the experiment's numbers, on an empty
+    matplotlib Figure; draw is a function of rnnlab.plots. Calling it draws: figure(fig)."""
+    draw: Callable
+    data: dict = field(default_factory=dict)
+
+    def __call__(self, fig):
+        return self.draw(fig, **self.data)
+
+
+@dataclass
 class Result:
     """What an experiment returns.
 
     tables:  name -> Table
-    figures: name -> draw(fig), a function that draws on an empty matplotlib Figure (PNG name.png)
+    figures: name -> Figure (or any draw(fig) that draws on an empty matplotlib Figure), saved
+             as name.png
     summary: a few (label, value) pairs for the tour's summary table
     config:  the resolved settings (sizes, epochs, seeds) that reproduce the run
     skipped: why the experiment could not run (a missing extra), else None
@@ -78,7 +92,16 @@ def registry() -> dict:
 
 def get(name) -> Experiment:
     """The experiment called `name` (ValueError listing the names otherwise)."""
+    return select([name])[0]
+
+
+def select(names=None) -> list:
+    """The Experiments called `names` (None: all), in the tour's order, each once; ValueError
+    listing the names when one is unknown."""
     reg = registry()
-    if name not in reg:
-        raise ValueError(f"unknown experiment {name!r}; choose one of {', '.join(reg)}")
-    return reg[name]
+    if names is None:
+        return list(reg.values())
+    unknown = [n for n in names if n not in reg]
+    if unknown:
+        raise ValueError(f"unknown experiment {unknown[0]!r}; choose one of {', '.join(reg)}")
+    return [exp for name, exp in reg.items() if name in set(names)]

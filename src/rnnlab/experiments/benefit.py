@@ -19,7 +19,8 @@ import numpy as np
 
 import rnnlab as rl
 from rnnlab.analysis import automata
-from rnnlab.experiments import Result, Table
+from rnnlab import plots
+from rnnlab.experiments import Figure, Result, Table
 from rnnlab.tasks import binary
 
 NAME = "benefit"
@@ -253,83 +254,17 @@ def _machine_tables(res, cfg, runs, extractions):
 
 
 def _figures(res, cfg, runs, mlp, extractions, pca):
-    res.figures["accuracy_vs_length"] = lambda fig: _draw_accuracy(fig, cfg, runs, mlp)
-    res.figures["hidden_states_pca"] = lambda fig: _draw_pca(fig, pca)
-    machines = {task: extractions[task][0][0].automaton for task in TASKS}
-    res.figures["automaton"] = lambda fig: _draw_machines(fig, machines)
-
-
-def _draw_accuracy(fig, cfg, runs, mlp):
-    for i, task in enumerate(TASKS):
-        ax = fig.add_subplot(1, 2, i + 1)
-        for r in runs[task][0]:
-            ax.plot(cfg["lengths"], r["exact"], "o-", color="C0", alpha=0.6, lw=1)
-        ax.plot([], [], "o-", color="C0", label=f"RNN, {len(runs[task][0])} seeds")
-        rows = [r for r in mlp if r[0] == task]
-        ax.plot([r[1] for r in rows], [r[6] for r in rows], "s--", color="C3",
-                label="MLP at its own n (held out)")
-        ax.set_xscale("log")
-        ax.set_ylim(-0.05, 1.05)
-        ax.set_xlabel("number of bits")
-        ax.set_ylabel("exact accuracy (sequences)")
-        ax.set_title(task)
-        ax.legend(fontsize="small", loc="lower left")
-        ax.grid(True, alpha=0.3)
-    fig.set_size_inches(11, 4)
-
-
-def _draw_pca(fig, pca):
-    for i, task in enumerate(TASKS):
-        ax = fig.add_subplot(1, 2, i + 1)
-        points, state, T = pca[task]
-        for b in range(3):                                        # a few trajectories
-            ax.plot(*points[b * T:(b + 1) * T].T, color="0.7", lw=0.6, zorder=1)
-        name = "carry" if task == "addition" else "parity"
-        for v in (0, 1):
-            sel = state == v
-            ax.scatter(*points[sel].T, s=12, color=f"C{v}", label=f"{name} = {v}", zorder=2)
-        ax.set_xlabel("PC 1")
-        ax.set_ylabel("PC 2")
-        ax.set_title(f"{task}: trained RNN's h(t), by the {name} after step t", fontsize=10)
-        ax.legend(fontsize="small")
-    fig.set_size_inches(11, 4.5)
-
-
-def _draw_machines(fig, machines):
-    for i, (task, m) in enumerate(machines.items()):
-        _draw_machine(fig.add_subplot(1, len(machines), i + 1), m,
-                      f"{task}: extracted machine (input/output)")
-    fig.set_size_inches(11, 4.5)
-
-
-def _draw_machine(ax, m, title):
-    """States on a circle, one arrow per (state, next state) labelled with its input/output."""
-    from matplotlib.patches import Circle, FancyArrowPatch
-    S = m.n_states
-    angle = np.pi - 2 * np.pi * np.arange(S) / S
-    pos = np.column_stack([np.cos(angle), np.sin(angle)]) * (0 if S == 1 else 1)
-    labels = {}
-    for s in range(S):
-        for k, sym in enumerate(m.symbols):
-            word = "".join(str(int(v)) for v in sym)
-            labels.setdefault((s, int(m.transitions[s, k])), []).append(
-                f"{word}/{int(m.outputs[s, k])}")
-    for (s, n), words in labels.items():
-        text = "\n".join(words)
-        if s == n:                                                # self-loop: outside the circle
-            out = pos[s] / (np.linalg.norm(pos[s]) or 1) if S > 1 else np.array([0.0, 1.0])
-            ax.add_patch(Circle(pos[s] + 0.32 * out, 0.16, fill=False, lw=1.2))
-            ax.text(*(pos[s] + 0.62 * out), text, ha="center", va="center", fontsize=8)
-            continue
-        ax.add_patch(FancyArrowPatch(pos[s], pos[n], connectionstyle="arc3,rad=0.25",
-                                     arrowstyle="-|>", mutation_scale=14, shrinkA=18, shrinkB=18))
-        mid = (pos[s] + pos[n]) / 2 + 0.3 * np.array([pos[n][1] - pos[s][1], pos[s][0] - pos[n][0]])
-        ax.text(*mid, text, ha="center", va="center", fontsize=8)
-    for s in range(S):
-        ax.add_patch(Circle(pos[s], 0.16, color="C0" if s else "C1", alpha=0.9))
-        ax.text(*pos[s], str(s), ha="center", va="center", color="w", fontsize=11)
-    ax.set_xlim(-2, 2)
-    ax.set_ylim(-1.6, 1.8)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    ax.set_title(f"{title}\nstate 0 = start")
+    """The figures as Figures of rnnlab.plots.benefit, with the numbers they draw."""
+    res.figures["accuracy_vs_length"] = Figure(plots.benefit.accuracy_vs_length, {
+        "lengths": list(cfg["lengths"]),
+        "rnn": {task: [r["exact"] for r in runs[task][0]] for task in TASKS},
+        "mlp": {task: ([r[1] for r in mlp if r[0] == task], [r[6] for r in mlp if r[0] == task])
+                for task in TASKS}})
+    res.figures["hidden_states_pca"] = Figure(plots.benefit.hidden_states, {
+        "pca": pca, "state_names": {"addition": "carry", "parity": "parity"}})
+    machines = {}
+    for task in TASKS:
+        m = extractions[task][0][0].automaton
+        machines[f"{task}: extracted machine (input/output)"] = {
+            "symbols": m.symbols, "transitions": m.transitions, "outputs": m.outputs}
+    res.figures["automaton"] = Figure(plots.benefit.machines, {"machines": machines})

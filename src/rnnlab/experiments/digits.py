@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import time
 
-from . import Result, Table
+from .. import plots
+from . import Figure, Result, Table
 
 NAME = "digits"
 TITLE = "Digits: images as sequences of rows (many-to-one)"
@@ -21,6 +22,7 @@ DESCRIPTION = __doc__.split("\n\n", 1)[1]
 SETTINGS = {True: {"hidden": 32, "epochs": 25, "lr": 0.005},
             False: {"hidden": 96, "epochs": 100, "lr": 0.003}}
 BATCH, CLIP = 32, 1.0
+N_EXAMPLES = 12                     # test images in the examples figure
 
 
 def _fit_rnn(X_tr, y_tr, X_te, cfg, seed, progress):
@@ -64,33 +66,12 @@ def run(*, quick: bool, seed: int, progress: bool) -> Result:
                      ["true \\ predicted", *range(dg.N_CLASSES)],
                      [[i, *map(int, r)] for i, r in enumerate(cm)])
     return Result(tables={"accuracy": table, "confusion": cm_table},
-                  figures={"confusion_matrix": lambda fig: _draw(fig, cm, acc),
-                           "examples": lambda fig: _draw_examples(fig, X_te, y_te, pred)},
+                  figures={"confusion_matrix": Figure(plots.digits.confusion,
+                                                      {"matrix": cm, "accuracy": acc}),
+                           "examples": Figure(plots.digits.examples, {
+                               "images": X_te[:N_EXAMPLES], "truth": y_te[:N_EXAMPLES],
+                               "pred": pred[:N_EXAMPLES]})},
                   summary=[("RNN accuracy", acc), ("logistic regression accuracy", base_acc)],
                   config=dict(cfg, seed=seed, batch_size=BATCH, clip_norm=CLIP,
                               test_size=0.25))
 
-
-def _draw(fig, cm, acc):
-    from .. import plots
-    ax = fig.add_subplot()
-    labels = [str(i) for i in range(len(cm))]
-    plots.heatmap(cm, ax=ax, xlabel="predicted digit", ylabel="true digit", xticks=labels,
-                  yticks=labels, cmap="Blues",
-                  title=f"Confusion matrix of the RNN on test digits (accuracy {acc:.3f})")
-    for i, row in enumerate(cm):
-        for j, n in enumerate(row):
-            if n:
-                ax.text(j, i, str(n), ha="center", va="center", fontsize="small",
-                        color="w" if n > cm.max() / 2 else "k")
-
-
-def _draw_examples(fig, X, y, pred, n=12):
-    """The first n test images, each titled with its true and predicted digit."""
-    axes = fig.subplots(2, n // 2)
-    for i, ax in enumerate(axes.ravel()):
-        ax.imshow(X[i], cmap="gray_r", vmin=0, vmax=1)
-        ax.set_title(f"{y[i]} -> {pred[i]}", fontsize="small",
-                     color="k" if y[i] == pred[i] else "r")
-        ax.axis("off")
-    fig.suptitle("Test images read row by row (true -> RNN's answer; red: wrong)")

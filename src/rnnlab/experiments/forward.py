@@ -19,7 +19,8 @@ import time
 
 import numpy as np
 
-from . import Result, Table
+from .. import plots
+from . import Figure, Result, Table
 
 NAME = "forward"
 TITLE = "Dynamic data and forward propagation through time"
@@ -82,38 +83,19 @@ def run(*, quick: bool, seed: int, progress: bool) -> Result:
                   note=f"{cfg['n_train']} training / {cfg['n_test']} test sequences of "
                        f"{cfg['T']} steps, H = {cfg['hidden']}, Adam lr 0.01, "
                        f"{cfg['epochs']} epochs, seed {seed}.")
-    rnn, hists, (Xte, Yte) = keep["sine"]
+    rnn, (h_rnn, h_static), (Xte, Yte) = keep["sine"]
     x1 = Xte[:1]
-    h1 = rnn.states(x1)[0][0]                                   # (T, H)
-    y1 = rnn.predict(x1)[0, :, 0]
-
-    def draw_forward(fig):
-        ax1, ax2 = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [1, 1.3]})
-        t = np.arange(1, len(y1) + 1)
-        ax1.plot(t, x1[0, :, 0], ".-", label="input x(t)", alpha=0.6)
-        ax1.plot(t, Yte[0, :, 0], label="target x(t+1)")
-        ax1.plot(t, y1, "--", label="RNN output y(t)")
-        ax1.set_ylabel("value")
-        ax1.legend(fontsize="small", ncol=3, loc="lower center", bbox_to_anchor=(0.5, 1.0),
-                   frameon=False)
-        fig.suptitle("Forward propagation through time (sine task, one test sequence)")
-        im = ax2.imshow(h1.T, aspect="auto", cmap="RdBu_r", vmin=-1, vmax=1,
-                        extent=(0.5, len(y1) + 0.5, h1.shape[1] - 0.5, -0.5))
-        ax2.set_xlabel("time step t")
-        ax2.set_ylabel("hidden unit")
-        ax2.yaxis.get_major_locator().set_params(integer=True)
-        fig.colorbar(im, ax=[ax1, ax2], label="h(t)", shrink=0.6)
-
-    def draw_curves(fig):
-        from .. import plots
-        ax = fig.add_subplot()
-        h_rnn, h_static = hists
-        plots.learning_curves([h_rnn, h_static], ["Elman RNN", "static net"], ax=ax,
-                              title="Training loss (sine task)")
-
+    figures = {
+        "forward": Figure(plots.forward.forward_pass, {
+            "x": x1[0, :, 0], "target": Yte[0, :, 0], "output": rnn.predict(x1)[0, :, 0],
+            "h": rnn.states(x1)[0][0],                                    # (T, H)
+            "title": "Forward propagation through time (sine task, one test sequence)"}),
+        "learning_curves": Figure(plots.forward.training_loss, {
+            "losses": {"Elman RNN": h_rnn.loss, "static net": h_static.loss},
+            "title": "Training loss (sine task)"})}
     return Result(
         tables={"errors": table},
-        figures={"forward": draw_forward, "learning_curves": draw_curves},
+        figures=figures,
         summary=[("sine RNN MSE", rows[0][1]), ("sine static MSE", rows[0][2]),
                  ("echo RNN MSE", rows[1][1])],
         config=dict(cfg, seed=seed, optimizer="adam", lr=0.01, batch_size=32))

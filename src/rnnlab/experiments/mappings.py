@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import Result, Table
+from .. import plots
+from . import Figure, Result, Table
 
 NAME = "mappings"
 TITLE = "Sequence mappings, deep and bidirectional RNNs"
@@ -76,36 +77,12 @@ def layout(model, X, n_steps=None):
     return reads, answers, 0
 
 
-def _diagram(model, X, n_steps, title):
+def diagram(model, X, n_steps, title) -> Figure:
+    """The model's mapping unrolled in time, as a Figure: which steps read, which answer."""
     reads, answers, enc = layout(model, X, n_steps)
-    total = enc + (n_steps if enc else 0) if enc else len(reads)
-
-    def draw(fig):
-        ax = fig.add_subplot()
-        for t in range(total):
-            dec = enc and t >= enc
-            ax.add_patch(_box(t, 1, "#cfe2f3" if not dec else "#fde9c9"))    # hidden state
-            if t < len(reads) and reads[t]:
-                ax.add_patch(_box(t, 0, "#9fc5e8"))
-                ax.annotate("", (t, 0.7), (t, 0.3), arrowprops={"arrowstyle": "->"})
-            if (t - enc if enc else t) in answers and (not enc or dec):
-                ax.add_patch(_box(t, 2, "#b6d7a8"))
-                ax.annotate("", (t, 1.7), (t, 1.3), arrowprops={"arrowstyle": "->"})
-            if t + 1 < total:
-                ax.annotate("", (t + 0.7, 1), (t + 0.3, 1), arrowprops={"arrowstyle": "->"})
-        ax.set_xlim(-0.6, total - 0.4)
-        ax.set_ylim(-0.6, 2.6)
-        ax.set_yticks([0, 1, 2], ["input x(t)", "hidden h(t)", "output y(t), loss"])
-        ax.set_xticks(range(total), [str(t + 1) for t in range(total)])
-        ax.set_xlabel("time step (blank: reads zeros / no output)" + (
-            "; orange: decoder" if enc else ""))
-        ax.set_title(title)
-    return draw
-
-
-def _box(t, row, color):
-    from matplotlib.patches import Rectangle
-    return Rectangle((t - 0.3, row - 0.3), 0.6, 0.6, facecolor=color, edgecolor="k")
+    return Figure(plots.mappings.diagram, {"reads": reads, "answers": answers,
+                                           "encoder_steps": enc, "n_steps": n_steps,
+                                           "title": title})
 
 
 def run(*, quick: bool, seed: int, progress: bool) -> Result:
@@ -125,11 +102,11 @@ def run(*, quick: bool, seed: int, progress: bool) -> Result:
                      value, base, hist.loss[0], hist.loss[-1]])
         if "," not in name:                                       # one diagram per mapping
             n_steps = Y.shape[1] if model.mapping.takes_n_steps else None
-            figures[f"mapping_{model.mapping.name}"] = _diagram(
+            figures[f"mapping_{model.mapping.name}"] = diagram(
                 model, X[:1], n_steps, f"{model.mapping.name}: {what}")
     delayed = RNN(1, 4, 1, mapping="many-to-many-delayed", delay=2)
-    figures["mapping_many-to-many-delayed"] = _diagram(delayed, np.ones((1, 5, 1)), None,
-                                                       "many-to-many-delayed (delay = 2)")
+    figures["mapping_many-to-many-delayed"] = diagram(delayed, np.ones((1, 5, 1)), None,
+                                                      "many-to-many-delayed (delay = 2)")
     table = Table("Each variation on a task that needs it (test set)",
                   ["variation", "task", "X per sample", "Y per sample", "metric", "RNN",
                    "baseline (0.5 / predict 0)", "train loss, epoch 1", "train loss, last"],

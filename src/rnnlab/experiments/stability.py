@@ -23,7 +23,7 @@ from ..analysis import stability as st
 from ..model import RNN
 from ..optim import Adam
 from ..tasks import longterm
-from . import Result, Table
+from . import Figure, Result, Table
 
 NAME = "stability"
 TITLE = "Stability: exploding and vanishing signals and gradients, and their remedies"
@@ -75,9 +75,9 @@ def run(*, quick: bool = True, seed: int = 0, progress: bool = False, setting=No
                              "custom"))
     res.tables["sweep"] = _sweep_table(sweep_rows, cfg["sweep_T"])
     res.tables["remedies"] = remedy_table(runs, cfg)
-    res.figures["impulse"] = lambda fig: _draw_sweep(fig, sweep_rows, "impulse")
-    res.figures["gradients"] = lambda fig: _draw_sweep(fig, sweep_rows, "grad")
-    res.figures["learning_curves"] = lambda fig: _draw_curves(fig, runs, cfg)
+    res.figures["impulse"] = sweep_figure(sweep_rows, "impulse")
+    res.figures["gradients"] = sweep_figure(sweep_rows, "grad")
+    res.figures["learning_curves"] = curves_figure(runs, cfg)
     res.summary = _summary(sweep_rows, runs, cfg)
     return res
 
@@ -234,49 +234,30 @@ def _remedy_row(name, T, rs):
             float(np.mean([r["ratio"] for r in rs])), note]
 
 
-# -- figures --------------------------------------------------------------------------------------
-def _colours(n):
-    plt = plots.require()
-    cmap = plt.get_cmap("viridis")
-    return [cmap(0.9 * i / max(n - 1, 1)) for i in range(n)]
-
-
-def _draw_sweep(fig, rows, key):
-    """Two panels (linear, tanh): one curve per radius, dashed the theory's rho^k."""
+# -- figures: the numbers for rnnlab.plots.stability ---------------------------------------------
+def sweep_figure(rows, key) -> Figure:
+    """Norms against the lag from sweep(): key "impulse" or "grad"; one panel per kind of units,
+    one curve per radius."""
+    panels = {}
+    for r in rows:
+        units = "linear" if r["units"] == "identity" else r["units"]
+        panels.setdefault(units, []).append((r["rho"], r[key]))
     what = "impulse ||dh(1+k)/dx(1)||" if key == "impulse" else "gradient ||dL/dh(T-k)||"
-    for i, units in enumerate(("identity", "tanh")):
-        ax = fig.add_subplot(1, 2, i + 1)
-        sel = [r for r in rows if r["units"] == units]
-        cols = _colours(len(sel))
-        lags = list(range(len(sel[0][key])))
-        ys = [r[key] for r in sel] + [r["rho"] ** np.array(lags, float) for r in sel]
-        labels = [f"rho = {r['rho']:.2f}" for r in sel] + [None] * len(sel)
-        styles = [{"color": c} for c in cols] + [{"color": c, "ls": "--", "lw": 0.8} for c in cols]
-        plots.curves(lags, ys, None, ax=ax, logy=True, styles=styles, xlabel="lag k (steps)",
-                     ylabel=f"{what} / lag 0", title=("linear" if units == "identity" else
-                                                      units) + " units (dashed: rho^k)")
-        ax.legend([l for l in ax.lines[:len(sel)]], labels[:len(sel)], fontsize="x-small")
-    fig.set_size_inches(11, 4.2)
+    return Figure(plots.stability.lag_norms, {"panels": panels, "what": what})
 
 
-def _draw_curves(fig, runs, cfg):
-    """Test error against steps, mean over seeds, one panel per length, the baseline dotted."""
-    lengths = list(dict.fromkeys(r["T"] for r in runs))
-    for i, T in enumerate(lengths):
-        ax = fig.add_subplot(1, len(lengths), i + 1)
-        xs, ys, labels = [], [], []
-        for (name, t), rs in _groups(runs).items():
-            if t != T or not rs[0]["curve"]:
-                continue
-            k = min(len(r["curve"]) for r in rs)
-            xs.append([rs[0]["curve"][j][0] for j in range(k)])
-            ys.append([np.mean([r["curve"][j][1] for r in rs]) for j in range(k)])
-            labels.append(name)
-        plots.curves(xs, ys, labels, ax=ax, logy=True, xlabel="training steps",
-                     ylabel="test error", title=f"{cfg['task']}, T = {T}")
-        base = next(r["baseline"] for r in runs if r["T"] == T)
-        ax.axhline(base, color="k", ls=":", lw=1)
-    fig.set_size_inches(5.5 * len(lengths), 4.2)
+def curves_figure(runs, cfg) -> Figure:
+    """Test error against training steps from compare(), mean over the seeds, one panel per
+    length, with the memoryless baseline."""
+    panels = {}
+    for (name, T), rs in _groups(runs).items():
+        panel = panels.setdefault(T, {"baseline": rs[0]["baseline"], "curves": {}})
+        if not rs[0]["curve"]:
+            continue
+        k = min(len(r["curve"]) for r in rs)
+        panel["curves"][name] = ([rs[0]["curve"][j][0] for j in range(k)],
+                                 [float(np.mean([r["curve"][j][1] for r in rs])) for j in range(k)])
+    return Figure(plots.stability.learning_curves, {"task": cfg["task"], "panels": panels})
 
 
 def _summary(rows, runs, cfg):

@@ -21,7 +21,8 @@ import time
 
 import numpy as np
 
-from . import Result, Table
+from .. import plots
+from . import Figure, Result, Table
 
 NAME = "text"
 TITLE = "Text: character language model and fill-in-the-blank"
@@ -221,9 +222,10 @@ def run_with(cfg, *, seed, progress=False) -> Result:
                                "p(c) proportional to p_model(c | prefix)^(1/temperature); "
                                "\u23ce marks a newline."),
               "blanks": blanks, "taj_mahal": _taj_table(models, vocab)}
-    figures = {"sample": lambda fig: _draw_sample(fig, samples),
-               "bpc_curve": lambda fig: _draw_curve(fig, curve, val_bpc),
-               "blanks": lambda fig: _draw_blanks(fig, by_length)}
+    figures = {"sample": Figure(plots.text.samples, {"samples": samples}),
+               "bpc_curve": Figure(plots.text.bpc_curve, {
+                   "curve": curve, "unigram": val_bpc["unigram"], "bigram": val_bpc["bigram"]}),
+               "blanks": Figure(plots.text.blanks, {"by_length": by_length})}
     acc = {r[0]: r for r in blanks.rows}
     summary = [("test bpc RNN", test_bpc["rnn"]), ("test bpc bigram", test_bpc["bigram"]),
                ("blank exact match bidirectional", acc["bidirectional"][4]),
@@ -232,41 +234,3 @@ def run_with(cfg, *, seed, progress=False) -> Result:
               "split": "pydoc_data.topics, sorted keys, 90/5/5 % in order", **cfg}
     return Result(tables=tables, figures=figures, summary=summary, config=config)
 
-
-def _draw_sample(fig, samples):
-    import textwrap
-    ax = fig.add_subplot()
-    ax.axis("off")
-    y = 0.98
-    for temp, prompt, text in samples:
-        body = textwrap.fill((prompt + text).replace("\n", " / "), 90)
-        ax.text(0, y, f"temperature {temp}:", weight="bold", va="top", transform=ax.transAxes)
-        ax.text(0, y - 0.06, body, family="monospace", fontsize=7.5, va="top",
-                transform=ax.transAxes)
-        y -= 1 / len(samples)
-    ax.set_title("Characters sampled from the language model (/ marks a newline)")
-
-
-def _draw_curve(fig, curve, val_bpc):
-    from .. import plots
-    ax = fig.add_subplot()
-    rounds = list(range(1, len(curve) + 1))
-    plots.curves(rounds, [curve, [val_bpc["unigram"]] * len(curve),
-                          [val_bpc["bigram"]] * len(curve)],
-                 ["Elman RNN", "unigram (add-one)", "bigram (add-one)"], ax=ax,
-                 xlabel="training round", ylabel="bits per character on the validation text",
-                 title="Character language model on pydoc_data.topics",
-                 styles=[{"marker": "o"}, {"ls": "--"}, {"ls": ":"}])
-
-
-def _draw_blanks(fig, by_length):
-    ax = fig.add_subplot()
-    L = np.arange(1, MAX_BLANK + 1)
-    width = 0.8 / len(by_length)
-    for i, (name, acc) in enumerate(by_length.items()):
-        ax.bar(L + (i - (len(by_length) - 1) / 2) * width, acc, width, label=name)
-    ax.set_xlabel("blank length (characters)")
-    ax.set_ylabel("exact match on held-out blanks")
-    ax.set_title("Fill in the blank: what the right-hand context adds")
-    ax.legend(fontsize="small")
-    ax.grid(True, axis="y", alpha=0.3)

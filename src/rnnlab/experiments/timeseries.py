@@ -21,7 +21,8 @@ import time
 
 import numpy as np
 
-from . import Result, Table
+from .. import plots
+from . import Figure, Result, Table
 
 NAME = "timeseries"
 TITLE = "Time series: forecasting sunspots and generated series"
@@ -82,12 +83,12 @@ def _one_series(name, values, window, cfg, seed, progress):
 
 def run(*, quick: bool, seed: int, progress: bool) -> Result:
     cfg = SETTINGS[quick]
-    rows, speed, plots_data = [], [], {}
+    rows, speed, forecasts = [], [], {}
     for name, (values, axis, window, unit) in _series(seed).items():
         row, sp, units, last = _one_series(name, values, window, cfg, seed, progress)
         rows.append(row[:1] + [unit, window] + row[1:])
         speed += sp
-        plots_data[name] = (axis[last], units)
+        forecasts[name] = (axis[last], units)
     errors = Table("Test RMSE of one-step forecasts (in the series' units; lower is better)",
                    ["series", "unit", "window", "test points", "persistence", "linear AR",
                     "RNN many-to-one", "RNN many-to-many", "best"], rows,
@@ -99,22 +100,8 @@ def run(*, quick: bool, seed: int, progress: bool) -> Result:
                                   "training speed (time steps/s)"], speed)
     summary = [(f"{r[0]} RNN/persistence", min(r[6], r[7]) / r[4]) for r in rows[:1] + rows[3:]]
     return Result(tables={"errors": errors, "training": training},
-                  figures={"forecast": lambda fig: _draw(fig, plots_data)},
+                  figures={"forecast": Figure(plots.timeseries.forecasts,
+                                              {"series": forecasts, "n_max": 100})},
                   summary=summary, config=dict(cfg, seed=seed, batch_size=BATCH,
                                                fractions=[0.7, 0.15, 0.15]))
 
-
-def _draw(fig, plots_data, n_max=100):
-    from matplotlib.ticker import MaxNLocator
-    axes = fig.subplots(2, 2).ravel()
-    styles = {"truth": {"color": "k", "lw": 1.6}, "persistence": {"ls": ":", "lw": 1},
-              "linear AR": {"ls": "--", "lw": 1}, "RNN many-to-one": {"lw": 1.2},
-              "RNN many-to-many": {"lw": 1.2, "alpha": 0.8}}
-    for ax, (name, (x, units)) in zip(axes, plots_data.items()):
-        for key, style in styles.items():
-            ax.plot(x[:n_max], units[key][:n_max], label=key, **style)
-        ax.set_title(f"{name} (test part)", fontsize="medium")
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
-        ax.grid(True, alpha=0.3)
-    axes[0].legend(fontsize="x-small")
-    fig.suptitle(f"One-step forecasts against the truth (first {n_max} test points at most)")

@@ -32,7 +32,7 @@ class Delayed(ManyToMany):
                              f"'many-to-many-delayed': the target would never be compared")
         if m is not None:
             if (np.diff(m.astype(np.int8), axis=0) > 0).any():
-                raise ValueError("mapping='many-to-many-delayed' needs masks whose real steps come "
+                raise ValueError("mask: mapping='many-to-many-delayed' needs the real steps "
                                  "first in each sequence (padding only at the end)")
             x = x * m[:, :, None]                  # zeros after each sequence's end
             lengths = m.sum(axis=0)                # (B,)

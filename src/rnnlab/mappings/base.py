@@ -81,12 +81,19 @@ def check_target(net, Y, lead, mapping, name="Y"):
     return _checks.as_array(Y, name, dtype=net.dtype)
 
 
-def target_steps(Y, mapping):
-    """T_out = Y.shape[1] for the mappings whose output length comes from the target."""
+def target_steps(Y, mapping, free_shape=False):
+    """T_out = Y.shape[1] for the mappings whose output length comes from the target.
+    free_shape: a custom loss reads Y, which then needs only a steps axis (any rank >= 2)."""
     Y = _checks.as_array(Y, "Y")
-    if Y.ndim < 2:
-        raise ValueError(f"Y must have shape (batch, steps, K) for mapping={mapping!r}, "
-                         f"got {Y.shape}")
+    labels = Y.ndim == 2 and Y.dtype.kind in "iub"             # (batch, steps) class indices
+    if not (Y.ndim == 3 or labels or (free_shape and Y.ndim >= 2)):
+        raise ValueError(f"Y must have shape (batch, steps, K) for mapping={mapping!r} (or "
+                         f"(batch, steps) class indices for cross-entropy), got {Y.shape}"
+                         + (": it has no steps axis (one output per sample is "
+                            "mapping='one-to-one')" if Y.ndim == 2 else ""))
+    if Y.shape[1] == 0:
+        raise ValueError(f"Y must have at least one step for mapping={mapping!r}, got shape "
+                         f"{Y.shape}")
     return Y.shape[1]
 
 
@@ -129,9 +136,10 @@ class ManyToMany:
     streams = True                                 # can carry state across predict calls
     returns_state = True                           # its final state continues the sequence
     takes_n_steps = False                          # the output length comes from X
+    states_take_n_steps = False                    # the stack runs over the steps of X
     first_answer = 0                               # the first step whose output is compared
 
-    def n_steps(self, Y):
+    def n_steps(self, Y, free_shape=False):
         return None                                # T comes from X
 
     def inputs(self, net, X, mask, n_steps=None):

@@ -17,12 +17,13 @@ class OneToMany(ManyToMany):
     name = "one-to-many"
     streams = False
     takes_n_steps = True                           # the output length comes from Y or n_steps
+    states_take_n_steps = True                     # the stack runs n_steps steps
 
     def __init__(self, feed="first"):
         self.feed = feed
 
-    def n_steps(self, Y):
-        return target_steps(Y, self.name)
+    def n_steps(self, Y, free_shape=False):
+        return target_steps(Y, self.name, free_shape)
 
     def inputs(self, net, X, mask, n_steps=None):
         T = require_steps(n_steps, self.name)

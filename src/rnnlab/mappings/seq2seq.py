@@ -30,8 +30,8 @@ class Seq2Seq(ManyToMany):
         self.decoder_input = decoder_input
         self.teacher_forcing = teacher_forcing
 
-    def n_steps(self, Y):
-        return target_steps(Y, self.name)
+    def n_steps(self, Y, free_shape=False):
+        return target_steps(Y, self.name, free_shape)
 
     def inputs(self, net, X, mask, n_steps=None):
         if n_steps is not None:

@@ -9,14 +9,17 @@ With a mask m(t) in {0, 1} per sequence, a padded step (m = 0) carries the state
 h(t) = m(t) f(a(t)) + (1 - m(t)) h(t-1). With reverse=True the same recursion runs t = T..1
 from h(T+1) = h0: the backward half of a bidirectional layer. The state is the tuple (h,).
 
-Backward (BPTT). Write g(t) = dL/dh(t) for the TOTAL gradient reaching h(t), and dh_up(t) for
-the part that comes from above (the output layer or the next layer) at step t. For t = T..1:
+Backward (BPTT), in the code's names: dh(t) is the gradient that reaches h(t) from above (the
+output layer or the next layer: backward's argument dh, None for zero), dnext the gradient
+carried back to h(t) from step t+1 (it starts as dstate, the gradient of the final state, zero
+when not given), and g(t) = dL/dh(t) the TOTAL gradient reaching h(t) (what state_grads
+returns). For t = T..1 (t = 1..T when reverse):
 
-    g(t)    = dh_up(t) + dh_next             from above, plus through the recurrence from t+1
-    da(t)   = m(t) g(t) * f'(a(t))           through f: tanh'(a) = 1 - h(t)^2
-    dh_next = W11^T da(t) + (1 - m(t)) g(t)  to h(t-1): through W11, plus the carried state
+    g(t)  = dh(t) + dnext                     from above, plus through the recurrence from t+1
+    da(t) = m(t) g(t) * f'(a(t))              through f: tanh'(a) = 1 - h(t)^2
+    dnext = W11^T da(t) + (1 - m(t)) g(t)     to h(t-1): through W11, plus the carried state
     dW0  = sum_t da(t) x(t)^T    dW11 = sum_t da(t) h(t-1)^T    db0 = sum_t da(t)
-    dx(t) = W0^T da(t)           dh0 = dh_next after step 1
+    dx(t) = W0^T da(t)           dh0 = dnext after the last visited step (1; T when reverse)
 
 `step` and `step_backward` are the reference: one step in exactly these equations. `forward` and
 `backward` compute the same over a whole sequence, fast: arrays are time-major, x (T, B, D),
@@ -69,12 +72,13 @@ def step(params, x_t, state, *, activation="tanh"):
 
 
 def step_backward(params, x_t, state, dstate, *, activation="tanh"):
-    """The derivative of one step. state = (h(t-1),); dstate = (dL/dh(t),), the total gradient
-    reaching the step's output. Returns (grads {"W0", "W11", "b0"}, dL/dx(t), (dL/dh(t-1),))."""
-    (h_prev,), (dh,) = state, dstate
+    """The derivative of one step. state = (h(t-1),); dstate = (g(t),), g(t) = dL/dh(t) the
+    total gradient reaching the step's output. Returns (grads {"W0", "W11", "b0"}, dL/dx(t),
+    (dL/dh(t-1),))."""
+    (h_prev,), (g,) = state, dstate
     (h,) = step(params, x_t, state, activation=activation)
     fprime = activations.hidden_grad(h, activation)                      # f'(a(t)) from h(t)
-    da = dh if fprime is None else dh * fprime                           # through f
+    da = g if fprime is None else g * fprime                             # through f
     grads = {"W0": da.T @ x_t, "W11": da.T @ h_prev, "b0": da.sum(axis=0)}
     return grads, da @ params["W0"], (da @ params["W11"],)               # W0^T da, W11^T da
 

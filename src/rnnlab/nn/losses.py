@@ -93,9 +93,13 @@ DEFAULT_FOR_OUTPUT = {"identity": "squared_error", "sigmoid": "binary_cross_entr
 
 
 def resolve(name):
-    """Canonical loss name for a name or alias (ValueError otherwise)."""
+    """Canonical loss name for a name or alias (TypeError for a non-string, ValueError for an
+    unknown name)."""
+    names = sorted(LOSSES) + sorted(ALIASES)
+    if not isinstance(name, str):
+        raise TypeError(f"loss must be a name ({', '.join(names)}), 'auto' or a callable; got "
+                        f"{type(name).__name__} {name!r}")
     canon = ALIASES.get(name, name)
     if canon not in LOSSES:
-        names = sorted(LOSSES) + sorted(ALIASES)
         raise ValueError(f"loss must be one of {', '.join(names)} or a callable; got {name!r}")
     return canon

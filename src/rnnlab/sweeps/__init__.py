@@ -52,7 +52,7 @@ def sweep(target, grid=None, seeds=1, *, client=None, out=None, workers=None, me
     runs = plan.plan(grid, seeds, tgt)
     records = {}
     if out is not None:
-        out = store.prepare(out, tgt.name)
+        out = store.check(out, tgt.name)
         for run in runs:
             rec = store.finished(out, run.id)
             if rec is not None:
@@ -64,8 +64,11 @@ def sweep(target, grid=None, seeds=1, *, client=None, out=None, workers=None, me
                          else grid), "seeds": sorted({r.seed for r in runs}),
            "runs": [r.id for r in runs], "versions": versions(), "started": store.now(),
            "status": "running"}
-    if out is not None:
-        store.save_sweep(out, doc)
+
+    def start():                         # the folder appears only once the runs can start
+        if out is not None:
+            store.create(out)
+            store.save_sweep(out, doc)
 
     def on_done(run, record):
         if out is not None:
@@ -75,10 +78,13 @@ def sweep(target, grid=None, seeds=1, *, client=None, out=None, workers=None, me
     try:
         if todo:
             with engine.connect(client, workers=workers, timeout=timeout) as c:
+                start()
                 engine.run_all(c, tgt, todo, on_done, progress=stream,
                                skipped=len(runs) - len(todo), total=len(runs))
-        elif stream:
-            print(f"sweep: all {len(runs)} runs were done before", file=stream)
+        else:
+            start()
+            if stream:
+                print(f"sweep: all {len(runs)} runs were done before", file=stream)
     except KeyboardInterrupt:
         if out is not None:
             store.save_sweep(out, dict(doc, status="interrupted", finished=store.now()))

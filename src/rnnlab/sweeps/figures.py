@@ -56,7 +56,7 @@ def draw(ax, rows, param, metric, others):
 
 def save(out: Path, rows, configs, metric) -> list[str]:
     """figure-PARAM.png for every swept parameter. Returns the file names written."""
-    from ..checkpoint import atomic_write
+    from ..io import atomic_write
     params = swept(configs)
     if not params or metric is None:
         return []
@@ -68,7 +68,8 @@ def save(out: Path, rows, configs, metric) -> list[str]:
             draw(ax, rows, param, metric, [p for p in params if p != param])
             ax.set_title(f"{metric} against {param}")
             name = f"figure-{re.sub(r'[^A-Za-z0-9_.-]', '_', param)}.png"
-            atomic_write(out / name, lambda f: fig.savefig(f, format="png", dpi=100))
+            atomic_write(out / name, lambda f: fig.savefig(f, format="png", dpi=100),
+                         overwrite=True)
         finally:
             plt.close(fig)
         names.append(name)

@@ -13,29 +13,28 @@ run again). Every file is written atomically, so an interrupted sweep leaves no 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..checkpoint import atomic_write
+from .. import io
+
+RUN_FILES = ("run.json", "results.json", "tables.json", "config.json", "error.txt")
 
 
 def write_json(path, doc):
-    atomic_write(path, lambda f: f.write(json.dumps(doc, indent=2).encode()))
+    io.atomic_write(path, lambda f: f.write(json.dumps(doc, indent=2).encode()), overwrite=True)
 
 
 def write_text(path, text):
-    atomic_write(path, lambda f: f.write(text.encode()))
+    io.atomic_write(path, lambda f: f.write(text.encode()), overwrite=True)
 
 
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def prepare(out, target_name: str) -> Path:
-    """Create OUT (and OUT/runs); refuse a folder that holds a sweep of another target."""
+def check(out, target_name: str) -> Path:
+    """OUT as a Path; refuse a folder that holds a sweep of another target (creates nothing)."""
     out = Path(out)
     previous = out / "sweep.json"
     if previous.exists():
@@ -46,8 +45,11 @@ def prepare(out, target_name: str) -> Path:
         if old is not None and old != target_name:
             raise ValueError(f"out: {out} holds a sweep of {old!r}, not {target_name!r}; "
                              f"choose another folder")
-    (out / "runs").mkdir(parents=True, exist_ok=True)
     return out
+
+
+def create(out: Path):
+    (out / "runs").mkdir(parents=True, exist_ok=True)
 
 
 def finished(out: Path, run_id: str) -> dict | None:
@@ -71,26 +73,17 @@ def save_run(out: Path, run, target_name: str, record: dict) -> dict:
             "seconds": record["seconds"], "host": record.get("host"), "pid": record.get("pid"),
             "worker": record.get("worker"), "versions": record.get("versions"),
             "finished": now()}
-    tmp = Path(tempfile.mkdtemp(dir=runs, prefix=f".{run.id}.", suffix=".tmp"))
-    try:
-        (tmp / "run.json").write_text(json.dumps(meta, indent=2))
-        (tmp / "results.json").write_text(json.dumps(record["results"], indent=2))
-        for name, doc in record.get("files", {}).items():
-            (tmp / name).write_text(json.dumps(doc, indent=2))
-        if record.get("traceback"):
-            (tmp / "error.txt").write_text(record["traceback"])
-        final = runs / run.id
-        if final.exists():                                  # an earlier failed attempt
-            old = Path(tempfile.mkdtemp(dir=runs, prefix=f".{run.id}.", suffix=".old"))
-            os.replace(final, old / "run")
-            os.replace(tmp, final)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, final)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    docs = {"run.json": meta, "results.json": record["results"], **record.get("files", {})}
+    contents = {name: _writer(json.dumps(doc, indent=2)) for name, doc in docs.items()}
+    if record.get("traceback"):
+        contents["error.txt"] = _writer(record["traceback"])
+    # a folder that exists is complete: written aside, swapped in (replacing a failed attempt)
+    io.write_folder(runs / run.id, contents, overwrite=True, allowed=RUN_FILES, kind="run")
     return meta
+
+
+def _writer(text):
+    return lambda f: f.write(text.encode())
 
 
 def save_sweep(out: Path, doc: dict):

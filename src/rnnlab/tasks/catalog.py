@@ -11,6 +11,8 @@ from typing import Callable
 
 import numpy as np
 
+from .. import _checks
+
 
 @dataclass(frozen=True)
 class TaskSpec:
@@ -31,7 +33,9 @@ def sine(n_samples, T, random_state=None):
     X (n, T, 1) = s(t), Y (n, T, 1) = s(t + 1), s(t) = sin(w t + p) + 0.05 noise,
     w ~ U(0.2, 0.6), p ~ U(0, 2 pi).
     """
-    rng = np.random.default_rng(random_state)
+    n_samples = _checks.check_int(n_samples, "n_samples", minimum=1)
+    T = _checks.check_int(T, "T", minimum=1)
+    rng = _checks.check_random_state(random_state)
     t = np.arange(T + 1)
     w = rng.uniform(0.2, 0.6, size=(n_samples, 1))
     p = rng.uniform(0, 2 * np.pi, size=(n_samples, 1))
@@ -74,6 +78,6 @@ TASKS = {t.name: t for t in (
 
 
 def get(name) -> TaskSpec:
-    if name not in TASKS:
+    if not isinstance(name, str) or name not in TASKS:
         raise ValueError(f"unknown task {name!r}; choose one of {', '.join(TASKS)}")
     return TASKS[name]

@@ -80,17 +80,25 @@ class Vocab:
             raise ValueError(f"character {text[n]!r} at position {n} is not in the vocabulary")
         return np.array(ids, dtype=np.int64)
 
+    def check_ids(self, ids, name="ids") -> np.ndarray:
+        """`ids` as an integer array of indices in 0..V-1 (negative indices are refused, never
+        read from the end)."""
+        ids = _checks.as_array(ids, name)
+        if ids.size and ids.dtype.kind not in "iu":
+            raise ValueError(f"{name} must be integers in 0..{len(self) - 1}, got dtype "
+                             f"{ids.dtype}")
+        if ids.size and (ids.min() < 0 or ids.max() >= len(self)):
+            raise ValueError(f"{name} must be integers in 0..{len(self) - 1}, got values "
+                             f"{ids.min()}..{ids.max()}")
+        return ids.astype(np.intp)
+
     def decode(self, ids) -> str:
         """Indices (any shape, read in order) -> str."""
-        ids = np.asarray(ids).ravel()
-        if ids.size and (ids.dtype.kind not in "iu" or ids.min() < 0 or ids.max() >= len(self)):
-            raise ValueError(f"ids must be integers in 0..{len(self) - 1}, got "
-                             f"{ids.dtype} values {ids.min()}..{ids.max()}")
-        return "".join(self.symbols[i] for i in ids)
+        return "".join(self.symbols[i] for i in self.check_ids(ids).ravel())
 
     def one_hot(self, ids, dtype=np.float32) -> np.ndarray:
         """Indices (...,) -> one-hot rows (..., V)."""
-        return np.eye(len(self), dtype=dtype)[np.asarray(ids)]
+        return np.eye(len(self), dtype=dtype)[self.check_ids(ids)]
 
 
 def load_corpus() -> str:
@@ -120,14 +128,16 @@ def lm_windows(ids, seq_len, *, n_windows=None, random_state=None):
     follows inputs[i, t] in the text. n_windows: a random subset of at most that many windows
     (kept in text order).
     """
-    ids = np.asarray(ids)
+    ids = _checks.as_array(ids, "ids", ndim=1)
     T = _checks.check_int(seq_len, "seq_len", minimum=1)
+    if n_windows is not None:
+        n_windows = _checks.check_int(n_windows, "n_windows", minimum=1)
+    rng = _checks.check_random_state(random_state)
     n = (len(ids) - 1) // T
     if n < 1:
         raise ValueError(f"the text ({len(ids)} characters) is too short for seq_len={T}")
     starts = np.arange(n) * T
     if n_windows is not None and n_windows < n:
-        rng = np.random.default_rng(random_state)
         starts = np.sort(rng.choice(starts, size=n_windows, replace=False))
     take = starts[:, None] + np.arange(T)                     # (N, T)
     return ids[take], ids[take + 1]
@@ -138,7 +148,7 @@ def streams(ids, n_streams):
 
     Every target c(n), n >= 2, is scored exactly once (up to n_streams - 1 dropped at the end).
     """
-    ids = np.asarray(ids)
+    ids = _checks.as_array(ids, "ids", ndim=1)
     B = _checks.check_int(n_streams, "n_streams", minimum=1)
     L = (len(ids) - 1) // B
     if L < 1:
@@ -148,17 +158,29 @@ def streams(ids, n_streams):
 
 def unigram(train_ids, n_symbols, alpha=1.0) -> np.ndarray:
     """log2 p(c) (V,) with add-alpha smoothing: (n(c) + alpha) / (N + alpha V)."""
-    counts = np.bincount(np.asarray(train_ids), minlength=n_symbols).astype(float)
+    ids, n_symbols, alpha = _counting_args(train_ids, n_symbols, alpha)
+    counts = np.bincount(ids, minlength=n_symbols).astype(float)
     return np.log2((counts + alpha) / (counts.sum() + alpha * n_symbols))
 
 
 def bigram(train_ids, n_symbols, alpha=1.0) -> np.ndarray:
     """log2 p(c | b) (V, V), row b: (n(b, c) + alpha) / (n(b) + alpha V)."""
-    ids = np.asarray(train_ids)
+    ids, n_symbols, alpha = _counting_args(train_ids, n_symbols, alpha)
     pair = ids[:-1] * n_symbols + ids[1:]
     counts = np.bincount(pair, minlength=n_symbols ** 2).reshape(n_symbols, n_symbols)
     counts = counts.astype(float) + alpha
     return np.log2(counts / counts.sum(axis=1, keepdims=True))
+
+
+def _counting_args(train_ids, n_symbols, alpha):
+    """(ids, n_symbols, alpha) for the counting baselines, checked: indices in 0..V-1, alpha > 0."""
+    n_symbols = _checks.check_int(n_symbols, "n_symbols", minimum=1)
+    alpha = _checks.check_float(alpha, "alpha", positive=True)
+    ids = _checks.as_array(train_ids, "train_ids", ndim=1)
+    if ids.size and (ids.dtype.kind not in "iu" or ids.min() < 0 or ids.max() >= n_symbols):
+        raise ValueError(f"train_ids must be integers in 0..{n_symbols - 1}, got {ids.dtype} "
+                         f"values {ids.min()}..{ids.max()}")
+    return ids.astype(np.intp), n_symbols, alpha
 
 
 def log2_probs(model, vocab, inputs, targets) -> np.ndarray:
@@ -188,7 +210,9 @@ def sample(model, vocab, prompt, n_chars, *, temperature=1.0, random_state=None)
     """
     temperature = _checks.check_float(temperature, "temperature", positive=True)
     n_chars = _checks.check_int(n_chars, "n_chars", minimum=0)
-    rng = np.random.default_rng(random_state)
+    rng = _checks.check_random_state(random_state)
+    if not isinstance(prompt, str):
+        raise TypeError(f"prompt must be a str, got {type(prompt).__name__}")
     ids = vocab.encode(prompt if prompt else "\n")
     y, state = model.predict(vocab.one_hot(ids[None], model.dtype), return_state=True)
     out = []
@@ -210,16 +234,20 @@ def blank_windows(ids, seq_len, n, *, n_blanks=1, min_blank=1, max_blank=5, min_
     run of L characters, L uniform in min_blank..max_blank, with at least `min_context` visible
     characters on each side of it inside its segment.
     """
-    ids = np.asarray(ids)
+    ids = _checks.as_array(ids, "ids", ndim=1)
     T = _checks.check_int(seq_len, "seq_len", minimum=1)
+    n = _checks.check_int(n, "n", minimum=1)
     S = T // _checks.check_int(n_blanks, "n_blanks", minimum=1)              # segment length
+    min_blank = _checks.check_int(min_blank, "min_blank", minimum=1)
+    max_blank = _checks.check_int(max_blank, "max_blank", minimum=1)
+    min_context = _checks.check_int(min_context, "min_context", minimum=0)
     if not 1 <= min_blank <= max_blank or max_blank + 2 * min_context > S:
         raise ValueError(f"need 1 <= min_blank <= max_blank and max_blank + 2 min_context <= "
                          f"seq_len / n_blanks; got {min_blank}, {max_blank}, {min_context}, "
                          f"{T} / {n_blanks}")
     if len(ids) < T:
         raise ValueError(f"the text ({len(ids)} characters) is shorter than seq_len={T}")
-    rng = np.random.default_rng(random_state)
+    rng = _checks.check_random_state(random_state)
     starts = rng.integers(0, len(ids) - T + 1, size=n)
     truth = ids[starts[:, None] + np.arange(T)]                          # (n, T)
     length = rng.integers(min_blank, max_blank + 1, size=(n, n_blanks, 1))

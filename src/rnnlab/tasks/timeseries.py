@@ -61,10 +61,19 @@ def load_series(name, path=None):
     """
     _checks.check_choice(name, "name", tuple(SERIES))
     fname, header, _, _ = SERIES[name]
-    path = Path(DATA / fname if path is None else path)
-    if not path.is_file():
-        raise FileNotFoundError(f"data file {path} for the {name!r} series is missing; it ships "
-                                f"with rnnlab in rnnlab/data/{fname} (reinstall rnnlab)")
+    if path is None:
+        path = DATA / fname
+        if not path.is_file():
+            raise FileNotFoundError(f"data file {path} for the {name!r} series is missing; it "
+                                    f"ships with rnnlab in rnnlab/data/{fname} (reinstall rnnlab)")
+    else:
+        if not isinstance(path, (str, Path)) or str(path) == "":
+            raise TypeError(f"path must be a file name (str or Path), got {type(path).__name__} "
+                            f"{path!r}")
+        path = Path(path)
+        if not path.is_file():
+            raise FileNotFoundError(f"path={str(path)!r}, the file given for the {name!r} series "
+                                    f"instead of the shipped one, is missing (no such file)")
     with open(path, newline="", encoding="utf-8") as f:
         rows = list(csv.reader(f))
     return _parse_rows(rows, header, path)
@@ -100,7 +109,7 @@ def noisy_sine(n, *, period=25.0, noise=0.1, random_state=None) -> np.ndarray:
     n = _checks.check_int(n, "n", minimum=1)
     period = _checks.check_float(period, "period", positive=True)
     noise = _checks.check_float(noise, "noise", minimum=0)
-    rng = np.random.default_rng(random_state)
+    rng = _checks.check_random_state(random_state)
     return np.sin(2 * np.pi * np.arange(n) / period) + noise * rng.standard_normal(n)
 
 
@@ -119,6 +128,13 @@ def mackey_glass(n, *, tau=17.0, beta=0.2, gamma=0.1, p=10.0, step=1.0, dt=0.1, 
     time units are dropped. tau = 17 gives the classic chaotic series. Returns (n,).
     """
     n = _checks.check_int(n, "n", minimum=1)
+    dt = _checks.check_float(dt, "dt", positive=True)
+    tau = _checks.check_float(tau, "tau", positive=True)
+    step = _checks.check_float(step, "step", positive=True)
+    burn_in = _checks.check_float(burn_in, "burn_in", minimum=0)
+    beta, gamma, p = (_checks.check_float(v, k) for k, v in
+                      (("beta", beta), ("gamma", gamma), ("p", p)))
+    rng = _checks.check_random_state(random_state)
     d = int(round(tau / dt))
     every = int(round(step / dt))
     if d < 1 or every < 1 or abs(d * dt - tau) > 1e-9 or abs(every * dt - step) > 1e-9:
@@ -126,22 +142,28 @@ def mackey_glass(n, *, tau=17.0, beta=0.2, gamma=0.1, p=10.0, step=1.0, dt=0.1, 
     skip = int(round(burn_in / dt))
     total = skip + (n - 1) * every + 1
     x = np.empty(d + total)                                   # x[d + k] = x(k dt)
-    x[:d + 1] = np.random.default_rng(random_state).uniform(0.5, 1.5)
-    for k in range(d, d + total - 1):
-        xd0, xd1 = x[k - d], x[k - d + 1]
-        xdh = 0.5 * (xd0 + xd1)
-        k1 = _mg_rate(x[k], xd0, beta, gamma, p)
-        k2 = _mg_rate(x[k] + 0.5 * dt * k1, xdh, beta, gamma, p)
-        k3 = _mg_rate(x[k] + 0.5 * dt * k2, xdh, beta, gamma, p)
-        k4 = _mg_rate(x[k] + dt * k3, xd1, beta, gamma, p)
-        x[k + 1] = x[k] + dt / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
-    return x[d + skip::every][:n].copy()
+    x[:d + 1] = rng.uniform(0.5, 1.5)
+    with np.errstate(all="ignore"):                          # checked below
+        for k in range(d, d + total - 1):
+            xd0, xd1 = x[k - d], x[k - d + 1]
+            xdh = 0.5 * (xd0 + xd1)
+            k1 = _mg_rate(x[k], xd0, beta, gamma, p)
+            k2 = _mg_rate(x[k] + 0.5 * dt * k1, xdh, beta, gamma, p)
+            k3 = _mg_rate(x[k] + 0.5 * dt * k2, xdh, beta, gamma, p)
+            k4 = _mg_rate(x[k] + dt * k3, xd1, beta, gamma, p)
+            x[k + 1] = x[k] + dt / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
+    out = x[d + skip::every][:n].copy()
+    if not np.isfinite(out).all():
+        raise ValueError(f"the Mackey-Glass integration diverged for beta={beta}, gamma={gamma}, "
+                         f"p={p}, dt={dt}: choose a smaller dt or other coefficients")
+    return out
 
 
 # -- split, scaler, windows ----------------------------------------------------------------------
 def split_points(n, fractions=(0.7, 0.15, 0.15)):
     """(n_train, n_val): training is [0, n_train), validation [n_train, n_val), test [n_val, n)."""
-    f = np.asarray(fractions, dtype=float)
+    n = _checks.check_int(n, "n", minimum=0)
+    f = _checks.as_array(fractions, "fractions")
     if f.shape != (3,) or (f <= 0).any() or abs(f.sum() - 1) > 1e-9:
         raise ValueError(f"fractions must be three positive numbers summing to 1, got {fractions}")
     return int(n * f[0]), int(n * (f[0] + f[1]))
@@ -155,7 +177,9 @@ class Scaler:
 
     @classmethod
     def fit(cls, values) -> "Scaler":
-        values = np.asarray(values, dtype=np.float64)
+        values = _checks.as_array(values, "values", dtype=np.float64)
+        if values.size == 0:
+            raise ValueError("values must hold at least one number to fit a Scaler")
         std = float(values.std())
         return cls(float(values.mean()), std if std > 0 else 1.0)
 
@@ -190,13 +214,16 @@ class Forecast:
 
 def windows(z, window, *, horizon=1, mapping="many-to-one", last=None) -> Windows:
     """The windows of a (normalised) series z (N,) whose last target index lies in `last`."""
-    z = np.asarray(z, dtype=np.float64)
+    z = _checks.as_array(z, "z", ndim=1, dtype=np.float64)
     W = _checks.check_int(window, "window", minimum=1)
     k = _checks.check_int(horizon, "horizon", minimum=1)
     _checks.check_choice(mapping, "mapping", MAPPINGS)
     if last is None:
         last = np.arange(W + k - 1, len(z))
-    last = np.asarray(last, dtype=np.int64)
+    last = _checks.as_array(last, "last", ndim=1)
+    if last.size and last.dtype.kind not in "iu":
+        raise TypeError(f"last must hold integer indices, got dtype {last.dtype}")
+    last = last.astype(np.int64)
     if last.size and (last.min() < W + k - 1 or last.max() >= len(z)):
         raise ValueError(f"last target indices must lie in {W + k - 1}..{len(z) - 1}")
     inputs = (last - k)[:, None] + np.arange(-W + 1, 1)      # (N, W) input indices
@@ -209,6 +236,9 @@ def forecasting(values, window, *, mapping="many-to-one", horizon=1,
                 fractions=(0.7, 0.15, 0.15)) -> Forecast:
     """Split `values` (N,) in time order, normalise with the training part, cut into windows."""
     values = _checks.as_array(values, "values", ndim=1).astype(np.float64)
+    window = _checks.check_int(window, "window", minimum=1)
+    horizon = _checks.check_int(horizon, "horizon", minimum=1)
+    _checks.check_choice(mapping, "mapping", MAPPINGS)
     n_train, n_val = split_points(len(values), fractions)
     first = window + horizon - 1
     if n_train <= first or n_val >= len(values):

@@ -1,6 +1,5 @@
-"""Figures with matplotlib (the `plot` extra), Agg backend. Each function takes ax=None and
-returns the axes it drew on; none of them computes anything: they draw numbers they are given.
-"""
+"""The generic pieces: matplotlib on demand, and curves, learning curves and heat maps. Each
+drawing function takes ax=None (a new figure when None) and returns the axes it drew on."""
 from __future__ import annotations
 
 
@@ -54,8 +53,9 @@ def curves(xs, ys, labels=None, *, ax=None, xlabel="", ylabel="", title="", logx
 
 
 def learning_curves(histories, labels, *, ax=None, title="", logy=True, val=False):
-    """Training (or validation) loss per epoch for several rnnlab.History objects."""
-    ys = [h.val_loss if val else h.loss for h in histories]
+    """Training (or validation) loss per epoch for several rnnlab.History objects (or for lists
+    of losses, one per epoch)."""
+    ys = [(h.val_loss if val else h.loss) if hasattr(h, "loss") else h for h in histories]
     xs = [list(range(1, len(y) + 1)) for y in ys]
     return curves(xs, ys, labels, ax=ax, xlabel="epoch",
                   ylabel="validation loss" if val else "training loss", title=title, logy=logy)

@@ -1,9 +1,9 @@
-"""Initialisers, the output layer and the activations."""
+"""nn/init.py: PyTorch's uniform bounds, orthogonal and identity matrices, Xavier's bound, the
+spectral radius and scaling to it, and unknown schemes."""
 import numpy as np
 import pytest
 
-from rnnlab.numgrad import numeric_grad as _numeric, relative_error
-from rnnlab.nn import activations, dense, elman
+from rnnlab.nn import dense, elman
 from rnnlab.nn import init as rinit
 
 
@@ -50,40 +50,3 @@ def test_spectral_radius_of_a_rotation_and_a_diagonal():
 def test_unknown_scheme(rng):
     with pytest.raises(ValueError, match="init must be one of"):
         elman.init(2, 2, rng=rng, init="he")
-
-
-@pytest.mark.parametrize("out", activations.OUTPUT)
-def test_dense_backward_matches_finite_differences(rng, out):
-    params = {k: v.astype(np.float64) for k, v in dense.init(4, 3, rng=rng).items()}
-    h = rng.standard_normal((5, 2, 4))
-    w = rng.standard_normal((5, 2, 3))              # L = sum(w * y)
-
-    def loss():
-        return float(np.sum(w * dense.forward(params, h, output=out)[0]))
-
-    _, cache = dense.forward(params, h, output=out)
-    grads, dh = dense.backward(params, cache, w)
-    for k in params:
-        assert relative_error(grads[k], _numeric(loss, params[k], 1e-3)) < 1e-6
-    assert relative_error(dh, _numeric(loss, h, 1e-3)) < 1e-6
-
-
-def test_stable_sigmoid_and_softmax():
-    a = np.array([-1000.0, -30.0, 0.0, 30.0, 1000.0])
-    s = activations.sigmoid(a)
-    assert np.isfinite(s).all() and s[0] == 0.0 and s[-1] == 1.0 and s[2] == 0.5
-    p = activations.softmax(np.array([[1000.0, 0.0, -1000.0]]))
-    np.testing.assert_allclose(p, [[1.0, 0.0, 0.0]])
-    a = np.random.default_rng(0).standard_normal((3, 4))
-    np.testing.assert_allclose(activations.log_softmax(a), np.log(activations.softmax(a)))
-
-
-@pytest.mark.parametrize("name", activations.HIDDEN)
-def test_hidden_derivative_from_the_output(rng, name):
-    a = rng.standard_normal(50)
-    a = a[np.abs(a) > 1e-3]
-    h = activations.hidden_(a, name)
-    d = activations.hidden_grad(h, name)
-    eps = 1e-6
-    num = (activations.hidden_(a + eps, name) - activations.hidden_(a - eps, name)) / (2 * eps)
-    np.testing.assert_allclose(1.0 if d is None else d, num, atol=1e-8)

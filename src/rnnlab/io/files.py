@@ -1,0 +1,307 @@
+"""Single files: the one path by which rnnlab reads and writes a file.
+
+Reading: `open_regular` accepts regular files only. It checks with stat before opening, opens
+with O_NONBLOCK (a FIFO cannot block it) and O_NOFOLLOW unless told to follow a link, and checks
+the open file again with fstat. `read_json` adds a size limit, and every failure is a
+CheckpointError that names the file.
+
+Writing: `atomic_write` writes a temporary file beside the target, locked while it is written and
+created with mode 0o666 so that the umask applies as it does for open(). The file is fsynced, then
+renamed into place, and the folder is fsynced. The target appears whole or not at all. An existing
+file is replaced only with overwrite=True. An OSError (a full disk, say) names the target, not the
+temporary. Temporaries left by a process that died are removed by the next successful write of the
+same target.
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import stat
+from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:                                   # Windows: no advisory locks, no cleaning
+    fcntl = None
+
+TMP = ".rnnlab-tmp-"          # .NAME.rnnlab-tmp-HEX: a temporary beside its target NAME
+JSON_LIMIT = 1 << 20          # config.json and similar small documents: 1 MiB
+
+
+class CheckpointError(ValueError):
+    """A file or folder that rnnlab reads is missing, damaged, hostile or not one of rnnlab's: a
+    saved model, a training run, a data archive. The message names the file. It is a ValueError,
+    so code that caught ValueError before keeps working."""
+
+
+def kind_of(mode) -> str:
+    for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISSOCK, "a socket"), (stat.S_ISLNK, "a symbolic link")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def open_regular(path, *, follow=False, dir_fd=None, shown=None) -> tuple[int, int]:
+    """(fd, size): `path` opened for reading, a regular file. Anything else is refused with a
+    CheckpointError and never opened in a way that blocks or reads forever: a FIFO, a device, a
+    folder, a socket, and a symbolic link unless follow=True (then its target must be regular)."""
+    shown = shown or path
+    try:
+        st = os.stat(path, dir_fd=dir_fd, follow_symlinks=follow)
+    except FileNotFoundError:
+        raise CheckpointError(f"{shown} is missing") from None
+    except OSError as err:
+        raise CheckpointError(f"{shown} cannot be read: {err.strerror or err}") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise CheckpointError(f"{shown} is {kind_of(st.st_mode)}; rnnlab reads regular files only")
+    flags = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+             | getattr(os, "O_CLOEXEC", 0) | (0 if follow else getattr(os, "O_NOFOLLOW", 0)))
+    try:
+        fd = os.open(path, flags, dir_fd=dir_fd)
+    except OSError as err:
+        raise CheckpointError(f"{shown} cannot be opened: {err.strerror or err}") from None
+    now = os.fstat(fd)
+    if not stat.S_ISREG(now.st_mode) or (now.st_dev, now.st_ino) != (st.st_dev, st.st_ino):
+        os.close(fd)
+        raise CheckpointError(f"{shown} changed while it was being opened")
+    return fd, now.st_size
+
+
+def read_bytes(path, *, limit, follow=False, dir_fd=None, shown=None) -> bytes:
+    """The content of the regular file `path`, refused (CheckpointError) beyond `limit` bytes."""
+    shown = shown or path
+    fd, size = open_regular(path, follow=follow, dir_fd=dir_fd, shown=shown)
+    with os.fdopen(fd, "rb") as f:
+        if size > limit:
+            raise CheckpointError(f"{shown} holds {size} bytes, more than the {limit} a file of "
+                                  f"its kind may hold")
+        try:
+            data = f.read(limit + 1)
+        except OSError as err:
+            raise CheckpointError(f"{shown} cannot be read: {err.strerror or err}") from None
+    if len(data) > limit:
+        raise CheckpointError(f"{shown} grew beyond {limit} bytes while it was read")
+    return data
+
+
+def parse_json(data: bytes, shown):
+    """The JSON document in `data` (UTF-8), or a CheckpointError naming `shown`."""
+    try:
+        return json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as err:
+        raise CheckpointError(f"{shown} is not UTF-8 text: {err}") from None
+    except RecursionError:
+        raise CheckpointError(f"{shown} is nested too deeply to be a document rnnlab "
+                              f"wrote") from None
+    except ValueError as err:
+        raise CheckpointError(f"{shown} is not valid JSON: {err}") from None
+
+
+def read_json(path, *, limit=JSON_LIMIT, follow=False, dir_fd=None, shown=None):
+    """The JSON document in the regular file `path` (at most `limit` bytes)."""
+    shown = shown or path
+    return parse_json(read_bytes(path, limit=limit, follow=follow, dir_fd=dir_fd, shown=shown),
+                      shown)
+
+
+# -- writing ---------------------------------------------------------------------------------------
+def named(err: OSError, path) -> OSError:
+    """The OSError `err`, made to name `path` (the file the user asked for, not a temporary)."""
+    if err.errno is None:
+        return OSError(f"cannot write {path}: {err}")
+    return OSError(err.errno, err.strerror or str(err), str(path))
+
+
+def lock(fd) -> None:
+    """An exclusive advisory lock, held until fd is closed: a temporary being written is locked,
+    so that a cleaner can tell a live writer from a dead one."""
+    if fcntl is not None:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+
+
+def temporary_name(path: Path) -> Path:
+    return path.parent / f".{path.name}{TMP}{secrets.token_hex(6)}"
+
+
+def create_locked(path: Path, make) -> tuple[Path, int]:
+    """(name, fd): a fresh temporary beside `path`, created by make(name) -> fd and locked.
+    Retried when a cleaner removed it between its creation and the lock."""
+    for _ in range(5):
+        tmp = temporary_name(path)
+        fd = make(tmp)
+        lock(fd)
+        try:
+            if os.stat(tmp, follow_symlinks=False).st_ino == os.fstat(fd).st_ino:
+                return tmp, fd
+        except FileNotFoundError:
+            pass
+        os.close(fd)
+    raise OSError(f"cannot create a temporary file beside {path}")
+
+
+def clean_stale(path: Path) -> None:
+    """Remove the temporaries of `path` (.NAME.rnnlab-tmp-*) whose writer has died: those not
+    locked. Only names of this form are touched, and only when their lock can be taken."""
+    prefix = f".{path.name}{TMP}"
+    _clean(path.parent, lambda n: n.startswith(prefix))
+
+
+def clean_temporaries(folder) -> None:
+    """Remove every rnnlab temporary (.NAME.rnnlab-tmp-HEX) in `folder` whose writer has died."""
+    _clean(Path(folder), lambda n: n.startswith(".") and TMP in n)
+
+
+def _clean(folder: Path, match) -> None:
+    if fcntl is None:
+        return
+    try:
+        names = [n for n in os.listdir(folder) if match(n)]
+    except OSError:
+        return
+    for name in names:
+        entry = folder / name
+        try:
+            fd = os.open(entry, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if stat.S_ISDIR(os.fstat(fd).st_mode):
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                os.unlink(entry)
+        except OSError:
+            pass                                       # locked: a live writer; or gone already
+        finally:
+            os.close(fd)
+
+
+def fsync_folder(folder) -> None:
+    """Make a rename in `folder` durable (no-op where folders cannot be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def refuse_existing(path: Path, flag: str) -> None:
+    if os.path.lexists(path):
+        raise FileExistsError(f"{path} exists; rnnlab does not overwrite files silently "
+                              f"(pass {flag} to replace it)")
+
+
+CREATE = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+          | getattr(os, "O_CLOEXEC", 0))
+
+
+def write_new(path, write) -> None:
+    """Create the file `path` (it must not exist; mode 0o666 less the umask), call
+    write(file_object), and fsync it. For files inside a folder nobody else sees yet."""
+    with os.fdopen(os.open(path, CREATE, 0o666), "wb") as f:
+        write(f)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def atomic_write(path, write, *, overwrite=False, flag="overwrite=True") -> Path:
+    """Call write(file_object) on a temporary beside `path`, then rename it to `path`.
+
+    overwrite=False refuses an existing `path` (FileExistsError naming `flag`, the option that
+    allows it) and installs the file without a window in which another writer could slip in.
+    OSErrors name `path`. Returns `path`."""
+    path = Path(path)
+    if not overwrite:
+        refuse_existing(path, flag)
+    try:
+        tmp, fd = create_locked(path, lambda name: os.open(name, CREATE, 0o666))
+    except OSError as err:
+        raise named(err, path) from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+            install_file(tmp, path, overwrite, flag)
+    except OSError as err:
+        _discard(tmp)
+        raise (err if isinstance(err, FileExistsError) else named(err, path)) from None
+    except BaseException:
+        _discard(tmp)
+        raise
+    fsync_folder(path.parent)
+    clean_stale(path)
+    return path
+
+
+def install_file(tmp: Path, path: Path, overwrite: bool, flag: str) -> None:
+    """Rename the finished temporary to `path`; without overwrite, never replace a file that
+    appeared meanwhile (a hard link fails if the name exists)."""
+    if overwrite:
+        os.replace(tmp, path)
+        return
+    try:
+        os.link(tmp, path, follow_symlinks=False)
+    except FileExistsError:
+        refuse_existing(path, flag)
+        raise
+    except OSError:                                    # no hard links here: check, then rename
+        refuse_existing(path, flag)
+        os.replace(tmp, path)
+        return
+    os.unlink(tmp)
+
+
+def _discard(tmp: Path) -> None:
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass
+
+
+def write_bytes(path, data: bytes, **kw) -> Path:
+    return atomic_write(path, lambda f: f.write(data), **kw)
+
+
+def write_text(path, text: str, **kw) -> Path:
+    return write_bytes(path, text.encode("utf-8"), **kw)
+
+
+def write_json(path, doc, *, default=None, **kw) -> Path:
+    """`doc` as indented JSON. The text is made before anything is written, so an object that
+    cannot be serialised leaves no file."""
+    return write_bytes(path, json.dumps(doc, indent=2, default=default).encode("utf-8"), **kw)
+
+
+def write_npz(path, arrays: dict, **kw) -> Path:
+    """The arrays as an .npz archive (np.savez; never pickled: object arrays are refused)."""
+    import numpy as np
+    for k, a in arrays.items():
+        if np.asarray(a).dtype.hasobject:
+            raise TypeError(f"array {k!r} holds Python objects; rnnlab writes plain arrays only")
+    return atomic_write(path, lambda f: np.savez(f, allow_pickle=False, **arrays), **kw)
+
+
+def check_distinct(output, inputs, *, what="output") -> None:
+    """ValueError when the file `output` is one of `inputs` (the same file by any name, through
+    symbolic links or hard links): a command never writes over what it reads."""
+    out = Path(output)
+    for source in inputs:
+        source = Path(source)
+        same = os.path.realpath(out) == os.path.realpath(source)
+        if not same and out.exists() and source.exists():
+            try:
+                same = os.path.samefile(out, source)
+            except OSError:
+                pass
+        if same:
+            raise ValueError(f"the {what} {output} is the input {source}: choose another file")

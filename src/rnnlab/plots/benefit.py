@@ -1,0 +1,87 @@
+"""Figures of the `benefit` experiment: exact accuracy against the number of bits (every seed
+of the RNN, and the MLP at its own n), the trained RNN's hidden states in two principal
+components, and the finite-state machines extracted from the trained networks."""
+from __future__ import annotations
+
+import numpy as np
+
+
+def accuracy_vs_length(fig, *, lengths, rnn, mlp):
+    """One panel per task. rnn: task -> exact accuracy per length (one list per seed);
+    mlp: task -> (the n of each MLP, its held-out exact accuracy)."""
+    for i, (task, seeds) in enumerate(rnn.items()):
+        ax = fig.add_subplot(1, len(rnn), i + 1)
+        for exact in seeds:
+            ax.plot(lengths, exact, "o-", color="C0", alpha=0.6, lw=1)
+        ax.plot([], [], "o-", color="C0", label=f"RNN, {len(seeds)} seeds")
+        ns, accs = mlp[task]
+        ax.plot(ns, accs, "s--", color="C3", label="MLP at its own n (held out)")
+        ax.set_xscale("log")
+        ax.set_ylim(-0.05, 1.05)
+        ax.set_xlabel("number of bits")
+        ax.set_ylabel("exact accuracy (sequences)")
+        ax.set_title(task)
+        ax.legend(fontsize="small", loc="lower left")
+        ax.grid(True, alpha=0.3)
+    fig.set_size_inches(11, 4)
+
+
+def hidden_states(fig, *, pca, state_names):
+    """One panel per task. pca: task -> (points (N, 2), machine state (N,) in {0, 1}, T): the
+    states of consecutive sequences of T steps; state_names: task -> what the state is."""
+    for i, (task, (points, state, T)) in enumerate(pca.items()):
+        ax = fig.add_subplot(1, len(pca), i + 1)
+        points, state = np.asarray(points), np.asarray(state)
+        for b in range(3):                                        # a few trajectories
+            ax.plot(*points[b * T:(b + 1) * T].T, color="0.7", lw=0.6, zorder=1)
+        name = state_names[task]
+        for v in (0, 1):
+            sel = state == v
+            ax.scatter(*points[sel].T, s=12, color=f"C{v}", label=f"{name} = {v}", zorder=2)
+        ax.set_xlabel("PC 1")
+        ax.set_ylabel("PC 2")
+        ax.set_title(f"{task}: trained RNN's h(t), by the {name} after step t", fontsize=10)
+        ax.legend(fontsize="small")
+    fig.set_size_inches(11, 4.5)
+
+
+def machines(fig, *, machines):
+    """One panel per machine. machines: title -> {"symbols": (S_in, width) input symbols,
+    "transitions": (S, S_in) next states, "outputs": (S, S_in) outputs}."""
+    for i, (title, m) in enumerate(machines.items()):
+        machine(fig.add_subplot(1, len(machines), i + 1), title=title, **m)
+    fig.set_size_inches(11, 4.5)
+
+
+def machine(ax, *, symbols, transitions, outputs, title=""):
+    """States on a circle, one arrow per (state, next state) labelled with its input/output."""
+    from matplotlib.patches import Circle, FancyArrowPatch
+    transitions, outputs = np.asarray(transitions), np.asarray(outputs)
+    S = len(transitions)
+    angle = np.pi - 2 * np.pi * np.arange(S) / S
+    pos = np.column_stack([np.cos(angle), np.sin(angle)]) * (0 if S == 1 else 1)
+    labels = {}
+    for s in range(S):
+        for k, sym in enumerate(symbols):
+            word = "".join(str(int(v)) for v in np.ravel(sym))
+            labels.setdefault((s, int(transitions[s, k])), []).append(
+                f"{word}/{int(outputs[s, k])}")
+    for (s, n), words in labels.items():
+        text = "\n".join(words)
+        if s == n:                                                # self-loop: outside the circle
+            out = pos[s] / (np.linalg.norm(pos[s]) or 1) if S > 1 else np.array([0.0, 1.0])
+            ax.add_patch(Circle(pos[s] + 0.32 * out, 0.16, fill=False, lw=1.2))
+            ax.text(*(pos[s] + 0.62 * out), text, ha="center", va="center", fontsize=8)
+            continue
+        ax.add_patch(FancyArrowPatch(pos[s], pos[n], connectionstyle="arc3,rad=0.25",
+                                     arrowstyle="-|>", mutation_scale=14, shrinkA=18, shrinkB=18))
+        mid = (pos[s] + pos[n]) / 2 + 0.3 * np.array([pos[n][1] - pos[s][1], pos[s][0] - pos[n][0]])
+        ax.text(*mid, text, ha="center", va="center", fontsize=8)
+    for s in range(S):
+        ax.add_patch(Circle(pos[s], 0.16, color="C0" if s else "C1", alpha=0.9))
+        ax.text(*pos[s], str(s), ha="center", va="center", color="w", fontsize=11)
+    ax.set_xlim(-2, 2)
+    ax.set_ylim(-1.6, 1.8)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(f"{title}\nstate 0 = start")

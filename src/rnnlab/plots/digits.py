@@ -1,0 +1,34 @@
+"""Figures of the `digits` experiment: the RNN's confusion matrix and a few test images with
+its answers."""
+from __future__ import annotations
+
+import numpy as np
+
+from .base import heatmap
+
+
+def confusion(fig, *, matrix, accuracy):
+    """matrix (K, K): counts, rows the true class and columns the predicted one."""
+    cm = np.asarray(matrix)
+    ax = fig.add_subplot()
+    labels = [str(i) for i in range(len(cm))]
+    heatmap(cm, ax=ax, xlabel="predicted digit", ylabel="true digit", xticks=labels,
+            yticks=labels, cmap="Blues",
+            title=f"Confusion matrix of the RNN on test digits (accuracy {accuracy:.3f})")
+    for i, row in enumerate(cm):
+        for j, n in enumerate(row):
+            if n:
+                ax.text(j, i, str(n), ha="center", va="center", fontsize="small",
+                        color="w" if n > cm.max() / 2 else "k")
+
+
+def examples(fig, *, images, truth, pred):
+    """The images (N, rows, columns) in two rows, each titled "true -> predicted" (red: wrong);
+    N even."""
+    axes = fig.subplots(2, len(images) // 2)
+    for i, ax in enumerate(axes.ravel()):
+        ax.imshow(images[i], cmap="gray_r", vmin=0, vmax=1)
+        ax.set_title(f"{truth[i]} -> {pred[i]}", fontsize="small",
+                     color="k" if truth[i] == pred[i] else "r")
+        ax.axis("off")
+    fig.suptitle("Test images read row by row (true -> RNN's answer; red: wrong)")

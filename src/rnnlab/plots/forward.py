@@ -1,0 +1,33 @@
+"""Figures of the `forward` experiment: the forward pass through time of a trained RNN on one
+sequence, and the training losses of the recurrent and the static network."""
+from __future__ import annotations
+
+import numpy as np
+
+from .base import learning_curves
+
+
+def forward_pass(fig, *, x, target, output, h, title="Forward propagation through time"):
+    """Top: input x(t), target and output y(t) over time (each (T,)); bottom: the hidden state
+    h (T, H) as a heat map, one row per hidden unit."""
+    h = np.asarray(h)
+    ax1, ax2 = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [1, 1.3]})
+    t = np.arange(1, len(output) + 1)
+    ax1.plot(t, x, ".-", label="input x(t)", alpha=0.6)
+    ax1.plot(t, target, label="target x(t+1)")
+    ax1.plot(t, output, "--", label="RNN output y(t)")
+    ax1.set_ylabel("value")
+    ax1.legend(fontsize="small", ncol=3, loc="lower center", bbox_to_anchor=(0.5, 1.0),
+               frameon=False)
+    fig.suptitle(title)
+    im = ax2.imshow(h.T, aspect="auto", cmap="RdBu_r", vmin=-1, vmax=1,
+                    extent=(0.5, len(output) + 0.5, h.shape[1] - 0.5, -0.5))
+    ax2.set_xlabel("time step t")
+    ax2.set_ylabel("hidden unit")
+    ax2.yaxis.get_major_locator().set_params(integer=True)
+    fig.colorbar(im, ax=[ax1, ax2], label="h(t)", shrink=0.6)
+
+
+def training_loss(fig, *, losses, title="Training loss"):
+    """losses: label -> training loss per epoch; one curve each, log scale."""
+    learning_curves(list(losses.values()), list(losses), ax=fig.add_subplot(), title=title)

@@ -1,0 +1,39 @@
+"""Figure of the `mappings` experiment: a sequence mapping unrolled in time, drawn from which
+steps read an input and which answer (the experiment takes both from the model itself)."""
+from __future__ import annotations
+
+
+def diagram(fig, *, reads, answers, encoder_steps=0, n_steps=None, title=""):
+    """Boxes for x(t), h(t) and y(t) with arrows between them.
+
+    reads: per step the stack runs, whether it reads an input (False: it reads zeros);
+    answers: the steps (0-based) whose state the output layer reads; encoder_steps: for seq2seq,
+    the encoder's steps (then n_steps decoder steps follow and `answers` counts decoder steps).
+    """
+    enc = encoder_steps
+    total = enc + n_steps if enc else len(reads)
+    answers = set(int(a) for a in answers)
+    ax = fig.add_subplot()
+    for t in range(total):
+        dec = enc and t >= enc
+        ax.add_patch(_box(t, 1, "#cfe2f3" if not dec else "#fde9c9"))    # hidden state
+        if t < len(reads) and reads[t]:
+            ax.add_patch(_box(t, 0, "#9fc5e8"))
+            ax.annotate("", (t, 0.7), (t, 0.3), arrowprops={"arrowstyle": "->"})
+        if (t - enc if enc else t) in answers and (not enc or dec):
+            ax.add_patch(_box(t, 2, "#b6d7a8"))
+            ax.annotate("", (t, 1.7), (t, 1.3), arrowprops={"arrowstyle": "->"})
+        if t + 1 < total:
+            ax.annotate("", (t + 0.7, 1), (t + 0.3, 1), arrowprops={"arrowstyle": "->"})
+    ax.set_xlim(-0.6, total - 0.4)
+    ax.set_ylim(-0.6, 2.6)
+    ax.set_yticks([0, 1, 2], ["input x(t)", "hidden h(t)", "output y(t), loss"])
+    ax.set_xticks(range(total), [str(t + 1) for t in range(total)])
+    ax.set_xlabel("time step (blank: reads zeros / no output)" + (
+        "; orange: decoder" if enc else ""))
+    ax.set_title(title)
+
+
+def _box(t, row, color):
+    from matplotlib.patches import Rectangle
+    return Rectangle((t - 0.3, row - 0.3), 0.6, 0.6, facecolor=color, edgecolor="k")

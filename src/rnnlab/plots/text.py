@@ -1,0 +1,49 @@
+"""Figures of the `text` experiment: sampled text, the validation bits per character against
+training rounds, and fill-in-the-blank exact match by blank length."""
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+
+from .base import curves
+
+
+def samples(fig, *, samples):
+    """samples: (temperature, prompt, generated text) triples, one block of text each."""
+    ax = fig.add_subplot()
+    ax.axis("off")
+    y = 0.98
+    for temp, prompt, text in samples:
+        body = textwrap.fill((prompt + text).replace("\n", " / "), 90)
+        ax.text(0, y, f"temperature {temp}:", weight="bold", va="top", transform=ax.transAxes)
+        ax.text(0, y - 0.06, body, family="monospace", fontsize=7.5, va="top",
+                transform=ax.transAxes)
+        y -= 1 / len(samples)
+    ax.set_title("Characters sampled from the language model (/ marks a newline)")
+
+
+def bpc_curve(fig, *, curve, unigram, bigram):
+    """The RNN's validation bits per character after each round, against the two counting
+    models' (constant) bits per character."""
+    rounds = list(range(1, len(curve) + 1))
+    curves(rounds, [curve, [unigram] * len(curve), [bigram] * len(curve)],
+           ["Elman RNN", "unigram (add-one)", "bigram (add-one)"], ax=fig.add_subplot(),
+           xlabel="training round", ylabel="bits per character on the validation text",
+           title="Character language model on pydoc_data.topics",
+           styles=[{"marker": "o"}, {"ls": "--"}, {"ls": ":"}])
+
+
+def blanks(fig, *, by_length):
+    """by_length: model name -> exact match for blanks of 1, 2, ... characters; grouped bars."""
+    ax = fig.add_subplot()
+    n_lengths = len(next(iter(by_length.values())))
+    L = np.arange(1, n_lengths + 1)
+    width = 0.8 / len(by_length)
+    for i, (name, acc) in enumerate(by_length.items()):
+        ax.bar(L + (i - (len(by_length) - 1) / 2) * width, acc, width, label=name)
+    ax.set_xlabel("blank length (characters)")
+    ax.set_ylabel("exact match on held-out blanks")
+    ax.set_title("Fill in the blank: what the right-hand context adds")
+    ax.legend(fontsize="small")
+    ax.grid(True, axis="y", alpha=0.3)

@@ -1,0 +1,154 @@
+"""The experiment runner: it takes Experiment objects, computes the versions and git state once
+per tour and builds the summary once, writes every experiment's files and the report, and goes
+on past a failing experiment. Most tests run made-up experiments that take milliseconds."""
+import io
+import json
+import sys
+
+import numpy as np
+import pytest
+
+from rnnlab import experiments, plots
+from rnnlab.experiments import Experiment, Figure, Result, Table, runner
+
+
+def _experiment(name, value=1.5, *, fail=False, skip=None, figure=False):
+    """An Experiment that is not registered: a table with one number, a summary pair."""
+    def run(*, quick, seed, progress):
+        if fail:
+            raise RuntimeError("boom")
+        if skip:
+            return Result(skipped=skip)
+        figures = ({"loss": Figure(plots.forward.training_loss, {"losses": {"x": [1.0, 0.5]}})}
+                   if figure else {})
+        return Result(tables={"t": Table(f"{name} table", ["seed", "value"], [[seed, value]])},
+                      figures=figures, summary=[("value", value)],
+                      config={"quick": quick, "seed": seed})
+    return Experiment(name, f"The {name} experiment", f"What {name} does.", run)
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """Counts the calls of versions(), git_commit() and summary_table() in the runner."""
+    calls = {"versions": 0, "git_commit": 0, "summary_table": 0}
+
+    def counting(name, real):
+        def wrapper(*args, **kw):
+            calls[name] += 1
+            return real(*args, **kw)
+        monkeypatch.setattr(runner, name, wrapper)
+
+    counting("versions", lambda: {"python": "3", "rnnlab": "x", "numpy": np.__version__})
+    counting("git_commit", lambda: "abc123")
+    counting("summary_table", runner.summary_table)
+    return calls
+
+
+@pytest.fixture
+def no_registry(monkeypatch):
+    """Any lookup of the registry fails: experiments given as objects are never looked up."""
+    def fail(*args, **kw):
+        raise AssertionError("the registry was looked up")
+    monkeypatch.setattr(experiments, "registry", fail)
+    monkeypatch.setattr(runner, "select", fail)
+    monkeypatch.setattr(runner, "get", fail)
+
+
+def test_tour_computes_versions_git_and_summary_once(tmp_path, counted, no_registry):
+    exps = [_experiment("a", 1.0), _experiment("b", 2.0), _experiment("c", 3.0)]
+    log = io.StringIO()
+    report = runner.tour(tmp_path, exps, seed=4, progress=False, command="cmd", stream=log)
+    assert log.getvalue().splitlines()[::2] == ["[1/3] a: The a experiment ...",
+                                                "[2/3] b: The b experiment ...",
+                                                "[3/3] c: The c experiment ..."]
+    assert counted == {"versions": 1, "git_commit": 1, "summary_table": 1}
+    for name in "abc":
+        run = json.loads((tmp_path / name / "run.json").read_text())
+        assert run["versions"]["rnnlab"] == "x" and run["git_commit"] == "abc123"
+        assert run["seed"] == 4 and run["command"] == "cmd" and run["config"]["seed"] == 4
+    assert report.meta["git_commit"] == "abc123"
+    assert [r[:2] for r in report.summary["rows"]] == [["a", "ok"], ["b", "ok"], ["c", "ok"]]
+    assert [r[3] for r in report.summary["rows"]] == ["value: 1", "value: 2", "value: 3"]
+    md = (tmp_path / "report.md").read_text()
+    assert md.count("| a | ok |") == 1 and "Git commit: abc123" in md
+    assert "<td>a</td><td>ok</td>" in (tmp_path / "report.html").read_text()
+
+
+def test_run_experiment_takes_an_object_and_computes_provenance_itself(tmp_path, counted,
+                                                                        no_registry):
+    doc = runner.run_experiment(_experiment("solo", 2.5), seed=1, out_dir=tmp_path)
+    assert counted["versions"] == 1 and counted["git_commit"] == 1
+    assert doc["tables"]["t"]["rows"] == [[1, 2.5]] and doc["summary"] == [["value", 2.5]]
+    assert json.loads((tmp_path / "results.json").read_text()) == doc
+    given = {"versions": {"numpy": "1"}, "git_commit": None}
+    runner.run_experiment(_experiment("solo"), out_dir=tmp_path, source=given)
+    assert counted["versions"] == 1                                   # not computed again
+    assert json.loads((tmp_path / "run.json").read_text())["versions"] == {"numpy": "1"}
+
+
+def test_run_experiment_rejects_what_is_not_an_experiment(tmp_path):
+    with pytest.raises(TypeError, match="exp must be an Experiment.*got dict"):
+        runner.run_experiment({"name": "a"}, out_dir=tmp_path)
+    with pytest.raises(ValueError, match="unknown experiment 'nope'"):
+        runner.run_experiment("nope", out_dir=tmp_path)
+
+
+def test_a_failure_is_reported_and_the_tour_goes_on(tmp_path, counted):
+    exps = [_experiment("bad", fail=True), _experiment("skip", skip="skipped: no extra"),
+            _experiment("good", 7.0)]
+    report = runner.tour(tmp_path, exps, progress=False, stream=io.StringIO())
+    assert report.failed == ["bad"]
+    assert [r[1] for r in report.summary["rows"]] == ["failed", "skipped", "ok"]
+    md = (tmp_path / "report.md").read_text()
+    assert "> failed: RuntimeError: boom" in md and "> skipped: no extra" in md
+    assert (tmp_path / "good" / "results.json").exists()
+    assert not (tmp_path / "bad" / "results.json").exists()
+
+
+def test_only_selects_by_name_and_rejects_unknown_names(tmp_path, counted):
+    exps = [_experiment("a"), _experiment("b"), _experiment("a")]
+    report = runner.tour(tmp_path, exps, only=["a"], progress=False,
+                         stream=io.StringIO())
+    assert [d["experiment"] for d in report.docs] == ["a"]                # each name once
+    assert not (tmp_path / "b").exists()
+    with pytest.raises(ValueError, match="only: unknown experiment 'z'; choose one of a, b"):
+        runner.tour(tmp_path, exps, only=["z"])
+    with pytest.raises(TypeError, match="Experiment objects, got str"):
+        runner.tour(tmp_path, ["a"])
+
+
+def test_figures_are_saved_and_embedded(tmp_path):
+    pytest.importorskip("matplotlib")
+    report = runner.tour(tmp_path, [_experiment("f", figure=True)], progress=False,
+                         stream=io.StringIO())
+    assert report.docs[0]["figures"] == ["loss.png"]
+    assert (tmp_path / "f" / "loss.png").read_bytes()[:4] == b"\x89PNG"
+    assert "![loss.png](f/loss.png)" in (tmp_path / "report.md").read_text()
+    assert (tmp_path / "report.html").read_text().count("data:image/png;base64,") == 1
+
+
+def test_a_quick_tour_of_one_real_experiment_writes_the_report(tmp_path):
+    """The registered `forward` experiment at its quick settings (about a second)."""
+    report = runner.tour(tmp_path, only=["forward"], quick=True, progress=False,
+                         stream=io.StringIO())
+    assert [d["experiment"] for d in report.docs] == ["forward"] and report.failed == []
+    md = (tmp_path / "report.md").read_text()
+    assert "| forward | ok |" in md
+    assert "Test mean squared error: recurrent vs static network" in md
+    files = {p.name for p in (tmp_path / "forward").iterdir()}
+    assert {"results.json", "run.json"} <= files
+    if plots.available():
+        assert {"forward.png", "learning_curves.png"} <= files
+        assert (tmp_path / "report.html").read_text().count("data:image/png;base64,") == 2
+
+
+def test_without_matplotlib_the_tables_are_written_and_the_report_says_why(tmp_path,
+                                                                           monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)           # import matplotlib fails
+    report = runner.tour(tmp_path, [_experiment("f", figure=True)], progress=False,
+                         stream=io.StringIO())
+    doc = report.docs[0]
+    assert doc["figures"] == [] and "pip install 'rnnlab[plot]'" in doc["figures_skipped"]
+    assert sorted(p.name for p in (tmp_path / "f").iterdir()) == ["results.json", "run.json"]
+    assert "> figures need matplotlib: pip install 'rnnlab[plot]'" in \
+        (tmp_path / "report.md").read_text()
