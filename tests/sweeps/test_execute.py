@@ -25,14 +25,14 @@ def test_a_run_that_raises_is_failed_with_its_error_and_traceback():
 
 
 def test_a_result_that_is_not_a_dict_fails_the_run():
-    ns = {}
+    ns = {"__name__": "__main__"}                # as a script's own function
     exec("def g(config, seed):\n    return [seed]", ns)
     rec = execute("g", payload(Target("g", ns["g"])), {"a": 1}, 0)
     assert rec["status"] == "failed" and "must return a dict of results, got list" in rec["error"]
 
 
 def test_a_function_defined_in_main_travels_by_value():
-    ns = {}
+    ns = {"__name__": "__main__"}                # as a script's own function
     exec("def f(config, seed):\n    return {'y': config['a'] * 10 + seed}", ns)
     rec = execute("f", payload(Target("f", ns["f"])), {"a": 4}, 2)
     assert rec["results"] == {"y": 42}
