@@ -14,7 +14,7 @@ __version__ = "0.1.0"
 __getattr__, __dir__, __all__ = attach(__name__, {
     "RNN": "model", "load": "model", "gradcheck": "numgrad", "History": "train",
     "tune_malloc": "_malloc", "CheckpointError": "io", "set_backend": "nn.backend",
-    "get_backend": "nn.backend",
+    "get_backend": "nn.backend", "sweep": "sweeps",
 }, ("nn", "optim", "train", "mappings", "numgrad", "tasks", "analysis", "experiments", "plots",
-    "data", "callbacks", "io", "cli", "bench", "interop", "sklearn"))
+    "data", "callbacks", "io", "cli", "bench", "interop", "sklearn", "sweeps"))
 __all__ = ["__version__", *__all__]

@@ -225,6 +225,13 @@ ROWS = [
     (["export", "{w}/plain", "--to", "onnx", "--out", "{o}"], 2, "plain is not a saved model"),
     (["import", "{w}/good.npz", "--out", "{o}"], 2, "required: --cell"),
     (["import", "{w}/good.npz", "--cell", "rnn", "--out", "{o}"], 2, "invalid choice: 'rnn'"),
+    # -- sweep (no cluster starts for any of these) ---------------------------------------------
+    (["sweep", "benefit"], 2, "required: --out"),
+    (["sweep", "nosuch", "--out", "{o}"], 2, "unknown experiment 'nosuch'"),
+    (["sweep", "benefit", "--grid", "lr=0.1", "--out", "{o}"], 2, "unknown parameter 'lr'"),
+    (["sweep", "benefit", "--grid", "quick=", "--out", "{o}"], 2, "--grid quick has an empty"),
+    (["sweep", "benefit", "--seeds", "9-1", "--out", "{o}"], 2, "--seeds: empty range"),
+    (["sweep", "{w}/data.csv:f", "--out", "{o}"], 2, "cannot import module"),
 ]
 
 

@@ -37,12 +37,12 @@ from .common import DEBUG_VARIABLE, Parser, UsageError, fail, one_line
 
 def build_parser() -> argparse.ArgumentParser:
     from .. import __version__
-    from . import bench, interop, lecture, train
+    from . import bench, interop, lecture, sweep, train
     p = Parser(prog="rnnlab", description="Recurrent neural networks from first principles:\n"
                "the lecture's experiments, training, evaluation and prediction.")
     p.add_argument("--version", action="version", version=f"rnnlab {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
-    for group in (lecture, train, bench, interop):  # GROUPS, in the order --help lists them
+    for group in (lecture, train, bench, interop, sweep):  # GROUPS, in the order --help lists them
         group.add_commands(sub)
     return p
 

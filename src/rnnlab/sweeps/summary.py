@@ -1,0 +1,115 @@
+"""Tables of a sweep: one row per run, and one row per setting with the mean, the standard
+deviation (over seeds, ddof=1) and the number of seeds of every numeric result, and for every
+true/false result (a claim that passes or fails) the number of seeds where it held."""
+from __future__ import annotations
+
+import csv
+import io
+import math
+
+RUN_COLUMNS = ("run", "seed", "status")
+
+
+def is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def run_rows(runs, records) -> list[dict]:
+    """One dict per run, in the plan's order: run, seed, status, the config, the results, error,
+    seconds, host. A result named like a config key or a column gets the prefix "result."."""
+    rows = []
+    for run, rec in zip(runs, records):
+        row = {"run": run.id, "seed": run.seed, "status": rec["status"], **run.config}
+        for key, value in rec.get("results", {}).items():
+            row[f"result.{key}" if key in row or key in ("error", "seconds", "host") else key] \
+                = value
+        row.update(error=rec.get("error"), seconds=rec.get("seconds"), host=rec.get("host"))
+        rows.append(row)
+    return rows
+
+
+def _stats(values):
+    n = len(values)
+    mean = math.fsum(values) / n
+    std = math.sqrt(math.fsum((v - mean) ** 2 for v in values) / (n - 1)) if n > 1 else None
+    return mean, std, n
+
+
+def setting_rows(runs, records) -> list[dict]:
+    """One dict per setting (in the plan's order) with the statistics over its seeds."""
+    groups = {}
+    for run, rec in zip(runs, records):
+        key = tuple(sorted((k, repr(v)) for k, v in run.config.items()))
+        groups.setdefault(key, (run.config, []))[1].append(rec)
+    rows = []
+    for config, recs in groups.values():
+        ok = [r for r in recs if r["status"] == "ok"]
+        row = {**config, "runs": len(recs), "failed": len(recs) - len(ok)}
+        names = list(dict.fromkeys(k for r in ok for k in r["results"]))
+        for name in names:
+            values = [r["results"][name] for r in ok if name in r["results"]]
+            if values and all(isinstance(v, bool) for v in values):
+                row[f"{name} passed"], row[f"{name} n"] = sum(values), len(values)
+            elif values and all(is_number(v) for v in values):
+                row[f"{name} mean"], row[f"{name} std"], row[f"{name} n"] = \
+                    _stats([float(v) for v in values])
+        rows.append(row)
+    return rows
+
+
+def columns(rows) -> list:
+    return list(dict.fromkeys(k for r in rows for k in r))
+
+
+def to_csv(rows) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns(rows), lineterminator="\n")
+    writer.writeheader()
+    for r in rows:
+        writer.writerow({k: ("" if v is None else v) for k, v in r.items()})
+    return buf.getvalue()
+
+
+def _cell(v) -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, float):
+        return f"{v:.4g}"
+    return str(v)
+
+
+def to_markdown(rows, config_keys) -> str:
+    """Settings as rows; each numeric result as "mean ± std (n)", each claim as "passed/n"."""
+    if not rows:
+        return "(no runs)\n"
+    metrics = list(dict.fromkeys(k.rsplit(" ", 1)[0] for r in rows for k in r
+                                 if k.endswith((" mean", " passed"))))
+    head = [*config_keys, "runs", "failed", *metrics]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows:
+        cells = [_cell(r.get(k)) for k in (*config_keys, "runs", "failed")]
+        for m in metrics:
+            if f"{m} passed" in r:
+                cells.append(f"{r[f'{m} passed']}/{r[f'{m} n']}")
+            elif f"{m} mean" in r:
+                std = r[f"{m} std"]
+                cells.append(f"{_cell(r[f'{m} mean'])}"
+                             f"{'' if std is None else ' ± ' + _cell(std)} (n={r[f'{m} n']})")
+            else:
+                cells.append("-")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def table(rows, frame=None):
+    """rows as a pandas DataFrame when pandas is installed (frame=None) or asked for (True),
+    else the list of dicts itself."""
+    if frame is False:
+        return rows
+    try:
+        import pandas as pd
+    except ImportError:
+        if frame:
+            raise ImportError("a DataFrame needs pandas: pip install pandas") from None
+        return rows
+    return pd.DataFrame(rows, columns=columns(rows))
