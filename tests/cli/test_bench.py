@@ -13,3 +13,20 @@ def test_bench_times_rnnlab(capsys, monkeypatch):
     for r in rows:
         cells = [c.strip() for c in r.split("|")]
         assert float(cells[5]) > 0 and cells[6] == "-"
+
+
+def test_bench_runs_the_backend_it_is_given(capsys, monkeypatch):
+    from rnnlab import bench
+    from rnnlab.nn import backend
+    monkeypatch.setattr(bench, "torch_module", lambda: None)
+    seen = []
+    monkeypatch.setattr(bench, "run", lambda **kw: seen.append(backend.get_backend()) or [])
+    before = backend.get_backend()
+    try:
+        assert main(["bench", "--quick", "--backend", "numpy"]) == 0
+        assert seen == ["numpy"] and "rnnlab backend numpy" in capsys.readouterr().out
+        monkeypatch.setattr(backend, "available", lambda: False)
+        assert main(["bench", "--quick", "--backend", "compiled"]) == 2
+        assert "rnnlab[fast]" in capsys.readouterr().err
+    finally:
+        backend.set_backend(before)

@@ -9,13 +9,19 @@ def add_commands(sub):
     b.add_argument("--cell", choices=("elman", "lstm", "gru", "all"), default="elman")
     b.add_argument("--quick", action="store_true", help="two small sizes, two rounds")
     b.add_argument("--rounds", type=count(1), default=5)
+    b.add_argument("--backend", choices=("auto", "numpy", "compiled"), default=None,
+                   help="the loops rnnlab times (default: the one in force, $RNNLAB_BACKEND or "
+                        "auto); compiled needs rnnlab[fast]")
     b.set_defaults(func=cmd_bench)
 
 
 def cmd_bench(args) -> int:
     from .. import bench
+    from ..nn import backend
+    if args.backend is not None:
+        backend.set_backend(args.backend)              # ImportError naming the extra: exit 2
     cells = ("elman", "lstm", "gru") if args.cell == "all" else (args.cell,)
-    print(f"# {bench.versions()}", flush=True)
+    print(f"# {bench.versions()}; rnnlab backend {backend.get_backend()}", flush=True)
     for cell in cells:
         sizes = bench.SIZES_QUICK if args.quick else getattr(bench, f"SIZES_{cell.upper()}",
                                                              bench.SIZES_ELMAN)
