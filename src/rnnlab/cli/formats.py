@@ -199,8 +199,10 @@ def _text(spec, command, vocab):
 
 
 def write_vocab(folder: Path, vocab):
-    io.write_json(folder / VOCAB, {"format": "rnnlab-vocabulary", "level": vocab.level,
-                                   "symbols": vocab.symbols[1:]}, overwrite=True)
+    """vocab.json: {"symbols": [...], "level": "char"}, so rl.data.Vocabulary(**doc) reads it
+    (index 0, the unknown symbol, is implied)."""
+    io.write_json(folder / VOCAB, {"symbols": vocab.symbols[1:], "level": vocab.level},
+                  overwrite=True)
 
 
 def read_vocab(folder: Path, command):
