@@ -2,6 +2,7 @@
 it becomes is checked against arrays built by hand. The malformed variants are rows of
 test_table.py."""
 import json
+import re
 
 import numpy as np
 import pytest
@@ -152,9 +153,22 @@ def test_quiet_prints_no_progress_and_json_only_json(series_csv, tmp_path, capsy
     assert set(json.loads(captured.out)) >= {"loss", "val_loss", "epochs", "checkpoint"}
 
 
-@pytest.mark.parametrize("command", ["train", "eval", "predict", "sample"])
-def test_the_data_commands_help_shows_defaults_and_examples(command, capsys):
+def _subcommands():
+    from rnnlab.cli import build_parser
+    sub = next(a for a in build_parser()._actions if a.dest == "command")   # noqa: SLF001
+    return sorted(sub.choices)
+
+
+@pytest.mark.parametrize("command", _subcommands())
+def test_every_subcommand_help_shows_its_defaults_and_an_example(command, capsys):
+    from rnnlab.cli import build_parser
     assert main([command, "--help"]) == 0
     text = capsys.readouterr().out
-    assert "(default: " in text
-    assert "examples:" in text and f"rnnlab {command} " in text.split("examples:")[1]
+    parser = next(a for a in build_parser()._actions if a.dest == "command").choices[command]
+    for action in parser._actions:                                        # noqa: SLF001
+        if action.option_strings and action.default not in (None, False, "==SUPPRESS=="):
+            shown = f"(default: {action.default})"
+            flat = re.sub(r"-\s+", "-", " ".join(text.split()))     # wrapped at a hyphen
+            assert shown in flat, (action.dest, shown)
+    examples = text.split("examples:")[1].split("exit status:")[0]
+    assert f"rnnlab {command}" in examples
