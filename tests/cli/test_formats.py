@@ -114,6 +114,17 @@ def test_text_trains_a_character_model_and_keeps_its_vocabulary(tmp_path):
     np.testing.assert_array_equal(ds["Y"], ids[1:n * 8 + 1].reshape(n, 8))
 
 
+def test_a_text_run_resumes_bit_exact_with_its_stored_vocabulary(tmp_path):
+    (tmp_path / "t.txt").write_text("hello there, hello here. " * 10)
+    common = ["--text", str(tmp_path / "t.txt"), "--window", "6", "--hidden", "4",
+              "--batch-size", "8", "--quiet"]
+    assert main(["train", *common, "--epochs", "2", "--out", str(tmp_path / "whole")]) == 0
+    assert main(["train", *common, "--epochs", "1", "--out", str(tmp_path / "part")]) == 0
+    assert main(["train", "--resume", str(tmp_path / "part"), "--epochs", "2", "--quiet"]) == 0
+    a, b = params(tmp_path / "whole"), params(tmp_path / "part")
+    assert all(np.array_equal(a[k], b[k]) for k in a)
+
+
 def test_a_folder_of_text_is_its_txt_files_in_name_order(tmp_path):
     (tmp_path / "b.txt").write_text("second")
     (tmp_path / "a.txt").write_text("first")

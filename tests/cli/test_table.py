@@ -395,6 +395,8 @@ SUBPROCESS_ROWS = [
     (["eval", "--model", "{w}/nested", "--task", "parity"], 2, "config.json is nested too deeply"),
     ([T, "--data", "{w}/encrypted.npz", "--out", "{o}"], 2, "encrypted.npz: member X.npy is encrypted"),
     (["tour", "--only", ""], 2, "--only: expected experiment names"),
+    ([T, "--data", "{w}/nan.csv", "--window", "1", "--target", "a", "--out", "{o}"], 2,
+     "nan.csv, row 3, column 'a': missing value 'nan'"),
 ]
 
 
