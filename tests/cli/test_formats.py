@@ -66,6 +66,18 @@ def test_a_csv_series_trains_a_forecaster_on_its_windows(series_csv, tmp_path, c
     np.testing.assert_allclose(rows[:, 1], model.predict(every)[:, 0], rtol=1e-6)
 
 
+def test_windows_that_cannot_fit_are_refused_before_they_are_made(series_csv, tmp_path,
+                                                                    monkeypatch, capsys):
+    from rnnlab import _memory
+    path, _ = series_csv
+    monkeypatch.setattr(_memory, "available_bytes", lambda: 3000)   # (54, 6, 3) floats: 3888 B
+    ok = ["--data", str(path), "--window", "6", "--target", "a"]
+    assert main(["train", *ok, *TINY, "--out", str(tmp_path / "big")]) == 2
+    err = capsys.readouterr().err
+    assert "the windows of" in err and "(54, 6, 3)" in err
+    assert not (tmp_path / "big").exists()
+
+
 def test_a_csv_run_resumes_bit_exact(series_csv, tmp_path):
     path, _ = series_csv
     common = ["--data", str(path), "--window", "4", "--target", "1", "--hidden", "4",

@@ -138,12 +138,15 @@ def _csv(path, spec, command, need_y):
         raise _refuse(command, err) from None
     picked = [_index(t, names, wanted, path, command) for t in target]
     window, horizon = spec["window"], spec.get("horizon") or 1
+    n = max(0, len(values) - window - (horizon if need_y else 0) + 1)
+    sizes.check(sizes.float_array((n, window, values.shape[1])), f"the windows of {path} "
+                f"with --window {window} ({n}, {window}, {values.shape[1]})", command)
     try:
         if need_y:
             X, Y = windows(values, window, horizon=horizon, target=picked)
-        else:
-            X, Y = windows(np.concatenate([values, values[:horizon]]), window,
-                           horizon=horizon)[0], None     # every window, to the last row
+        else:                                          # every window, to the last row
+            pad = np.zeros((horizon, values.shape[1]), values.dtype)
+            X, Y = windows(np.concatenate([values, pad]), window, horizon=horizon)[0], None
     except ValueError as err:
         raise _refuse(command, f"{path}: {err}") from None
     return dict(X=X, Y=Y, mask=None, source=str(path), vocab=None, window=window,
