@@ -10,7 +10,9 @@ Placeholders in a row: {w} the shared folder of prepared files (read-only for ev
 {o} an output path of the row's own. The memory available is pinned to 4 GiB, so the rows that
 ask for too much are refused the same way on any machine.
 """
+import json
 import os
+import shutil
 import zipfile
 
 import numpy as np
@@ -115,6 +117,11 @@ def _format_files(w, X):
     assert main(["train", "--data", str(w / "series.csv"), "--window", "5", "--target", "a",
                  "--columns", "a,b", "--hidden", "4", "--epochs", "1", "--quiet",
                  "--out", str(w / "fc")]) == 0
+    for name, change in (("badwindow", {"window": 0}), ("badtarget", {"target": "a"})):
+        shutil.copytree(w / "fc", w / name)
+        doc = json.loads((w / name / "train.json").read_text())
+        doc["spec"].update(change)
+        (w / name / "train.json").write_text(json.dumps(doc))
 
 
 T = "train"
@@ -271,6 +278,11 @@ ROWS = [
     ([T, "--resume", "{w}/run", "--lr", "0.1"], 2, "only --epochs may change, not --lr"),
     ([T, "--resume", "{w}/run", "--epochs", "x"], 2, "--epochs: expected an integer"),
     ([T, "--resume", "{w}/badrun"], 2, "train.json"),
+    ([T, "--resume", "{w}/badwindow"], 2, "train.json: spec: 'window' must be an integer >= 1 "
+     "or null, got 0"),
+    ([T, "--resume", "{w}/badtarget"], 2, "train.json: spec: 'target' must be a list of column "
+     "names or null, got 'a'"),
+    (["eval", "--model", "{w}/badwindow", "--data", "{w}/series.csv"], 2, "'window' must be"),
     # -- eval ---------------------------------------------------------------------------------
     (["eval"], 2, "required"),
     (["eval", "--model", "{w}/run"], 2, "one of the arguments --task --data --text is required"),
