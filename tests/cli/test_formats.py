@@ -1,6 +1,7 @@
 """The data formats of train, eval and predict (rnnlab.cli.formats): each one trains, and what
 it becomes is checked against arrays built by hand. The malformed variants are rows of
 test_table.py."""
+import argparse
 import json
 import re
 
@@ -189,7 +190,8 @@ def test_every_subcommand_help_shows_its_defaults_and_an_example(command, capsys
     text = capsys.readouterr().out
     parser = next(a for a in build_parser()._actions if a.dest == "command").choices[command]
     for action in parser._actions:                                        # noqa: SLF001
-        if action.option_strings and action.default not in (None, False, "==SUPPRESS=="):
+        if action.option_strings and not any(action.default is v
+                                             for v in (None, False, argparse.SUPPRESS)):
             shown = f"(default: {action.default})"
             flat = re.sub(r"-\s+", "-", " ".join(text.split()))     # wrapped at a hyphen
             assert shown in flat, (action.dest, shown)

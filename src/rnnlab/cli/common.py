@@ -187,7 +187,7 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
     def _get_help_string(self, action):
         text = action.help or ""
         default = action.default
-        if (action.option_strings and default not in (None, False, argparse.SUPPRESS)
+        if (action.option_strings and not any(default is v for v in (None, False, argparse.SUPPRESS))
                 and "default" not in text and "%(default)" not in text):
             text += " (default: %(default)s)"
         return text

@@ -55,7 +55,7 @@ def add_commands(sub):
                            "rnnlab train --resume runs/mine --epochs 20"))
     src = t.add_mutually_exclusive_group()
     src.add_argument("--task", help="a built-in task: parity, addition, adding, copy, sine")
-    src.add_argument("--data", type=data_file, help="a data file: .npz with arrays X, Y (and "
+    src.add_argument("--data", type=data_file, metavar="FILE", help="a data file: .npz with arrays X, Y (and "
                      "mask); a .npy of X (with --targets); a CSV series (with --window, --target)")
     src.add_argument("--text", type=text_source, metavar="FILE_OR_FOLDER",
                      help="text (a file, or a folder of .txt files): a character language model")
@@ -80,9 +80,12 @@ def add_commands(sub):
                    help="optimizer")
     t.add_argument("--lr", type=positive_float, default=None,
                    help="learning rate (default: the optimizer's own)")
-    t.add_argument("--clip", type=positive_float, default=None, help="clip the gradient norm")
-    t.add_argument("--samples", type=count(1), default=None, help="task: number of sequences")
-    t.add_argument("--length", type=count(1), default=None, help="task: bits or steps")
+    t.add_argument("--clip", type=positive_float, default=None,
+                   help="clip the gradient norm (default: no clipping)")
+    t.add_argument("--samples", type=count(1), default=None,
+                   help="task: number of sequences (default: the task's own)")
+    t.add_argument("--length", type=count(1), default=None,
+                   help="task: bits or steps (default: the task's own)")
     t.add_argument("--val", type=fraction, default=0.1, help="fraction held out, in [0, 1) "
                    "(the last sequences: for a series, the latest windows)")
     t.add_argument("--seed", type=count(0), default=0, help="seed of the model and shuffling")
@@ -97,7 +100,8 @@ def add_commands(sub):
     e.add_argument("--model", type=folder, required=True, help="a model or training folder")
     src = e.add_mutually_exclusive_group(required=True)
     src.add_argument("--task", help="a built-in task")
-    src.add_argument("--data", type=data_file, help="a data file (.npz, .npy, CSV) as for train")
+    src.add_argument("--data", type=data_file, metavar="FILE",
+                     help="a data file (.npz, .npy, CSV) as for train")
     src.add_argument("--text", type=text_source, metavar="FILE_OR_FOLDER",
                      help="text, for a character model (its run's vocabulary)")
     _data_options(e)
@@ -115,7 +119,7 @@ def add_commands(sub):
                            "rnnlab predict --model runs/prices --data prices.csv --out "
                            "forecast.csv"))
     p.add_argument("--model", type=folder, required=True, help="a model or training folder")
-    p.add_argument("--data", type=data_file, required=True,
+    p.add_argument("--data", type=data_file, required=True, metavar="FILE",
                    help="an .npz (array X), a .npy of X, or a CSV series")
     _data_options(p, targets=False)
     p.add_argument("--out", type=Path, required=True, help="an .npz file to write (array Y); "
