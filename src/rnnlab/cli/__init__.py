@@ -21,7 +21,7 @@ The package: common.py holds what every command shares (argument types that chec
 folders before anything reads them, options that may be given once, UsageError, output
 folders); sizes.py estimates the memory a command needs before it allocates; interrupt.py owns
 Ctrl-C during training. One module per command group (lecture.py: tour, list, run; train.py:
-train, eval, predict; sample.py: sample; formats.py: the data files they read; bench.py: bench; interop.py: export, import) defines `add_commands(subparsers)` and its `cmd_*`
+train; evaluate.py: eval, predict; sample.py: sample; formats.py: the data files they read; bench.py: bench; interop.py: export, import) defines `add_commands(subparsers)` and its `cmd_*`
 functions. A new command goes into the module of its group (or a new one listed in GROUPS
 below); it raises UsageError (or lets the library's ValueError through) for bad input, and
 main() turns everything into an exit status and one line.
@@ -39,12 +39,12 @@ from .common import DEBUG_VARIABLE, Parser, UsageError, fail, one_line
 
 def build_parser() -> argparse.ArgumentParser:
     from .. import __version__
-    from . import bench, interop, lecture, sample, train
+    from . import bench, evaluate, interop, lecture, sample, train
     p = Parser(prog="rnnlab", description="Recurrent neural networks from first principles:\n"
                "the lecture's experiments, training, evaluation and prediction.")
     p.add_argument("--version", action="version", version=f"rnnlab {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
-    for group in (lecture, train, sample, bench, interop):  # GROUPS, in the order --help lists them
+    for group in (lecture, train, evaluate, sample, bench, interop):  # GROUPS, in the order --help lists them
         group.add_commands(sub)
     return p
 
