@@ -10,7 +10,9 @@ Placeholders in a row: {w} the shared folder of prepared files (read-only for ev
 {o} an output path of the row's own. The memory available is pinned to 4 GiB, so the rows that
 ask for too much are refused the same way on any machine.
 """
+import json
 import os
+import shutil
 import zipfile
 
 import numpy as np
@@ -77,7 +79,49 @@ def world(tmp_path_factory):
     model.save(w / "badrun" / "ckpt-00001")
     rl.RNN(1, 3, 1, mapping="one-to-many").save(w / "one-to-many")
     (w / "badrun" / "train.json").write_text('{"checkpoint": ')
+    _format_files(w, X)
     return w
+
+
+def _format_files(w, X):
+    """CSV series, .npy pairs, text and configs, good and malformed, and two runs trained on
+    them (a forecaster on series.csv, a character model on book.txt)."""
+    (w / "series.csv").write_text("t,a,b\n" + "".join(
+        f"{i},{np.sin(i / 3):.4f},{np.cos(i / 4):.4f}\n" for i in range(40)))
+    (w / "nan.csv").write_text("t,a\n1,0.5\n2,nan\n3,0.1\n")
+    (w / "blank.csv").write_text("t,a\n1,0.5\n2,\n3,0.1\n")
+    (w / "ragged.csv").write_text("t,a,b\n1,0.5,1\n2,3\n3,0.1,2\n")
+    (w / "word.csv").write_text("t,a\n1,0.5\n2,abc\n3,0.1\n")
+    (w / "empty.csv").write_bytes(b"")
+    (w / "blanklines.csv").write_text("\n \n")
+    (w / "headeronly.csv").write_text("t,a\n")
+    (w / "binary.csv").write_bytes(b"t,a\n1,\x00\x01\n")
+    (w / "short.csv").write_text("a\n1\n2\n")
+    (w / "latin1.txt").write_bytes("caf\xe9".encode("latin-1"))
+    (w / "binary.txt").write_bytes(bytes(range(256)))
+    (w / "empty.txt").write_text("")
+    (w / "tiny.txt").write_text("ab")
+    (w / "book.txt").write_text("abc abd abe. " * 20)
+    (w / "notxt").mkdir()
+    (w / "notxt" / "a.md").write_text("not a .txt file")
+    np.save(w / "y.npy", np.cumsum(X, 1))
+    np.save(w / "y5.npy", X[:5])
+    np.save(w / "obj.npy", np.array([1, "a"], dtype=object), allow_pickle=True)
+    (w / "text.npy").write_text("not numpy")
+    (w / "cfg-list.json").write_text("[1]")
+    (w / "cfg-key.json").write_text('{"task": "parity", "colour": 1}')
+    (w / "cfg-bad.json").write_text('{"task": "parity", "hidden": 0}')
+    (w / "cfg-broken.json").write_text('{"task": ')
+    assert main(["train", "--text", str(w / "book.txt"), "--window", "8", "--hidden", "4",
+                 "--epochs", "1", "--quiet", "--out", str(w / "chars")]) == 0
+    assert main(["train", "--data", str(w / "series.csv"), "--window", "5", "--target", "a",
+                 "--columns", "a,b", "--hidden", "4", "--epochs", "1", "--quiet",
+                 "--out", str(w / "fc")]) == 0
+    for name, change in (("badwindow", {"window": 0}), ("badtarget", {"target": "a"})):
+        shutil.copytree(w / "fc", w / name)
+        doc = json.loads((w / name / "train.json").read_text())
+        doc["spec"].update(change)
+        (w / name / "train.json").write_text(json.dumps(doc))
 
 
 T = "train"
@@ -87,7 +131,7 @@ ROWS = [
     (["--frobnicate"], 2, "unrecognized arguments: --frobnicate"),
     (["list", "extra"], 2, "unrecognized arguments: extra"),
     # -- train: arguments ---------------------------------------------------------------------
-    ([T], 2, "give --task TASK or --data FILE.npz"),
+    ([T], 2, "give --task TASK, --data FILE or --text FILE"),
     ([T, "--task", "parity"], 2, "--out DIR is required"),
     ([T, "--task", "sudoku", "--out", "{o}"], 2, "unknown task 'sudoku'"),
     ([T, "--task", "parity", "--cell", "rnn", "--out", "{o}"], 2, "invalid choice: 'rnn'"),
@@ -136,7 +180,7 @@ ROWS = [
     ([T, "--data", "{w}/fifo.npz", "--out", "{o}"], 2, "fifo.npz is not a regular file"),
     ([T, "--data", "{w}/zero.npz", "--out", "{o}"], 2, "zero.npz is not a regular file"),
     ([T, "--data", "{w}/x.npy", "--out", "{o}"], 2, "x.npy is a .npy file"),
-    ([T, "--data", "{w}/data.csv", "--out", "{o}"], 2, "data.csv is not an .npz archive"),
+    ([T, "--data", "{w}/data.csv", "--out", "{o}"], 2, "data.csv is a CSV file: give --window N"),
     ([T, "--data", "{w}/empty.npz", "--out", "{o}"], 2, "empty.npz is empty"),
     ([T, "--data", "{w}/garbage.npz", "--out", "{o}"], 2, "garbage.npz is not an .npz archive"),
     ([T, "--data", "{w}/trunc.npz", "--out", "{o}"], 2, "trunc.npz"),
@@ -157,6 +201,76 @@ ROWS = [
     ([T, "--data", "{w}/badmask.npz", "--out", "{o}"], 2, "mask"),
     ([T, "--data", "{w}/good.npz", "--out", "{w}/afile/sub"], 2, "afile"),
     ([T, "--task", "parity", "--out", "{w}/run"], 2, "already holds a run"),
+    # -- train: CSV series, .npy pairs, text (formats.py) ------------------------------------
+    ([T, "--data", "{w}/series.csv", "--window", "5", "--target", "nope", "--out", "{o}"], 2,
+     "series.csv has no column 'nope'"),
+    ([T, "--data", "{w}/series.csv", "--window", "5", "--target", "a", "--columns", "a,zz", "--out", "{o}"], 2,
+     "series.csv has no column 'zz'"),
+    ([T, "--data", "{w}/series.csv", "--window", "5", "--target", "7", "--out", "{o}"], 2,
+     "series.csv has 3 columns; --target index 7 is out of range"),
+    ([T, "--data", "{w}/series.csv", "--window", "5", "--target", "a,", "--out", "{o}"], 2,
+     "--target: expected column names or indices"),
+    ([T, "--data", "{w}/nan.csv", "--window", "5", "--target", "a", "--out", "{o}"], 2,
+     "nan.csv, row 3, column 'a': missing value 'nan'"),
+    ([T, "--data", "{w}/blank.csv", "--window", "5", "--target", "a", "--out", "{o}"], 2,
+     "blank.csv, row 3, column 'a': missing value ''"),
+    ([T, "--data", "{w}/ragged.csv", "--window", "5", "--target", "a", "--out", "{o}"], 2,
+     "ragged.csv, row 3: 2 cells, expected 3"),
+    ([T, "--data", "{w}/word.csv", "--window", "5", "--target", "a", "--out", "{o}"], 2,
+     "word.csv, row 3, column 'a': 'abc' is not a number"),
+    ([T, "--data", "{w}/empty.csv", "--window", "5", "--target", "a", "--out", "{o}"], 2, "empty.csv is empty"),
+    ([T, "--data", "{w}/blanklines.csv", "--window", "5", "--target", "a", "--out", "{o}"], 2,
+     "blanklines.csv is empty: no rows"),
+    ([T, "--data", "{w}/headeronly.csv", "--window", "5", "--target", "a", "--out", "{o}"], 2,
+     "headeronly.csv has a header but no data rows"),
+    ([T, "--data", "{w}/binary.csv", "--window", "5", "--target", "a", "--out", "{o}"], 2,
+     "binary.csv is a binary file (a NUL byte at offset 6), not CSV"),
+    ([T, "--data", "{w}/short.csv", "--window", "5", "--target", "a", "--out", "{o}"], 2,
+     "short.csv: series has 2 steps; windows of length=5 with horizon=1 need at least 6"),
+    ([T, "--data", "{w}/good.npz", "--targets", "{w}/y.npy", "--out", "{o}"], 2,
+     "--targets applies to other data than a .npz file"),
+    ([T, "--data", "{w}/good.npz", "--window", "3", "--out", "{o}"], 2,
+     "--window applies to other data than a .npz file"),
+    ([T, "--task", "parity", "--horizon", "3", "--out", "{o}"], 2,
+     "--horizon applies to other data than --task"),
+    ([T, "--data", "{w}/x.npy", "--out", "{o}"], 2, "x.npy is a .npy file (one array): give the "
+     "targets as a second one with --targets Y.npy"),
+    ([T, "--data", "{w}/x.npy", "--targets", "{w}/y5.npy", "--out", "{o}"], 2,
+     "the same number of sequences, got X 8, Y 5"),
+    ([T, "--data", "{w}/x.npy", "--targets", "{w}/missing.npy", "--out", "{o}"], 2,
+     "missing.npy does not exist"),
+    ([T, "--data", "{w}/obj.npy", "--targets", "{w}/y.npy", "--out", "{o}"], 2,
+     "obj.npy is not a readable .npy file"),
+    ([T, "--data", "{w}/text.npy", "--targets", "{w}/y.npy", "--out", "{o}"], 2,
+     "text.npy is not a readable .npy file"),
+    ([T, "--text", "{w}/binary.txt", "--out", "{o}"], 2,
+     "binary.txt is a binary file (a NUL byte at offset 0), not text"),
+    ([T, "--text", "{w}/latin1.txt", "--out", "{o}"], 2, "latin1.txt is not utf-8 text (byte "
+     "offset 3)"),
+    ([T, "--text", "{w}/empty.txt", "--out", "{o}"], 2, "empty.txt holds 0 characters; "
+     "sequences of --window 32 need at least 33"),
+    ([T, "--text", "{w}/tiny.txt", "--window", "8", "--out", "{o}"], 2, "tiny.txt holds 2 "
+     "characters"),
+    ([T, "--text", "{w}/notxt", "--out", "{o}"], 2, "notxt holds no .txt file"),
+    ([T, "--text", "{w}/missing.txt", "--out", "{o}"], 2, "missing.txt does not exist"),
+    ([T, "--text", "{w}/book.txt", "--output", "softmax", "--out", "{o}"], 2,
+     "--output applies to --data only, not to --text"),
+    ([T, "--text", "{w}/book.txt", "--target", "a", "--out", "{o}"], 2,
+     "--target applies to other data than --text"),
+    ([T, "--text", "{w}/book.txt", "--data", "{w}/good.npz", "--out", "{o}"], 2,
+     "not allowed with argument --text"),
+    # -- train --config -----------------------------------------------------------------------
+    ([T, "--config", "{w}/missing.json", "--out", "{o}"], 2, "missing.json"),
+    ([T, "--config", "{w}/cfg-list.json", "--out", "{o}"], 2, "cfg-list.json must hold a JSON "
+     "object"),
+    ([T, "--config", "{w}/cfg-key.json", "--out", "{o}"], 2, "cfg-key.json: 'colour' is not a "
+     "train option"),
+    ([T, "--config", "{w}/cfg-bad.json", "--out", "{o}"], 2, "cfg-bad.json: argument --hidden: "
+     "must be >= 1, got 0"),
+    ([T, "--config", "{w}/cfg-broken.json", "--out", "{o}"], 2, "cfg-broken.json"),
+    ([T, "--config", "{w}/run/train.json"], 2, "--out DIR is required"),
+    ([T, "--config", "{w}/run/train.json", "--task", "parity", "--out", "{w}/run"], 2,
+     "already holds a run"),
     # -- train --resume -----------------------------------------------------------------------
     ([T, "--resume", "{w}/plain"], 2, "holds no run to resume"),
     ([T, "--resume", "{w}/missing"], 2, "missing does not exist"),
@@ -164,9 +278,14 @@ ROWS = [
     ([T, "--resume", "{w}/run", "--lr", "0.1"], 2, "only --epochs may change, not --lr"),
     ([T, "--resume", "{w}/run", "--epochs", "x"], 2, "--epochs: expected an integer"),
     ([T, "--resume", "{w}/badrun"], 2, "train.json"),
+    ([T, "--resume", "{w}/badwindow"], 2, "train.json: spec: 'window' must be an integer >= 1 "
+     "or null, got 0"),
+    ([T, "--resume", "{w}/badtarget"], 2, "train.json: spec: 'target' must be a list of column "
+     "names or null, got 'a'"),
+    (["eval", "--model", "{w}/badwindow", "--data", "{w}/series.csv"], 2, "'window' must be"),
     # -- eval ---------------------------------------------------------------------------------
     (["eval"], 2, "required"),
-    (["eval", "--model", "{w}/run"], 2, "one of the arguments --task --data is required"),
+    (["eval", "--model", "{w}/run"], 2, "one of the arguments --task --data --text is required"),
     (["eval", "--model", "{w}/missing", "--task", "parity"], 2, "missing does not exist"),
     (["eval", "--model", "{w}/good.npz", "--task", "parity"], 2, "good.npz is not a folder"),
     (["eval", "--model", "{w}/plain", "--task", "parity"], 2, "plain is not a saved model"),
@@ -187,10 +306,29 @@ ROWS = [
     (["eval", "--model", "{w}/run", "--data", "{w}/noY.npz"], 2, "missing Y"),
     (["eval", "--model", "{w}/run", "--data", "{w}/overflow.npz"], 2, "X overflows float32"),
     (["eval", "--model", "{w}/model", "--data", "{w}/badmask.npz"], 2, "mask"),
+    (["eval", "--model", "{w}/run", "--task", "parity", "--window", "3"], 2,
+     "--window applies to other data than --task"),
+    (["eval", "--model", "{w}/run", "--text", "{w}/book.txt"], 2, "run holds no vocab.json: "
+     "it is not a character model"),
+    (["eval", "--model", "{w}/chars", "--text", "{w}/binary.txt"], 2, "binary.txt is a binary"),
+    (["eval", "--model", "{w}/fc", "--data", "{w}/ragged.csv"], 2, "ragged.csv, row 3: 2 cells"),
+    (["eval", "--model", "{w}/fc", "--data", "{w}/nan.csv"], 2, "nan.csv has no column 'b'"),
+    (["eval", "--model", "{w}/fc", "--data", "{w}/series.csv", "--target", "b,zz"], 2,
+     "series.csv has no column 'zz'"),
+    (["eval", "--model", "{w}/fc", "--data", "{w}/series.csv", "--columns", "t,a,b"], 2,
+     "does not fit the model"),
     # -- predict ------------------------------------------------------------------------------
     (["predict", "--model", "{w}/run", "--data", "{w}/good.npz"], 2, "required: --out"),
+    (["predict", "--model", "{w}/fc", "--data", "{w}/ragged.csv", "--out", "{o}"], 2,
+     "ragged.csv, row 3: 2 cells, expected 3"),
+    (["predict", "--model", "{w}/fc", "--data", "{w}/binary.csv", "--out", "{o}"], 2,
+     "binary.csv is a binary file"),
+    (["predict", "--model", "{w}/fc", "--data", "{w}/short.csv", "--out", "{o}"], 2,
+     "short.csv has no column 'b'"),
+    (["predict", "--model", "{w}/run", "--data", "{w}/x.npy", "--targets", "{w}/y.npy", "--out",
+      "{o}"], 2, "unrecognized arguments: --targets"),
     (["predict", "--model", "{w}/run", "--data", "{w}/data.csv", "--out", "{o}"], 2,
-     "not an .npz archive"),
+     "data.csv is a CSV file: give --window N and --target COLUMN"),
     (["predict", "--model", "{w}/plain", "--data", "{w}/good.npz", "--out", "{o}"], 2,
      "not a saved model"),
     (["predict", "--model", "{w}/run", "--data", "{w}/complex.npz", "--out", "{o}"], 2,
@@ -224,6 +362,15 @@ ROWS = [
     (["export", "{w}/run", "--to", "xyz", "--out", "{o}"], 2, "unknown format --to 'xyz'"),
     (["export", "{w}/plain", "--to", "onnx", "--out", "{o}"], 2, "plain is not a saved model"),
     (["import", "{w}/good.npz", "--out", "{o}"], 2, "required: --cell"),
+    # -- sample -------------------------------------------------------------------------------
+    (["sample", "{w}/chars"], 2, "required: --prompt"),
+    (["sample", "{w}/missing", "--prompt", "a"], 2, "missing does not exist"),
+    (["sample", "{w}/run", "--prompt", "a"], 2, "run holds no vocab.json"),
+    (["sample", "{w}/chars", "--prompt", ""], 2, "--prompt must hold at least one character"),
+    (["sample", "{w}/chars", "--prompt", "a", "--temperature", "0"], 2,
+     "--temperature: must be a finite number > 0, got 0"),
+    (["sample", "{w}/chars", "--prompt", "a", "--temperature", "-1"], 2, "--temperature"),
+    (["sample", "{w}/chars", "--prompt", "a", "--length", "-1"], 2, "--length: must be >= 0"),
     (["import", "{w}/good.npz", "--cell", "rnn", "--out", "{o}"], 2, "invalid choice: 'rnn'"),
     # -- sweep (no cluster starts for any of these) ---------------------------------------------
     (["sweep", "benefit"], 2, "required: --out"),
@@ -267,6 +414,8 @@ SUBPROCESS_ROWS = [
     (["eval", "--model", "{w}/nested", "--task", "parity"], 2, "config.json is nested too deeply"),
     ([T, "--data", "{w}/encrypted.npz", "--out", "{o}"], 2, "encrypted.npz: member X.npy is encrypted"),
     (["tour", "--only", ""], 2, "--only: expected experiment names"),
+    ([T, "--data", "{w}/nan.csv", "--window", "1", "--target", "a", "--out", "{o}"], 2,
+     "nan.csv, row 3, column 'a': missing value 'nan'"),
 ]
 
 

@@ -3,9 +3,11 @@
     rnnlab tour [--out DIR] [--quick] [--seed N]     every experiment, one report
     rnnlab list                                      the experiments, one line each
     rnnlab run EXPERIMENT [--quick] [--out DIR] [--seed N]
-    rnnlab train --task TASK | --data FILE.npz ... --out DIR      (or --resume DIR)
-    rnnlab eval --model DIR (--task TASK | --data FILE.npz)
-    rnnlab predict --model DIR --data FILE.npz --out FILE.npz
+    rnnlab train --task TASK | --data FILE | --text FILE ... --out DIR  (or --resume DIR,
+                 --config FILE.json); FILE: .npz, .npy (with --targets), CSV (with --window ...)
+    rnnlab eval --model DIR (--task TASK | --data FILE | --text FILE) [--json]
+    rnnlab predict --model DIR --data FILE --out FILE.npz|FILE.csv
+    rnnlab sample RUN --prompt TEXT [--length N] [--temperature T] [--seed S]
     rnnlab bench [--cell elman|lstm|gru|all] [--quick]
     rnnlab export RUN_OR_MODEL --to onnx|torch --out FILE      rnnlab import FILE.pt --cell ...
 
@@ -19,7 +21,7 @@ The package: common.py holds what every command shares (argument types that chec
 folders before anything reads them, options that may be given once, UsageError, output
 folders); sizes.py estimates the memory a command needs before it allocates; interrupt.py owns
 Ctrl-C during training. One module per command group (lecture.py: tour, list, run; train.py:
-train, eval, predict; bench.py: bench; interop.py: export, import) defines `add_commands(subparsers)` and its `cmd_*`
+train; evaluate.py: eval, predict; sample.py: sample; formats.py: the data files they read; bench.py: bench; interop.py: export, import) defines `add_commands(subparsers)` and its `cmd_*`
 functions. A new command goes into the module of its group (or a new one listed in GROUPS
 below); it raises UsageError (or lets the library's ValueError through) for bad input, and
 main() turns everything into an exit status and one line.
@@ -37,13 +39,13 @@ from .common import DEBUG_VARIABLE, Parser, UsageError, fail, one_line
 
 def build_parser() -> argparse.ArgumentParser:
     from .. import __version__
-    from . import bench, interop, lecture, sweep, train
+    from . import bench, evaluate, interop, lecture, sample, sweep, train
     p = Parser(prog="rnnlab", description="Recurrent neural networks from first principles:\n"
                "the lecture's experiments, training, evaluation and prediction.")
     p.add_argument("--version", action="version", version=f"rnnlab {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
-    for group in (lecture, train, bench, interop, sweep):  # GROUPS, in the order --help lists them
-        group.add_commands(sub)
+    for group in (lecture, train, evaluate, sample, bench, interop, sweep):   # GROUPS, in
+        group.add_commands(sub)                                      # --help's order
     return p
 
 

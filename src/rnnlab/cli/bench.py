@@ -1,14 +1,16 @@
 """`rnnlab bench`: speed against PyTorch, as a table of ratios."""
 from __future__ import annotations
 
-from .common import count
+from .common import count, examples
 
 
 def add_commands(sub):
-    b = sub.add_parser("bench", help="speed against PyTorch (when installed), as a table of ratios")
-    b.add_argument("--cell", choices=("elman", "lstm", "gru", "all"), default="elman")
+    b = sub.add_parser("bench", help="speed against PyTorch (when installed), as a table of ratios",
+                       epilog=examples("rnnlab bench --quick", "rnnlab bench --cell all --rounds 7"))
+    b.add_argument("--cell", choices=("elman", "lstm", "gru", "all"), default="elman",
+                   help="the cell to time")
     b.add_argument("--quick", action="store_true", help="two small sizes, two rounds")
-    b.add_argument("--rounds", type=count(1), default=5)
+    b.add_argument("--rounds", type=count(1), default=5, help="timing rounds (the median counts)")
     b.add_argument("--backend", choices=("auto", "numpy", "compiled"), default=None,
                    help="the loops rnnlab times (default: the one in force, $RNNLAB_BACKEND or "
                         "auto); compiled needs rnnlab[fast]")

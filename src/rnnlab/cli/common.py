@@ -107,6 +107,35 @@ def npz_file(text):
     return Path(text)
 
 
+def data_file(text):
+    """An argparse type: an existing, non-empty regular file (.npz, .npy or CSV; see
+    formats.py). A name ending in .npz, or a zip, gets npz_file's checks."""
+    st = _stat(text)
+    if stat.S_ISDIR(st.st_mode):
+        raise argparse.ArgumentTypeError(f"{text} is a folder, expected a data file (.npz, .npy "
+                                         f"or .csv)")
+    if not stat.S_ISREG(st.st_mode):
+        raise argparse.ArgumentTypeError(f"{text} is not a regular file, expected a data file")
+    if st.st_size == 0:
+        raise argparse.ArgumentTypeError(f"{text} is empty, expected a data file")
+    try:
+        with open(text, "rb") as f:
+            head = f.read(6)
+    except OSError as err:
+        raise argparse.ArgumentTypeError(f"{err.strerror or err}: {text}") from None
+    if text.lower().endswith(".npz") or head.startswith(b"PK"):
+        return npz_file(text)
+    return Path(text)
+
+
+def text_source(text):
+    """An argparse type: an existing regular file or folder (of .txt files)."""
+    st = _stat(text)
+    if not (stat.S_ISDIR(st.st_mode) or stat.S_ISREG(st.st_mode)):
+        raise argparse.ArgumentTypeError(f"{text} is not a regular file or a folder")
+    return Path(text)
+
+
 def folder(text):
     """An argparse type: an existing folder (a model or a training folder)."""
     st = _stat(text)
@@ -151,13 +180,31 @@ class StoreTrue(argparse.Action):
         setattr(namespace, self.dest, True)
 
 
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """The description and epilog as written; every option's help ends with its default (when
+    it has one that says something: not None, not False)."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        default = action.default
+        if (action.option_strings and not any(default is v for v in (None, False, argparse.SUPPRESS))
+                and "default" not in text and "%(default)" not in text):
+            text += " (default: %(default)s)"
+        return text
+
+
+def examples(*lines) -> str:
+    """An epilog: example command lines, then the exit-status policy."""
+    return "examples:\n" + "\n".join(f"  {line}" for line in lines) + "\n\n" + EPILOG
+
+
 class Parser(argparse.ArgumentParser):
     """argparse with errors as one line (no usage block), no sys.exit from inside, options
     that may be given once, and the exit-status policy in every --help."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("epilog", EPILOG)
-        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        kwargs.setdefault("formatter_class", HelpFormatter)
         super().__init__(*args, **kwargs)
         self.register("action", None, Store)
         self.register("action", "store", Store)

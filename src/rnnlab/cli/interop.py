@@ -15,13 +15,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .common import UsageError, count
+from .common import UsageError, count, examples
 
 FORMATS = ("onnx", "torch")
 
 
 def add_commands(sub):
-    e = sub.add_parser("export", help="a trained model as an ONNX file or a PyTorch state dict")
+    e = sub.add_parser("export", help="a trained model as an ONNX file or a PyTorch state dict",
+                       epilog=examples("rnnlab export runs/mine --to onnx --out model.onnx",
+                                       "rnnlab export runs/mine --to torch --out model.pt"))
     e.add_argument("model", type=Path, metavar="RUN_OR_MODEL",
                    help="a training folder (rnnlab train --out) or a saved model folder")
     e.add_argument("--to", required=True, metavar="FORMAT",
@@ -32,9 +34,12 @@ def add_commands(sub):
                    help="onnx: add the int64 input 'lengths' (B,) for right-padded batches")
     e.set_defaults(func=cmd_export)
 
-    i = sub.add_parser("import", help="a PyTorch state dict (.pt) as a saved rnnlab model")
-    i.add_argument("file", type=Path, metavar="FILE.pt")
-    i.add_argument("--cell", choices=("elman", "lstm", "gru"), required=True)
+    i = sub.add_parser("import", help="a PyTorch state dict (.pt) as a saved rnnlab model",
+                       epilog=examples("rnnlab import lstm.pt --cell lstm --out models/lstm",
+                                       "rnnlab import rnn.pt --cell elman --output softmax "
+                                       "--mapping many-to-one --out models/clf"))
+    i.add_argument("file", type=Path, metavar="FILE.pt", help="a state dict saved by torch.save")
+    i.add_argument("--cell", choices=("elman", "lstm", "gru"), required=True, help="the cell")
     i.add_argument("--out", type=Path, required=True, help="the model folder to write")
     i.add_argument("--force", action="store_true", help="replace a model saved in --out")
     i.add_argument("--hidden", type=count(1), help="default: from the shapes")
@@ -43,12 +48,14 @@ def add_commands(sub):
     i.add_argument("--inputs", type=count(1), help="n_in (default: from the shapes)")
     i.add_argument("--outputs", type=count(1), help="n_out (default: the head's, else dirs x H)")
     i.add_argument("--activation", choices=("tanh", "relu"), default="tanh", help="Elman only")
-    i.add_argument("--output", choices=("identity", "sigmoid", "softmax"), default="identity")
+    i.add_argument("--output", choices=("identity", "sigmoid", "softmax"), default="identity",
+                   help="output activation")
     i.add_argument("--mapping", default="many-to-many",
                    choices=("one-to-one", "one-to-many", "many-to-one", "many-to-many",
-                            "many-to-many-delayed"))
-    i.add_argument("--delay", type=count(0), default=0)
-    i.add_argument("--dtype", choices=("float32", "float64"), default="float32")
+                            "many-to-many-delayed"), help="which steps read input and answer")
+    i.add_argument("--delay", type=count(0), default=0, help="many-to-many-delayed: the delay")
+    i.add_argument("--dtype", choices=("float32", "float64"), default="float32",
+                   help="the model's dtype")
     i.set_defaults(func=cmd_import)
 
 

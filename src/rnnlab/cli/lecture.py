@@ -5,25 +5,28 @@ import sys
 import time
 from pathlib import Path
 
-from .common import UsageError, command_line, count, new_folder, writable_folder
+from .common import UsageError, command_line, count, examples, new_folder, writable_folder
 
 
 def add_commands(sub):
-    t = sub.add_parser("tour", help="run every experiment of the lecture and write one report")
+    t = sub.add_parser("tour", help="run every experiment of the lecture and write one report",
+                       epilog=examples("rnnlab tour --quick", "rnnlab tour --only parity,stability "
+                                       "--out report"))
     t.add_argument("--out", type=Path, help="report folder (default: a new rnnlab-report-* here)")
     t.add_argument("--quick", action="store_true", help="small settings: about 2 minutes")
-    t.add_argument("--seed", type=count(0), default=0)
+    t.add_argument("--seed", type=count(0), default=0, help="seed of every experiment")
     t.add_argument("--only", help="comma-separated experiments to run (default: all)")
     t.set_defaults(func=cmd_tour)
 
-    s = sub.add_parser("list", help="list the experiments")
+    s = sub.add_parser("list", help="list the experiments", epilog=examples("rnnlab list"))
     s.set_defaults(func=cmd_list)
 
-    r = sub.add_parser("run", help="run one experiment")
-    r.add_argument("experiment")
+    r = sub.add_parser("run", help="run one experiment",
+                       epilog=examples("rnnlab list", "rnnlab run parity --quick --out parity"))
+    r.add_argument("experiment", help="its name, as rnnlab list shows")
     r.add_argument("--out", type=Path, help="output folder (default: a new rnnlab-run-* here)")
-    r.add_argument("--quick", action="store_true")
-    r.add_argument("--seed", type=count(0), default=0)
+    r.add_argument("--quick", action="store_true", help="small settings")
+    r.add_argument("--seed", type=count(0), default=0, help="seed of the experiment")
     r.add_argument("--force", action="store_true", help="replace the results of an earlier run")
     r.set_defaults(func=cmd_run)
 

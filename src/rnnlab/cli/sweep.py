@@ -11,14 +11,18 @@ import re
 import sys
 from pathlib import Path
 
-from .common import UsageError, count, positive_float
+from .common import UsageError, count, examples, positive_float
 
 KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*$")
 
 
 def add_commands(sub):
     s = sub.add_parser("sweep", help="run seeds x settings of an experiment or a function on "
-                       "Dask (a local cluster or an existing one)")
+                       "Dask (a local cluster or an existing one)",
+                       epilog=examples("rnnlab sweep benefit --quick --seeds 0-9 --workers 2 "
+                                       "--out sweep-benefit",
+                                       "rnnlab sweep trials.py:trial --grid hidden=4,16 "
+                                       "--seeds 0-4 --out sweep-hidden"))
     s.add_argument("target", metavar="EXPERIMENT_OR_SPEC",
                    help="an experiment (see rnnlab list), or module:function / file.py:function "
                         "for a function f(config, seed) -> dict")
@@ -34,7 +38,7 @@ def add_commands(sub):
     where.add_argument("--scheduler", metavar="ADDRESS",
                        help="an existing Dask scheduler, e.g. tcp://head:8786")
     s.add_argument("--timeout", type=positive_float, default=10.0,
-                   help="seconds to reach the scheduler (default: 10)")
+                   help="seconds to reach the scheduler")
     s.add_argument("--metric", help="the numeric result the figures show (default: the first)")
     s.add_argument("--out", type=Path, required=True,
                    help="the sweep folder; running the same command again skips finished runs")

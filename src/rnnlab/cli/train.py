@@ -1,4 +1,4 @@
-"""`rnnlab train`, `rnnlab eval` and `rnnlab predict`.
+"""`rnnlab train` (evaluate.py holds eval and predict; formats.py the data files).
 
 A training folder holds one checkpoint, replaced at the end of every epoch:
 
@@ -16,6 +16,7 @@ with exactly the parameters of an uninterrupted one.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
@@ -27,8 +28,9 @@ import numpy as np
 from .. import io
 from .._tree import leaves, path_str
 from . import sizes
-from .common import (UsageError, count, empty_or_new_folder, folder, fraction, given, npz_file,
-                     plural, positive_float)
+from . import formats
+from .common import (UsageError, count, data_file, empty_or_new_folder, examples, folder,
+                     fraction, given, plural, positive_float, text_source)
 from .data import check_arrays, infer_model_args
 from .interrupt import Interrupts
 
@@ -36,71 +38,87 @@ RUN_FORMAT, RUN_VERSION = "rnnlab-run", 1
 RUN_LIMIT = 64 << 20                  # train.json: the history grows by two numbers an epoch
 CHECKPOINT = re.compile(r"ckpt-[0-9]{5,}")
 EPOCHS = 10                     # --epochs when not given (a resumed run keeps its own)
-EVAL_SAMPLES = 500              # eval --task: fresh sequences when --samples is not given
 
 
 def add_commands(sub):
-    t = sub.add_parser("train", help="train a model on a built-in task or an .npz file")
+    t = sub.add_parser("train", help="train a model on a built-in task or your own data",
+                       description="Train a model on a built-in task or a data file; a checkpoint "
+                       "is written to --out after every epoch.", epilog=examples(
+                           "rnnlab train --task parity --epochs 5 --out runs/parity",
+                           "rnnlab train --data data.npz --out runs/mine",
+                           "rnnlab train --data X.npy --targets Y.npy --out runs/mine",
+                           "rnnlab train --data prices.csv --window 24 --target close --out "
+                           "runs/prices",
+                           "rnnlab train --text book.txt --hidden 64 --out runs/chars",
+                           "rnnlab train --config runs/mine/train.json --lr 0.01 --out runs/again",
+                           "rnnlab train --resume runs/mine --epochs 20"))
     src = t.add_mutually_exclusive_group()
     src.add_argument("--task", help="a built-in task: parity, addition, adding, copy, sine")
-    src.add_argument("--data", type=npz_file, help="an .npz file with arrays X, Y (and mask)")
+    src.add_argument("--data", type=data_file, metavar="FILE", help="a data file: .npz with arrays X, Y (and "
+                     "mask); a .npy of X (with --targets); a CSV series (with --window, --target)")
+    src.add_argument("--text", type=text_source, metavar="FILE_OR_FOLDER",
+                     help="text (a file, or a folder of .txt files): a character language model")
     src.add_argument("--resume", type=folder, metavar="DIR", help="continue the run saved in DIR")
+    t.add_argument("--config", type=Path, metavar="FILE.json", help="replay a run's train.json "
+                     "(or a JSON object of the same keys); options given here win")
+    data_options(t, train=True)
     t.add_argument("--out", type=Path, help="training folder (checkpoints, train.json)")
-    t.add_argument("--cell", choices=("elman", "lstm", "gru"), default="elman")
-    t.add_argument("--hidden", type=count(1), default=32)
-    t.add_argument("--layers", type=count(1), default=1)
-    t.add_argument("--bidirectional", action="store_true")
+    t.add_argument("--cell", choices=("elman", "lstm", "gru"), default="elman", help="cell")
+    t.add_argument("--hidden", type=count(1), default=32, help="hidden units per layer")
+    t.add_argument("--layers", type=count(1), default=1, help="stacked layers")
+    t.add_argument("--bidirectional", action="store_true", help="a bidirectional model")
     t.add_argument("--output", choices=("identity", "sigmoid", "softmax"),
-                   help="output activation (--data only; a task sets its own)")
+                   help="output activation (--data only; a task or --text sets its own; "
+                   "default: identity)")
     t.add_argument("--mapping", choices=("many-to-many", "many-to-one"),
                    help="(--data only) default: from the shape of Y")
     t.add_argument("--epochs", type=count(0), default=None,
                    help=f"total epochs (default {EPOCHS}; with --resume: the run's own)")
-    t.add_argument("--batch-size", type=count(1), default=32)
-    t.add_argument("--optimizer", choices=("adam", "sgd", "rmsprop"), default="adam")
-    t.add_argument("--lr", type=positive_float, default=None)
-    t.add_argument("--clip", type=positive_float, default=None, help="clip the gradient norm")
-    t.add_argument("--samples", type=count(1), default=None, help="task: number of sequences")
-    t.add_argument("--length", type=count(1), default=None, help="task: bits or steps")
-    t.add_argument("--val", type=fraction, default=0.1, help="fraction held out, in [0, 1)")
-    t.add_argument("--seed", type=count(0), default=0)
-    t.set_defaults(func=cmd_train)
+    t.add_argument("--batch-size", type=count(1), default=32, help="sequences per update")
+    t.add_argument("--optimizer", choices=("adam", "sgd", "rmsprop"), default="adam",
+                   help="optimizer")
+    t.add_argument("--lr", type=positive_float, default=None,
+                   help="learning rate (default: the optimizer's own)")
+    t.add_argument("--clip", type=positive_float, default=None,
+                   help="clip the gradient norm (default: no clipping)")
+    t.add_argument("--samples", type=count(1), default=None,
+                   help="task: number of sequences (default: the task's own)")
+    t.add_argument("--length", type=count(1), default=None,
+                   help="task: bits or steps (default: the task's own)")
+    t.add_argument("--val", type=fraction, default=0.1, help="fraction held out, in [0, 1) "
+                   "(the last sequences: for a series, the latest windows)")
+    t.add_argument("--seed", type=count(0), default=0, help="seed of the model and shuffling")
+    script_options(t)
+    t.set_defaults(func=cmd_train, parser=t)
 
-    e = sub.add_parser("eval", help="loss and accuracy of a saved model on a task or data")
-    e.add_argument("--model", type=folder, required=True, help="a model or training folder")
-    src = e.add_mutually_exclusive_group(required=True)
-    src.add_argument("--task")
-    src.add_argument("--data", type=npz_file)
-    e.add_argument("--samples", type=count(1), default=None,
-                   help=f"task: number of sequences (default {EVAL_SAMPLES})")
-    e.add_argument("--length", type=count(1), default=None)
-    e.add_argument("--seed", type=count(0), default=12345, help="task data seed (fresh data)")
-    e.set_defaults(func=cmd_eval)
 
-    p = sub.add_parser("predict", help="outputs of a saved model for the X of an .npz file")
-    p.add_argument("--model", type=folder, required=True)
-    p.add_argument("--data", type=npz_file, required=True)
-    p.add_argument("--out", type=Path, required=True, help="an .npz file to write (array Y)")
-    p.add_argument("--steps", type=count(1), default=None,
-                   help="output steps (one-to-many, seq2seq)")
-    p.add_argument("--force", action="store_true", help="replace --out if it exists")
-    p.set_defaults(func=cmd_predict)
+def data_options(p, train=False, targets=True):
+    """The options of the data formats (formats.py); eval and predict default to the run's."""
+    run = "" if train else " (default: the run's own)"
+    if targets:
+        p.add_argument("--targets", type=data_file, metavar="Y.npy",
+                       help="with --data X.npy: the targets")
+    p.add_argument("--window", type=count(1), default=None,
+                   help=f"CSV: input steps per window; --text: characters per sequence "
+                   f"(default {formats.TEXT_WINDOW})" + run)
+    p.add_argument("--horizon", type=count(1), default=None,
+                   help="CSV: how many steps after a window its target lies (default 1)" + run)
+    p.add_argument("--target", type=formats.column_list, metavar="COLUMN[,COLUMN]",
+                   help="CSV: the column(s) to forecast, by header name or 0-based index" + run)
+    p.add_argument("--columns", type=formats.column_list, metavar="COLUMN[,COLUMN]",
+                   help="CSV: the input columns (the targets are added; default: all)" + run)
+
+
+def script_options(p):
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
+    p.add_argument("--json", action="store_true",
+                   help="print one JSON object with the results on stdout (and nothing else)")
 
 
 # -- data ------------------------------------------------------------------------------------------
 def load_data(path: Path, need=("X", "Y")) -> dict:
     """The arrays of an .npz file, with the named ones present (UsageError otherwise)."""
-    if not os.path.lexists(path):
-        raise UsageError(f"rnnlab: error: data file {path} does not exist")
-    try:
-        arrays = io.read_npz(path)
-    except io.CheckpointError as err:
-        raise UsageError(f"rnnlab: error: {err}") from None
-    missing = [k for k in need if k not in arrays]
-    if missing:
-        raise UsageError(f"rnnlab: error: {path} must hold arrays {', '.join(need)}; missing "
-                         f"{', '.join(missing)} (found: {', '.join(arrays) or 'none'})")
-    return arrays
+    return formats.load_npz(path, need)
 
 
 def task_data(name, samples, length, seed, command="train"):
@@ -124,45 +142,113 @@ def task_data(name, samples, length, seed, command="train"):
 
 
 # -- train -----------------------------------------------------------------------------------------
+DATA_KEYS = ("data", "targets", "text")                  # paths, stored resolved
+SPEC_KEYS = ("task", "cell", "hidden", "layers", "bidirectional", "output", "mapping", "epochs",
+             "batch_size", "optimizer", "lr", "clip", "samples", "length", "val", "seed",
+             "window", "horizon", "target", "columns")
+
+
 def cmd_train(args) -> int:
+    if args.config is not None:
+        args = _with_config(args)
     if args.resume is not None:
         return _resume(args)
-    if args.task is None and args.data is None:
-        raise UsageError("rnnlab train: error: give --task TASK or --data FILE.npz (or --resume DIR)")
+    if args.task is None and args.data is None and args.text is None:
+        raise UsageError("rnnlab train: error: give --task TASK, --data FILE or --text FILE (or "
+                         "--resume DIR, or --config FILE.json)")
     if args.out is None:
         raise UsageError("rnnlab train: error: --out DIR is required (the training folder)")
-    _refuse_ignored(args, "train", ("samples", "length") if args.data is not None
+    refuse_ignored(args, "train", ("samples", "length") if args.task is None
                     else ("output", "mapping"))
+    if args.text is not None:
+        refuse_ignored(args, "train", ("output", "mapping"))
     if os.path.lexists(args.out / "train.json"):
         raise UsageError(f"rnnlab train: error: {args.out} already holds a run; continue it with "
                          f"--resume {args.out} or choose a new --out")
     empty_or_new_folder(args.out, what=" and is not a training run", create=False)
-    spec = {k: getattr(args, k) for k in ("task", "cell", "hidden", "layers", "bidirectional",
-                                          "output", "mapping", "epochs", "batch_size", "optimizer",
-                                          "lr", "clip", "samples", "length", "val", "seed")}
+    spec = {k: getattr(args, k) for k in SPEC_KEYS}
     spec["epochs"] = EPOCHS if args.epochs is None else args.epochs
-    spec["data"] = None if args.data is None else str(args.data.resolve())
-    X, Y, mask, model_args = _dataset(spec)
+    for key in DATA_KEYS:
+        value = getattr(args, key)
+        spec[key] = None if value is None else str(value.resolve())
+    formats.check_options(spec, "train")
+    if args.text is not None:
+        spec["output"], spec["mapping"] = "softmax", "many-to-many"
+        spec["window"] = spec["window"] or formats.TEXT_WINDOW
+    X, Y, mask, model_args, vocab = _dataset(spec)
     model = _model(spec, model_args, X)
     from .. import optim
     opt = optim.get(args.optimizer, **({} if args.lr is None else {"lr": args.lr}))
     _check_data(model, X, Y, mask, spec)                 # before anything is written
     rng = np.random.default_rng(args.seed)
     out = empty_or_new_folder(args.out, what=" and is not a training run")
+    if vocab is not None:
+        formats.write_vocab(out, vocab)
     state = {"format": RUN_FORMAT, "version": RUN_VERSION, "spec": spec, "epoch": 0,
              "history": {"loss": [], "val_loss": []}, "owned": []}
-    print(f"training {model!r}\n  on {spec['task'] or spec['data']}: X {X.shape}, Y {Y.shape}; "
-          f"folder {out}", file=sys.stderr)
+    if not (args.quiet or args.json):
+        print(f"training {model!r}\n  on {_source(spec)}: X {X.shape}, Y {Y.shape}; "
+              f"folder {out}", file=sys.stderr)
     return _fit(out, model, opt, rng, state, X, Y, mask, args, first_checkpoint=True)
 
 
-def _refuse_ignored(args, command, dests):
+def _source(spec) -> str:
+    return (f"task {spec['task']}" if spec["task"] else spec.get("text") or
+            spec["data"] + (f" and {spec['targets']}" if spec.get("targets") else ""))
+
+
+def _with_config(args):
+    """The arguments of a run's spec (train.json, or a JSON object of the same keys), parsed
+    as if given on the command line, then the options given on this command line on top."""
+    try:
+        doc = io.read_json(args.config, limit=RUN_LIMIT, follow=True)
+    except (io.CheckpointError, OSError, ValueError) as err:
+        raise UsageError(f"rnnlab train: error: --config {args.config}: {err}") from None
+    if isinstance(doc, dict) and doc.get("format") == RUN_FORMAT:
+        doc = doc.get("spec")
+    if not isinstance(doc, dict):
+        raise UsageError(f"rnnlab train: error: --config {args.config} must hold a JSON object "
+                         f"of train options (or a run's train.json)")
+    argv = []
+    for key, value in doc.items():
+        if key not in SPEC_KEYS + DATA_KEYS:
+            raise UsageError(f"rnnlab train: error: --config {args.config}: {key!r} is not a "
+                             f"train option that a config can set")
+        if value is None or value is False or (doc.get("text") and key in ("output",
+                                                                          "mapping")):
+            continue                                  # --text sets its own output
+        option = "--" + key.replace("_", "-")
+        if value is True:
+            argv.append(option)
+        else:
+            argv += [option, ",".join(map(str, value)) if isinstance(value, list) else str(value)]
+    try:
+        merged = args.parser.parse_args(argv)
+    except UsageError as err:
+        raise UsageError(f"rnnlab train: error: --config {args.config}: "
+                         f"{str(err).split('error: ', 1)[-1]}") from None
+    mine = given(args)
+    if any(k in mine for k in ("task",) + DATA_KEYS):  # a new source replaces the config's
+        for key in ("task",) + DATA_KEYS:
+            setattr(merged, key, None)
+    marks = {k: v for k, v in given(merged).items() if getattr(merged, k) is not None}
+    for key in mine:
+        setattr(merged, key, getattr(args, key))
+    marks.update(mine)
+    marks.pop("config", None)
+    merged.config, merged.argv, merged.owns_process = None, args.argv, args.owns_process
+    setattr(merged, "given_options", marks)
+    return merged
+
+
+def refuse_ignored(args, command, dests):
     """A UsageError for an option that was given but does not apply (it would be ignored)."""
     wrong = [given(args)[d] for d in dests if d in given(args)]
     if wrong:
-        source = "--task" if args.task is not None else "--data"
-        other = "--data" if source == "--task" else "--task"
+        source = ("--task" if args.task is not None else
+                  "--text" if getattr(args, "text", None) is not None else "--data")
         verb = "applies" if len(wrong) == 1 else "apply"
+        other = "--data" if dests[0] in ("output", "mapping") else "--task"
         raise UsageError(f"rnnlab {command}: error: {' and '.join(wrong)} {verb} to {other} "
                          f"only, not to {source}")
 
@@ -206,18 +292,21 @@ def _check_data(model, X, Y, mask, spec):
         raise UsageError(f"rnnlab train: error: {source} does not fit the model: {err}") from None
 
 
-def _dataset(spec):
-    """(X, Y, mask, (n_in, n_out, output, mapping)) from a run's spec."""
+def _dataset(spec, vocab=None):
+    """(X, Y, mask, (n_in, n_out, output, mapping), vocabulary or None) from a run's spec."""
     if spec["task"] is not None:
         X, Y, task = task_data(spec["task"], spec["samples"], spec["length"], spec["seed"])
-        return X, Y, None, (task.n_in, task.n_out, task.output, task.mapping)
-    arrays = load_data(Path(spec["data"]))
-    check_arrays(arrays, spec["data"], "train")
+        return X, Y, None, (task.n_in, task.n_out, task.output, task.mapping), None
+    ds = formats.read(spec, "train", vocab=vocab)
+    arrays = {k: ds[k] for k in ("X", "Y", "mask") if ds[k] is not None}
+    check_arrays(arrays, ds["source"], "train")
     X, Y = arrays["X"], arrays["Y"]
-    model_args = infer_model_args(X, Y, spec["output"], spec["mapping"], spec["data"])
+    model_args = infer_model_args(X, Y, spec["output"], spec["mapping"], ds["source"])
+    if ds["vocab"] is not None:                        # every symbol, seen in the text or not
+        model_args = (model_args[0], len(ds["vocab"]), "softmax", "many-to-many")
     if Y.dtype == bool and model_args[2] == "softmax":
         Y = Y.astype(np.int64)                         # class labels 0 and 1
-    return X, Y, arrays.get("mask"), model_args
+    return X, Y, arrays.get("mask"), model_args, ds["vocab"]
 
 
 def _fit(out, model, opt, rng, state, X, Y, mask, args, first_checkpoint=False) -> int:
@@ -238,7 +327,7 @@ def _fit(out, model, opt, rng, state, X, Y, mask, args, first_checkpoint=False) 
                 state["history"]["val_loss"].append(hist.val_loss[-1])
             _checkpoint(out, model, opt, rng, state)
             saved["epoch"] = state["epoch"]
-        if not tty:
+        if not (tty or args.quiet or args.json):
             v = f" val_loss {hist.val_loss[-1]:.5g}" if hist.val_loss else ""
             print(f"epoch {state['epoch']}/{spec['epochs']} loss {hist.loss[-1]:.5g}{v} "
                   f"({hist.epoch_time[-1]:.2f} s)", file=sys.stderr)
@@ -252,6 +341,9 @@ def _fit(out, model, opt, rng, state, X, Y, mask, args, first_checkpoint=False) 
                     saved["epoch"] = state["epoch"]
             remaining = spec["epochs"] - state["epoch"]
             if remaining <= 0:
+                if args.json:
+                    print(json.dumps(_results(out, state)))
+                    return 0
                 print(f"{out}: epoch {state['epoch']} of {spec['epochs']} reached, nothing to "
                       f"do (ask for more with --epochs)")
                 return 0
@@ -269,12 +361,24 @@ def _fit(out, model, opt, rng, state, X, Y, mask, args, first_checkpoint=False) 
                 print(f"\ninterrupted: the checkpoint of epoch {saved['epoch']} is in {out}; "
                       f"continue with: rnnlab train --resume {out}", file=sys.stderr)
             return 130
-    if hist.stopped:
+    if hist.stopped and not args.json:
         print(f"stopped: {hist.stopped}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(dict(_results(out, state), stopped=hist.stopped or None)))
+        return 0
     loss = state["history"]["loss"]
     print(f"done: {plural(state['epoch'], 'epoch')}, final loss {loss[-1]:.5g}" if loss else "done")
     print(f"checkpoint: {out / state['checkpoint']} (use --model {out} with eval and predict)")
     return 0
+
+
+def _results(out, state) -> dict:
+    """What --json prints after training."""
+    hist = state["history"]
+    return {"run": str(out), "checkpoint": str(out / state["checkpoint"]),
+            "epochs": state["epoch"], "loss": hist["loss"][-1] if hist["loss"] else None,
+            "val_loss": hist["val_loss"][-1] if hist["val_loss"] else None,
+            "history": hist}
 
 
 def _checkpoint(out, model, opt, rng, state):
@@ -311,7 +415,7 @@ def _field(doc: dict, key, types, shown, ok=lambda v: True, what=None):
     return value
 
 
-def _read_run(out: Path) -> dict:
+def read_run(out: Path) -> dict:
     """train.json of the run folder `out`, every field checked (CheckpointError naming it)."""
     shown = out / "train.json"
     with io.Folder(out) as folder:
@@ -330,11 +434,19 @@ def _read_run(out: Path) -> dict:
     for key in ("spec", "rng", "optimizer", "history"):
         _field(doc, key, (dict,), shown, what="an object")
     spec = doc["spec"]
+    for key, value in formats.SPEC_DEFAULTS.items():   # runs written before these options
+        spec.setdefault(key, value)
+    for key in ("window", "horizon"):
+        _field(spec, key, (int, type(None)), f"{shown}: spec", lambda v: v is None or v >= 1,
+               "an integer >= 1 or null")
+    for key in ("target", "columns"):
+        _field(spec, key, (list, type(None)), f"{shown}: spec", lambda v: v is None or all(
+            isinstance(c, str) and c for c in v), "a list of column names or null")
     for key in ("hidden", "layers", "batch_size", "epochs", "seed", "samples", "length"):
         low = 0 if key in ("epochs", "seed") else 1
         _field(spec, key, (int, type(None)) if key in ("samples", "length") else (int,),
                f"{shown}: spec", lambda v: v is None or v >= low, f"an integer >= {low}")
-    for key in ("task", "data", "output", "mapping", "cell", "optimizer"):
+    for key in ("task", "data", "targets", "text", "output", "mapping", "cell", "optimizer"):
         _field(spec, key, (str,) if key in ("cell", "optimizer") else (str, type(None)),
                f"{shown}: spec")
     _field(spec, "bidirectional", (bool,), f"{shown}: spec")
@@ -379,11 +491,12 @@ def _restore_optimizer(out, state, model):
 def _resume(args) -> int:
     from .. import load
     out = args.resume
-    other = sorted(o for d, o in given(args).items() if d not in ("resume", "epochs"))
+    other = sorted(o for d, o in given(args).items()
+                   if d not in ("resume", "epochs", "quiet", "json"))
     if other:
         raise UsageError(f"rnnlab train: error: --resume continues a run as it was set up; only "
                          f"--epochs may change, not {', '.join(other)}")
-    state = _read_run(out)
+    state = read_run(out)
     model = load(out / state["checkpoint"])
     opt = _restore_optimizer(out, state, model)
     rng = np.random.default_rng()
@@ -394,12 +507,14 @@ def _resume(args) -> int:
                                  f"{err}") from None
     if args.epochs is not None:                       # given (--epochs N or --epochs=N)
         state["spec"]["epochs"] = args.epochs
-    X, Y, mask, _ = _dataset(state["spec"])
-    print(f"resuming {out} at epoch {state['epoch']} of {state['spec']['epochs']}", file=sys.stderr)
+    spec = state["spec"]
+    X, Y, mask, _, _ = _dataset(spec, formats.read_vocab(out, "train") if spec["text"] else None)
+    if not (args.quiet or args.json):
+        print(f"resuming {out} at epoch {state['epoch']} of {spec['epochs']}", file=sys.stderr)
     return _fit(out, model, opt, rng, state, X, Y, mask, args)
 
 
-# -- eval and predict --------------------------------------------------------------------------------
+# -- model folders --------------------------------------------------------------------------------
 def load_model(path: Path):
     """A model from a model folder or a training folder (its current checkpoint, which must be
     a folder inside it)."""
@@ -407,104 +522,5 @@ def load_model(path: Path):
     if not os.path.isdir(path):
         raise UsageError(f"rnnlab: error: model folder {path} does not exist")
     if os.path.lexists(path / "train.json"):
-        path = path / _read_run(path)["checkpoint"]
+        path = path / read_run(path)["checkpoint"]
     return load(path)
-
-
-def metrics(model, X, Y, mask=None) -> dict:
-    """Loss, and accuracy (per real step and per sequence) or mean squared error."""
-    out = {"loss": model.evaluate(X, Y, mask)}
-    n_steps = model.mapping.n_steps(Y) if model.mapping.takes_n_steps else None
-    y = model.predict(X, mask=mask, n_steps=n_steps)      # one-to-many, seq2seq: T from Y
-    if model.output == "identity":
-        sq = (y - Y) ** 2
-        if mask is not None and sq.ndim == 3:               # padded steps do not count
-            keep = np.broadcast_to(np.asarray(mask, bool)[:, :, None], sq.shape)
-            out["mse"] = float(sq[keep].mean())
-        else:
-            out["mse"] = float(sq.mean())
-        return out
-    if model.output == "sigmoid":
-        right = (y > 0.5) == (Y > 0.5)
-    else:
-        labels = Y if Y.dtype.kind in "iub" and Y.ndim == y.ndim - 1 else Y.argmax(-1)
-        right = (y.argmax(-1) == labels)[..., None]
-    real = np.ones(right.shape, bool)
-    if mask is not None and right.ndim == 3:                # padded steps do not count
-        real = np.broadcast_to(np.asarray(mask, bool)[:, :, None], right.shape)
-    out["accuracy"] = float(right[real].mean())
-    out["sequence_accuracy"] = float((right | ~real).reshape(len(right), -1).all(axis=1).mean())
-    return out
-
-
-def cmd_eval(args) -> int:
-    model = load_model(args.model)
-    if args.task is not None:
-        X, Y, _ = task_data(args.task, EVAL_SAMPLES if args.samples is None else args.samples,
-                            args.length, args.seed, command="eval")
-        mask, source = None, f"task {args.task}"
-        if X.shape[-1] != model.n_in:
-            raise UsageError(f"rnnlab eval: error: task {args.task} has "
-                             f"{plural(X.shape[-1], 'input feature')}, the model takes "
-                             f"{model.n_in}")
-    else:
-        _refuse_ignored(args, "eval", ("samples", "length", "seed"))
-        arrays = load_data(args.data)
-        check_arrays(arrays, args.data, "eval")
-        X, Y, mask, source = arrays["X"], arrays["Y"], arrays.get("mask"), str(args.data)
-    try:
-        model.check_data(X, Y, mask)
-    except (ValueError, TypeError) as err:
-        raise UsageError(f"rnnlab eval: error: {source} does not fit the model: {err}") from None
-    sizes.check(2 * sizes.float_array(_output_shape(model, X, Y)),
-                f"the outputs of the model for {source}", "eval")
-    for k, v in metrics(model, X, Y, mask).items():
-        print(f"{k:<18} {v:.6g}")
-    return 0
-
-
-def _output_shape(model, X, Y=None, n_steps=None) -> tuple:
-    """The shape predict returns for X (Python integers; nothing allocated)."""
-    if model.mapping.name == "many-to-one":
-        return (len(X), model.n_out)
-    if model.mapping.takes_n_steps:
-        steps = model.mapping.n_steps(Y) if Y is not None else n_steps
-        return (len(X), steps or 0, model.n_out)
-    return (len(X), X.shape[1] if X.ndim > 1 else 0, model.n_out)
-
-
-def cmd_predict(args) -> int:
-    try:                                                   # before any work: never write an input
-        io.check_distinct(args.out, [args.data], what="--out file")
-    except ValueError as err:
-        raise UsageError(f"rnnlab predict: error: {err}") from None
-    if os.path.realpath(args.out).startswith(os.path.realpath(args.model) + os.sep):
-        raise UsageError(f"rnnlab predict: error: --out {args.out} lies inside the model folder "
-                         f"{args.model}; choose a file outside it")
-    if os.path.lexists(args.out) and not args.force:
-        raise UsageError(f"rnnlab predict: error: {args.out} exists; pass --force to replace it")
-    if not args.out.parent.is_dir():
-        raise UsageError(f"rnnlab predict: error: folder {args.out.parent} does not exist")
-    model = load_model(args.model)
-    arrays = load_data(args.data, need=("X",))
-    check_arrays(arrays, args.data, "predict")
-    if model.mapping.takes_n_steps and args.steps is None:
-        raise UsageError(f"rnnlab predict: error: the model ({model.mapping.name}) needs --steps "
-                         f"N, the number of output steps to produce")
-    if args.steps is not None and not model.mapping.takes_n_steps:
-        raise UsageError(f"rnnlab predict: error: --steps applies to one-to-many and seq2seq "
-                         f"models; this one ({model.mapping.name}) takes its length from X")
-    shape = _output_shape(model, arrays["X"], n_steps=args.steps)
-    sizes.check(sizes.float_array(shape), f"the outputs of the model for {args.data} "
-                f"(Y {shape})", "predict")
-    try:
-        Y = model.predict(arrays["X"], mask=arrays.get("mask"), n_steps=args.steps)
-    except (ValueError, TypeError) as err:
-        raise UsageError(f"rnnlab predict: error: {args.data} does not fit the model: "
-                         f"{err}") from None
-    try:
-        io.write_npz(args.out, {"Y": Y}, overwrite=args.force, flag="--force")
-    except OSError as err:
-        raise UsageError(f"rnnlab predict: error: {err}") from None
-    print(f"wrote Y {Y.shape} to {args.out}")
-    return 0
