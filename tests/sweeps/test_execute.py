@@ -3,10 +3,13 @@ raises, the function sent by value, and results made JSON-ready."""
 import json
 
 import numpy as np
+import pytest
 
 import sweep_targets as targets
 from rnnlab.sweeps.execute import execute, payload, plain
 from rnnlab.sweeps.plan import Target
+
+pytest.importorskip("cloudpickle", reason="functions travel with cloudpickle (the dask extra)")
 
 
 def test_a_run_that_returns_is_ok_with_its_results():

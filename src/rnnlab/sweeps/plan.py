@@ -72,8 +72,12 @@ def load_function(spec: str) -> Callable:
         module = importlib.util.module_from_spec(mod_spec)
         sys.modules[modname] = module
         mod_spec.loader.exec_module(module)
-        import cloudpickle
-        cloudpickle.register_pickle_by_value(module)
+        try:                                          # cloudpickle comes with distributed;
+            import cloudpickle                        # without it the engine refuses the
+        except ImportError:                           # sweep and names the dask extra
+            pass
+        else:
+            cloudpickle.register_pickle_by_value(module)
     else:
         if "" not in sys.path and "." not in sys.path:
             sys.path.insert(0, "")                   # a module in the current folder
