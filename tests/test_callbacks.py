@@ -73,3 +73,21 @@ def test_early_stopping_restores_the_best_parameters():
     run.logs = {"loss": 1.0}
     with pytest.raises(ValueError, match="'val_loss' needs validation data"):
         cb.EarlyStopping().on_epoch_end(run)
+
+
+def test_mode_max_follows_a_growing_metric():
+    class M:
+        params = {"w": np.zeros(1)}
+
+    es = cb.EarlyStopping(monitor="val_accuracy", patience=2, mode="max")
+    run = cb.RunState(model=M(), optimizer=None, history=None, epochs=10)
+    es.on_train_begin(run)
+    for e, acc in enumerate([0.5, 0.7, 0.6, 0.65]):
+        run.epoch, run.logs = e, {"val_accuracy": acc}
+        M.params["w"][...] = e
+        es.on_epoch_end(run)
+    assert run.stop and "epoch 4" in run.stop
+    es.on_train_end(run)
+    assert M.params["w"].tolist() == [1.0]          # epoch 1 had the highest accuracy
+    with pytest.raises(ValueError, match="mode must be one of"):
+        cb.EarlyStopping(mode="up")

@@ -52,3 +52,23 @@ def test_reduce_on_plateau_matches_torch():
         ours.on_epoch_end(run)
         ref.step(m)
         assert math.isclose(run.optimizer.lr, opt.param_groups[0]["lr"], rel_tol=1e-12), e
+
+
+def test_reduce_on_plateau_in_max_mode_matches_torch():
+    metric = [0.1, 0.2, 0.19, 0.2, 0.2, 0.3, 0.3, 0.3, 0.3, 0.29]
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+    ref = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, mode="max", factor=0.5, patience=1,
+                                                     threshold=1e-3)
+
+    class Opt:
+        lr = 1.0
+
+    ours = cb.ReduceLROnPlateau(monitor="acc", factor=0.5, patience=1, threshold=1e-3,
+                                mode="max")
+    run = cb.RunState(model=None, optimizer=Opt(), history=None, epochs=len(metric))
+    ours.on_train_begin(run)
+    for e, m in enumerate(metric):
+        run.epoch, run.logs = e, {"acc": m}
+        ours.on_epoch_end(run)
+        ref.step(m)
+        assert math.isclose(run.optimizer.lr, opt.param_groups[0]["lr"], rel_tol=1e-12), e

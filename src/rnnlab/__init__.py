@@ -16,5 +16,5 @@ __getattr__, __dir__, __all__ = attach(__name__, {
     "tune_malloc": "_malloc", "CheckpointError": "io", "set_backend": "nn.backend",
     "get_backend": "nn.backend", "sweep": "sweeps",
 }, ("nn", "optim", "train", "mappings", "numgrad", "tasks", "analysis", "experiments", "plots",
-    "data", "callbacks", "io", "cli", "bench", "interop", "sklearn", "sweeps"))
+    "data", "callbacks", "metrics", "io", "cli", "bench", "interop", "sklearn", "sweeps"))
 __all__ = ["__version__", *__all__]

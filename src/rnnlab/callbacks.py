@@ -158,8 +158,9 @@ class ReduceLROnPlateau(Callback):
     for more than `patience` epochs; then wait `cooldown` epochs; never below min_lr."""
 
     def __init__(self, monitor="val_loss", factor=0.1, patience=10, threshold=1e-4, cooldown=0,
-                 min_lr=0.0):
-        self.monitor = monitor
+                 min_lr=0.0, mode="min"):
+        self.monitor, self.mode = monitor, mode
+        _mode(mode)
         self.factor = _checks.check_float(factor, "factor", positive=True)
         if self.factor >= 1:
             raise ValueError(f"factor must be < 1, got {factor}")
@@ -169,11 +170,14 @@ class ReduceLROnPlateau(Callback):
         self.min_lr = _checks.check_float(min_lr, "min_lr", minimum=0)
 
     def on_train_begin(self, run):
-        self.best, self.bad, self.cooling = math.inf, 0, 0
+        self.best = math.inf if self.mode == "min" else -math.inf
+        self.bad, self.cooling = 0, 0
 
     def on_epoch_end(self, run):
         value = _monitored(run, self.monitor)
-        if value < self.best * (1 - self.threshold):
+        better = (value < self.best * (1 - self.threshold) if self.mode == "min"
+                  else value > self.best * (1 + self.threshold))
+        if better:
             self.best, self.bad = value, 0
         else:
             self.bad += 1
@@ -188,21 +192,28 @@ class ReduceLROnPlateau(Callback):
             self.cooling, self.bad = self.cooldown, 0
 
 
-def _monitored(run, name):
+def _mode(mode):
+    """+1 for "min" (lower is better: losses, errors), -1 for "max" (accuracies)."""
+    return {"min": 1, "max": -1}[_checks.check_choice(mode, "mode", ("min", "max"))]
+
+
+def _monitored(run, name, sign=1):
     if name not in run.logs or run.logs[name] is None:
         raise ValueError(f"monitor={name!r} is not among this run's logs "
                          f"({', '.join(k for k, v in run.logs.items() if v is not None)}); "
                          f"'val_loss' needs validation data")
-    return run.logs[name]
+    return sign * run.logs[name]
 
 
 # -- stopping, saving, logging --------------------------------------------------------------------
 class EarlyStopping(Callback):
     """Stop when `monitor` has not improved by more than min_delta for `patience` epochs, and
-    (restore_best=True) put back the parameters of the best epoch."""
+    (restore_best=True) put back the parameters of the best epoch. mode="max" for a metric that
+    grows (accuracy)."""
 
-    def __init__(self, monitor="val_loss", patience=5, min_delta=0.0, restore_best=True):
-        self.monitor = monitor
+    def __init__(self, monitor="val_loss", patience=5, min_delta=0.0, restore_best=True,
+                 mode="min"):
+        self.monitor, self.sign = monitor, _mode(mode)
         self.patience = _checks.check_int(patience, "patience", minimum=1)
         self.min_delta = _checks.check_float(min_delta, "min_delta", minimum=0)
         self.restore_best = _checks.check_bool(restore_best, "restore_best")
@@ -211,7 +222,7 @@ class EarlyStopping(Callback):
         self.best, self.waited, self.best_params, self.best_epoch = math.inf, 0, None, None
 
     def on_epoch_end(self, run):
-        value = _monitored(run, self.monitor)
+        value = _monitored(run, self.monitor, self.sign)
         if value < self.best - self.min_delta:
             self.best, self.waited, self.best_epoch = value, 0, run.epoch
             if self.restore_best:
@@ -244,8 +255,8 @@ class ModelCheckpoint(Callback):
     best_only=True, whenever `monitor` reaches a new best. Returns nothing; run.logs["saved"]
     says whether this epoch saved."""
 
-    def __init__(self, folder, every=1, best_only=False, monitor="val_loss"):
-        self.folder = Path(folder)
+    def __init__(self, folder, every=1, best_only=False, monitor="val_loss", mode="min"):
+        self.folder, self.sign = Path(folder), _mode(mode)
         self.every = _checks.check_int(every, "every", minimum=1)
         self.best_only = _checks.check_bool(best_only, "best_only")
         self.monitor = monitor
@@ -255,7 +266,7 @@ class ModelCheckpoint(Callback):
 
     def on_epoch_end(self, run):
         if self.best_only:
-            value = _monitored(run, self.monitor)
+            value = _monitored(run, self.monitor, self.sign)
             due = value < self.best
             self.best = min(self.best, value)
         else:

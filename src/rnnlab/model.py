@@ -323,7 +323,8 @@ class RNN:
 
     def fit(self, X, Y=None, *, optimizer="adam", lr=None, epochs=10, batch_size=32, mask=None,
             clip_norm=None, bptt=None, validation_data=None, validation_split=None, seed=None,
-            shuffle=True, patience=None, progress=None, callback=None, callbacks=None):
+            shuffle=True, patience=None, progress=None, callback=None, callbacks=None,
+            metrics=None):
         """Train in place with minibatches and return a History (loss, val_loss, grad_norm per
         epoch). X, Y: arrays, or X a batch source and Y None. Every option is described in
         rnnlab.train.fit; all of them are checked before the first update."""
@@ -331,7 +332,8 @@ class RNN:
         return fit(self, X, Y, optimizer=optimizer, lr=lr, epochs=epochs, batch_size=batch_size,
                    mask=mask, clip_norm=clip_norm, bptt=bptt, validation_data=validation_data,
                    validation_split=validation_split, seed=seed, shuffle=shuffle,
-                   patience=patience, progress=progress, callback=callback, callbacks=callbacks)
+                   patience=patience, progress=progress, callback=callback, callbacks=callbacks,
+                   metrics=metrics)
 
     def save(self, path, *, overwrite=False):
         """Write the model into the folder `path` (params.npz and config.json), atomically: the

@@ -17,6 +17,7 @@ import numpy as np
 
 from . import _checks, optim
 from . import callbacks as _callbacks
+from . import metrics as _metrics
 from ._tree import global_norm, leaves, map_tree
 
 
@@ -27,11 +28,13 @@ class History:
     val_loss: list = field(default_factory=list)
     grad_norm: list = field(default_factory=list)     # mean gradient norm (before clipping)
     epoch_time: list = field(default_factory=list)    # seconds
+    metrics: dict = field(default_factory=dict)       # name -> one value per epoch
     steps: int = 0                                    # optimizer steps taken
     stopped: str | None = None                        # why training ended early, if it did
 
     def as_dict(self) -> dict:
-        return {"loss": self.loss, "val_loss": self.val_loss, "grad_norm": self.grad_norm,
+        return {"loss": self.loss, "val_loss": self.val_loss, "metrics": self.metrics,
+                "grad_norm": self.grad_norm,
                 "epoch_time": self.epoch_time, "steps": self.steps, "stopped": self.stopped}
 
 
@@ -141,7 +144,8 @@ def _data(model, X, Y, mask):
 
 def fit(model, X, Y=None, *, optimizer="adam", lr=None, epochs=10, batch_size=32, mask=None,
         clip_norm=None, bptt=None, validation_data=None, validation_split=None, seed=None,
-        shuffle=True, patience=None, progress=None, callback=None, callbacks=None) -> History:
+        shuffle=True, patience=None, progress=None, callback=None, callbacks=None,
+        metrics=None) -> History:
     """Train `model` in place on (X, Y) and return its History.
 
     X, Y (and mask): arrays with one row per sequence. Or, for data larger than memory, a batch
@@ -168,6 +172,10 @@ def fit(model, X, Y=None, *, optimizer="adam", lr=None, epochs=10, batch_size=32
       callbacks=[rl.callbacks.EarlyStopping(monitor, patience)].
     progress: a progress bar on stderr (default: only when stderr is a terminal).
     callback(model, history): called after every epoch; returning True stops training.
+    metrics: names ("mse", "mae", "accuracy", "sequence_accuracy") or callables
+      f(y_pred, Y, mask, output) -> float (rnnlab.metrics), computed after every epoch on the
+      validation data ("val_NAME") or, without validation data, on the training data ("NAME"),
+      with the epoch's final parameters; in History.metrics and in the callbacks' logs.
     callbacks: rl.callbacks.Callback objects (or one), called at train, epoch and batch begin
       and end, in the order given (see rnnlab.callbacks): schedules, checkpoints, CSV logs.
       When the non-finite guard stops training, on_train_end is not called: the parameters
@@ -179,6 +187,7 @@ def fit(model, X, Y=None, *, optimizer="adam", lr=None, epochs=10, batch_size=32
     progress = _checks.check_optional_bool(progress, "progress")
     callback = _checks.check_callable(callback, "callback")
     cbs = _callbacks.check_callbacks(callbacks)
+    metric_fns = _metrics.resolve(metrics)
     opt = _optimizer(optimizer, lr)
     opt.check_params(model.params)                 # bound to this model, or a matching state
     source = _source(X, Y, mask, epochs, "X") if Y is None else None
@@ -216,6 +225,12 @@ def fit(model, X, Y=None, *, optimizer="adam", lr=None, epochs=10, batch_size=32
         run.bar.close(_summary(epoch, epochs, hist))
         state.logs = {"loss": hist.loss[-1], "val_loss": hist.val_loss[-1] if val else None,
                       "grad_norm": hist.grad_norm[-1], "lr": opt.lr}
+        if metric_fns:
+            data = val if val is not None else (source if source is not None else (X, Y, mask))
+            prefix = "val_" if val is not None else ""
+            for name, value in _metric_values(model, data, metric_fns).items():
+                hist.metrics.setdefault(prefix + name, []).append(value)
+                state.logs[prefix + name] = value
         _callbacks.call(cbs, "on_epoch_end", state)
         if state.stop:
             hist.stopped = state.stop
@@ -277,6 +292,20 @@ def _stream(model, batches, name):
         except (TypeError, ValueError) as err:
             raise type(err)(f"batch {i} of {name}: {err}") from None
         yield checked
+
+
+def _metric_values(model, data, fns) -> dict:
+    """{name: value} of the metrics on arrays (X, Y, mask) or, for a batch source, the
+    sequence-weighted mean over its batches."""
+    batches = _stream(model, data(), "validation_data") if callable(data) else [data]
+    totals, n = dict.fromkeys((name for name, _ in fns), 0.0), 0
+    for xb, yb, mb in batches:
+        n_steps = model.mapping.n_steps(yb) if model.mapping.takes_n_steps else None
+        y = model.predict(xb, mask=mb, n_steps=n_steps)
+        for name, fn in fns:
+            totals[name] += float(fn(y, yb, mb, model.output)) * len(xb)
+        n += len(xb)
+    return {name: total / max(n, 1) for name, total in totals.items()}
 
 
 def _evaluate(model, val):

@@ -8,7 +8,6 @@ import json
 import os
 from pathlib import Path
 
-import numpy as np
 
 from .. import io
 from . import formats, sizes, train
@@ -60,27 +59,13 @@ def add_commands(sub):
 
 def metrics(model, X, Y, mask=None) -> dict:
     """Loss, and accuracy (per real step and per sequence) or mean squared error."""
+    from .. import metrics as m
     out = {"loss": model.evaluate(X, Y, mask)}
     n_steps = model.mapping.n_steps(Y) if model.mapping.takes_n_steps else None
     y = model.predict(X, mask=mask, n_steps=n_steps)      # one-to-many, seq2seq: T from Y
-    if model.output == "identity":
-        sq = (y - Y) ** 2
-        if mask is not None and sq.ndim == 3:               # padded steps do not count
-            keep = np.broadcast_to(np.asarray(mask, bool)[:, :, None], sq.shape)
-            out["mse"] = float(sq[keep].mean())
-        else:
-            out["mse"] = float(sq.mean())
-        return out
-    if model.output == "sigmoid":
-        right = (y > 0.5) == (Y > 0.5)
-    else:
-        labels = Y if Y.dtype.kind in "iub" and Y.ndim == y.ndim - 1 else Y.argmax(-1)
-        right = (y.argmax(-1) == labels)[..., None]
-    real = np.ones(right.shape, bool)
-    if mask is not None and right.ndim == 3:                # padded steps do not count
-        real = np.broadcast_to(np.asarray(mask, bool)[:, :, None], right.shape)
-    out["accuracy"] = float(right[real].mean())
-    out["sequence_accuracy"] = float((right | ~real).reshape(len(right), -1).all(axis=1).mean())
+    names = ("mse",) if model.output == "identity" else ("accuracy", "sequence_accuracy")
+    for name in names:
+        out[name] = getattr(m, name)(y, Y, mask, model.output)
     return out
 
 
