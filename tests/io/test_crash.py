@@ -1,11 +1,14 @@
 """A save killed at any moment leaves the old model or the new one, never neither.
 
-A forked child saves models of two architectures into the same folder, over and over, and reports
-each completed save on a pipe. The parent kills it with SIGKILL after a random delay. Then it
+A child saves models of two architectures into the same folder, over and over, and reports each
+completed save on a pipe. Children come from a forkserver (a clean single-threaded process with
+rnnlab loaded), not from a fork of the test process, whose BLAS, OpenMP and numba threads a
+forked child would inherit in whatever state they were in. The parent kills it with SIGKILL after a random delay. Then it
 checks three things: the folder loads, the model is the last completed save or the one in
 progress (its weights all equal its save number, its architecture follows the number's parity),
 and the next successful save leaves no temporary behind.
 """
+import multiprocessing
 import os
 import signal
 import struct
@@ -55,7 +58,50 @@ def _saver(folder, models, first, w):
         os._exit(0)
 
 
-def test_a_killed_save_leaves_the_old_or_the_new_model(tmp_path):
+READY = -1
+
+
+def _child(folder, first, conn):
+    """A forkserver child: says it is ready (READY), then saves, reporting each save."""
+    models = _models()
+    os.write(conn.fileno(), struct.pack("<q", READY))
+    _saver(folder, models, first, conn.fileno())
+
+
+def _start(ctx, folder, first):
+    """(process, read end): a saving child started from the forkserver."""
+    r, w = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(folder, first, w), daemon=True)
+    proc.start()
+    w.close()
+    ready = os.read(r.fileno(), 8)                       # the kill is timed from here
+    assert ready == struct.pack("<q", READY), f"the saving child did not start: {ready!r}"
+    return proc, r
+
+
+def _finished(r):
+    """Every number the killed child reported, in order."""
+    done = b""
+    while True:
+        try:
+            chunk = os.read(r.fileno(), 1 << 16)
+        except OSError:
+            break
+        if not chunk:
+            break
+        done += chunk
+    r.close()
+    return list(struct.unpack(f"<{len(done) // 8}q", done))
+
+
+@pytest.fixture(scope="module")
+def ctx():
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["numpy", "rnnlab.model", "rnnlab.io"])
+    return context
+
+
+def test_a_killed_save_leaves_the_old_or_the_new_model(tmp_path, ctx):
     models = _models()
     folder = tmp_path / "model"
     _fill(models[0], 0)
@@ -65,24 +111,15 @@ def test_a_killed_save_leaves_the_old_or_the_new_model(tmp_path):
     save_time = time.perf_counter() - start
     rng = np.random.default_rng(7)
     current, outcomes = 0, {"old": 0, "new": 0}
-    for _ in range(KILLS):
-        r, w = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            os.close(r)
-            _saver(folder, models, current + 1, w)
-        os.close(w)
+    for kill in range(KILLS):
+        proc, r = _start(ctx, folder, current + 1)
         time.sleep(rng.uniform(0, 2 * save_time))
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        done = b""
-        while chunk := os.read(r, 1 << 16):
-            done += chunk
-        os.close(r)
-        finished = [current, *struct.unpack(f"<{len(done) // 8}q", done)]
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.join()
+        finished = [current, *_finished(r)]
         back = rl.load(folder)                           # never neither: it loads
         n = _number(back)
-        assert n in (finished[-1], finished[-1] + 1), (n, finished[-1])
+        assert n in (finished[-1], finished[-1] + 1), (kill, n, finished[-3:])
         assert back.get_config() == models[n % 2].get_config()
         outcomes["new" if n > finished[-1] else "old"] += 1
         current = n + 1                                  # a successful save cleans up
