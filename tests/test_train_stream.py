@@ -75,3 +75,17 @@ def test_bad_sources(make, kwargs, exc, words):
     with pytest.raises(exc) as err:
         m.fit(make(X, Y), progress=False, **kwargs)
     assert words in str(err.value)
+
+
+def test_a_deterministic_source_resumes_bit_exact():
+    """Stopping after an epoch and going on with the same optimizer gives the parameters of an
+    uninterrupted run: nothing in a streamed epoch depends on anything but the source."""
+    X, Y = _data(12)
+    source = lambda: ((X[i:i + 5], Y[i:i + 5]) for i in range(0, 12, 5))  # noqa: E731
+    a, b = rl.RNN(2, 4, 1, seed=0), rl.RNN(2, 4, 1, seed=0)
+    opt_a, opt_b = rl.optim.Adam(lr=0.01), rl.optim.Adam(lr=0.01)
+    a.fit(source, optimizer=opt_a, epochs=3, progress=False)
+    b.fit(source, optimizer=opt_b, epochs=2, progress=False)
+    b.fit(source, optimizer=opt_b, epochs=1, progress=False)          # resumed
+    for (pa, pb) in zip(rl._tree.leaves(a.params), rl._tree.leaves(b.params)):
+        np.testing.assert_array_equal(pa[1], pb[1])
