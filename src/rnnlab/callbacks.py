@@ -36,6 +36,7 @@ from typing import Any, Callable
 import numpy as np
 
 from . import _checks
+from ._tree import leaves
 from .io import write_bytes
 
 
@@ -226,7 +227,7 @@ class EarlyStopping(Callback):
         if value < self.best - self.min_delta:
             self.best, self.waited, self.best_epoch = value, 0, run.epoch
             if self.restore_best:
-                self.best_params = [np.copy(a) for a in _leaves(run.model.params)]
+                self.best_params = [np.copy(a) for _, a in leaves(run.model.params)]
         else:
             self.waited += 1
             if self.waited >= self.patience:
@@ -235,19 +236,8 @@ class EarlyStopping(Callback):
 
     def on_train_end(self, run):
         if self.best_params is not None:
-            for dst, src in zip(_leaves(run.model.params), self.best_params):
+            for (_, dst), src in zip(leaves(run.model.params), self.best_params):
                 dst[...] = src
-
-
-def _leaves(tree):
-    if isinstance(tree, dict):
-        for k in tree:
-            yield from _leaves(tree[k])
-    elif isinstance(tree, (list, tuple)):
-        for v in tree:
-            yield from _leaves(v)
-    else:
-        yield tree
 
 
 class ModelCheckpoint(Callback):
