@@ -181,26 +181,23 @@ def _bptt(params, cache, dh, dstate):
     """(da, gs, dh0): dL/da(t) and g(t) = dL/dh(t) in visiting order, and dL/dh0."""
     hs, mask, reverse = cache["hs"], cache["mask"], cache["reverse"]
     T, B, H = hs.shape[0] - 1, hs.shape[1], hs.shape[2]
-    fast = backend.loops(NAME, B, H)
-    if fast is not None:
-        da, gs = _time.workspace([(T, B, H), (T, B, H)], hs.dtype)
-        dnext = _time.as_state(None if dstate is None else tuple(dstate), 1, B, H, hs.dtype,
-                               NAME, "dstate")[0].copy()
-        fast.backward_loop(da, gs, dnext,
-                           np.zeros((0, 0, 0), hs.dtype) if dh is None else _time.steps(dh, reverse),
-                           hs, np.ascontiguousarray(params["W11"], dtype=hs.dtype),
-                           _NO_MASK if mask is None else _time.steps(mask, reverse),
-                           ACTIVATIONS.index(cache["activation"]))
-        return da, gs, dnext
-    dact = activations.hidden_grad(hs[1:], cache["activation"])   # f'(a(t)), visiting order
-    if mask is not None:                                          # padded steps get no gradient
-        m = _time.steps(mask, reverse)[:, :, None].astype(hs.dtype)
-        dact = m if dact is None else np.multiply(dact, m, out=dact)
     da, gs = _time.workspace([(T, B, H), (T, B, H)], hs.dtype)    # visiting order
     dnext = _time.as_state(None if dstate is None else tuple(dstate), 1, B, H, hs.dtype, NAME,
                            "dstate")[0].copy()
-    _backward_loop(da, gs, dnext, None if dh is None else _time.steps(dh, reverse), dact,
-                   params["W11"], None if mask is None else ~_time.steps(mask, reverse))
+    dh_v = None if dh is None else _time.steps(dh, reverse)
+    mask_v = None if mask is None else _time.steps(mask, reverse)
+    fast = backend.loops(NAME, B, H)
+    if fast is not None:                        # f'(a(t)) and the mask inside the loop
+        fast.backward_loop(da, gs, dnext, np.zeros((0, 0, 0), hs.dtype) if dh_v is None else dh_v,
+                           hs, np.ascontiguousarray(params["W11"], dtype=hs.dtype),
+                           _NO_MASK if mask_v is None else mask_v,
+                           ACTIVATIONS.index(cache["activation"]))
+        return da, gs, dnext
+    dact = activations.hidden_grad(hs[1:], cache["activation"])   # f'(a(t)), visiting order
+    if mask_v is not None:                                        # padded steps get no gradient
+        m = mask_v[:, :, None].astype(hs.dtype)
+        dact = m if dact is None else np.multiply(dact, m, out=dact)
+    _backward_loop(da, gs, dnext, dh_v, dact, params["W11"], None if mask_v is None else ~mask_v)
     return da, gs, dnext
 
 
