@@ -1,4 +1,4 @@
-"""The three recipes of README.md ("Your own data"), run as written on small files this test
+"""The three recipes of docs/data.md ("Your own data"), run as written on small files this test
 writes, with fewer epochs and hidden units: each shell line through rnnlab.cli.main in-process,
 each Python block exec'd in the same folder; then what they computed is checked against an
 independent computation."""
@@ -13,10 +13,9 @@ import pytest
 import rnnlab as rl
 from rnnlab.cli import main
 
-README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-SECTION = README.split("## Your own data", 1)[1].split("\n## ", 1)[0]
+SECTION = (Path(__file__).resolve().parents[2] / "docs" / "data.md").read_text()
 RECIPES = {m.group(1): m.group(2) for m in
-           re.finditer(r"### Recipe: (.*?)\n(.*?)(?=\n### |\Z)", SECTION, re.S)}
+           re.finditer(r"## Recipe: (.*?)\n(.*?)(?=\n## |\Z)", SECTION, re.S)}
 
 
 def _blocks(title):
@@ -31,7 +30,7 @@ def _run(title, tmp_path, monkeypatch, capsys):
     ns, printed = {}, []
     for lang, code in _blocks(title):
         if lang == "py":
-            exec(compile(code, "README.md", "exec"), ns)
+            exec(compile(code, "docs/data.md", "exec"), ns)
             continue
         for line in code.strip().splitlines():
             line = re.sub(r"--epochs \d+", "--epochs 2", line)

@@ -20,7 +20,7 @@ import os
 NAMES = ("auto", "numpy", "compiled")
 ENV = "RNNLAB_BACKEND"
 # auto: the compiled loops where B * H is at most this (per cell; cells without compiled loops
-# are absent). Measured with `rnnlab bench --backend`: see the README's speed section.
+# are absent). Measured with `rnnlab bench --backend`: see docs/speed.md.
 AUTO_MAX_BH = {"elman": 128}
 
 _chosen: list = []                     # [name] once set or read from the environment
