@@ -47,12 +47,31 @@ class Table:
 @dataclass
 class Figure:
     """A figure as data: draw(fig, **data) draws `data`, the experiment's numbers, on an empty
-    matplotlib Figure; draw is a function of rnnlab.plots. Calling it draws: figure(fig)."""
+    matplotlib Figure; draw is a function of rnnlab.plots. Calling it draws: figure(fig).
+    caption: one or two sentences under the figure in the report (also its alt text)."""
     draw: Callable
     data: dict = field(default_factory=dict)
+    caption: str = ""
 
     def __call__(self, fig):
         return self.draw(fig, **self.data)
+
+
+@dataclass
+class Claim:
+    """A claim of the lecture that an experiment checks on its own numbers.
+
+    text:     the claim, e.g. "the RNN beats the static net on next-step prediction"
+    passed:   True / False as the numbers say; None when this run's budget cannot test it
+              (quick mode): the report then says "not tested at this budget"
+    evidence: the numbers behind the verdict, e.g. "MSE per step: RNN 0.041, static 0.213"
+    """
+    text: str
+    passed: bool | None
+    evidence: str = ""
+
+    def as_dict(self) -> dict:
+        return {"text": self.text, "passed": self.passed, "evidence": self.evidence}
 
 
 @dataclass
@@ -65,12 +84,20 @@ class Result:
     summary: a few (label, value) pairs for the tour's summary table
     config:  the resolved settings (sizes, epochs, seeds) that reproduce the run
     skipped: why the experiment could not run (a missing extra), else None
+    claims:  Claim objects: the lecture's claims this run checks, each with its verdict
+    headline: the RNN against its baseline on one metric, for the summary figure:
+             {"metric": "accuracy", "rnn": 0.98, "baseline": 0.51, "higher_is_better": True,
+              "rnn_label": "RNN", "baseline_label": "static net"}, or None
+    texts:   name -> generated text (samples of a language model), shown as text in the report
     """
     tables: dict = field(default_factory=dict)
     figures: dict = field(default_factory=dict)
     summary: list = field(default_factory=list)
     config: dict = field(default_factory=dict)
     skipped: str | None = None
+    claims: list = field(default_factory=list)
+    headline: dict | None = None
+    texts: dict = field(default_factory=dict)
 
 
 @dataclass

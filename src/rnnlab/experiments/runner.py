@@ -129,7 +129,11 @@ def run_experiment(exp, *, quick=False, seed=0, out_dir, progress=False, command
            "seconds": round(seconds, 2), "skipped": result.skipped,
            "tables": {k: t.as_dict() for k, t in result.tables.items()},
            "summary": [list(s) for s in result.summary], "figures": figures,
-           "figures_skipped": fig_note}
+           "figures_skipped": fig_note,
+           "captions": {f"{name}.png": getattr(fig, "caption", "")
+                        for name, fig in result.figures.items()},
+           "claims": [c.as_dict() for c in result.claims], "headline": result.headline,
+           "texts": dict(result.texts)}
     write_json(out_dir / "results.json", doc)
     write_json(out_dir / "run.json", {
         "experiment": exp.name, "command": command or " ".join(sys.argv), "quick": quick,
