@@ -71,6 +71,8 @@ def test_the_kernel_is_this_python_and_this_checkout(monkeypatch):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_notebook_runs_top_to_bottom(path, monkeypatch):
     nbformat = pytest.importorskip("nbformat", reason="nbformat is not installed")
+    pytest.importorskip("matplotlib", reason="the notebooks draw figures: matplotlib is not "
+                        "installed (pip install 'rnnlab[notebooks]')")
     nb = nbformat.read(path, as_version=4)
     nbformat.validate(nb)
     _run(nb, monkeypatch)           # raises CellExecutionError, naming the cell, on any error
