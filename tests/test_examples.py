@@ -59,10 +59,11 @@ def _run(nb, monkeypatch):
 def test_the_kernel_is_this_python_and_this_checkout(monkeypatch):
     nbformat = pytest.importorskip("nbformat", reason="nbformat is not installed")
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-        "import os, sys, rnnlab, matplotlib\n"
-        "print(sys.executable)\nprint(rnnlab.__file__)\nprint(matplotlib.get_backend())")])
+        "import sys, rnnlab, matplotlib\n"
+        "print(sys.prefix)\nprint(rnnlab.__file__)\nprint(matplotlib.get_backend())")])
     out = _run(nb, monkeypatch).cells[0].outputs[0]["text"].splitlines()
-    assert os.path.realpath(out[0]) == os.path.realpath(sys.executable)
+    assert out[0] == sys.prefix             # this environment (a venv's python is a symlink:
+    #                                         its prefix, not its real path, tells it apart)
     assert Path(out[1]).resolve() == (ROOT / "src" / "rnnlab" / "__init__.py").resolve()
     assert out[2].lower() == "agg"
 
