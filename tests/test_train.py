@@ -8,7 +8,7 @@ import pytest
 
 import rnnlab as rl
 from rnnlab._tree import leaves
-from rnnlab.train import Progress
+from rnnlab.progress import Progress
 
 
 def _task(rng, B=40, T=8):
@@ -31,7 +31,9 @@ def test_history_and_validation(rng):
     assert all(isinstance(v, float) for v in h.loss)
     assert h.steps == 5 * 4
     assert h.loss[-1] < h.loss[0]
-    assert h.val_loss[-1] == pytest.approx(m.evaluate(X[30:], Y[30:]))
+    assert h.val_loss_per_sequence[-1] == pytest.approx(m.evaluate(X[30:], Y[30:]))
+    half_squares = 0.5 * np.sum((m.predict(X[30:]) - Y[30:]) ** 2)
+    assert h.val_loss[-1] == pytest.approx(half_squares / (10 * 8), rel=1e-5)   # 10 x 8 steps
 
 
 def test_same_seed_same_parameters(rng):
@@ -50,7 +52,8 @@ def test_epoch_loss_is_the_mean_per_sequence_loss(rng):
     m = rl.RNN(1, 4, 1)
     before = m.evaluate(X, Y)
     h = m.fit(X, Y, optimizer=rl.optim.SGD(lr=1e-12), epochs=1, batch_size=3, progress=False)
-    assert h.loss[0] == pytest.approx(before, rel=1e-5)     # (3+3+3+1 sequences, weighted)
+    assert h.loss_per_sequence[0] == pytest.approx(before, rel=1e-5)   # (3+3+3+1, weighted)
+    assert h.loss[0] == pytest.approx(before / 8, rel=1e-5)            # 8 answering steps each
 
 
 @pytest.mark.training
@@ -61,7 +64,7 @@ def test_patience_restores_the_best_parameters(rng):
               validation_data=(X[30:], Y[30:]), progress=False)
     assert h.stopped and "early stop" in h.stopped and len(h.val_loss) < 40
     assert h.val_loss[-1] > min(h.val_loss)                      # it stopped after getting worse
-    assert m.evaluate(X[30:], Y[30:]) == pytest.approx(min(h.val_loss), rel=1e-6)
+    assert m.evaluate(X[30:], Y[30:]) == pytest.approx(min(h.val_loss_per_sequence), rel=1e-6)
 
 
 def test_callback_stops_training(rng):
