@@ -169,3 +169,22 @@ def test_a_named_optimizer_is_new_at_each_call_an_object_keeps_its_state(rng):
     m.fit(X, Y, optimizer=opt, epochs=1, batch_size=20, progress=False)
     m.fit(X, Y, optimizer=opt, epochs=1, batch_size=20, progress=False)
     assert opt.t == 4
+
+
+def test_fit_shows_every_option_in_its_signature_and_docstring():
+    """Shift-Tab in Jupyter and IDEs read the signature: RNN.fit names every option of
+    rl.train.fit (same defaults), and both docstrings document each one (numpydoc)."""
+    import inspect
+    import re
+    method = inspect.signature(rl.RNN.fit).parameters
+    function = inspect.signature(rl.train.fit).parameters
+    assert list(method)[1:] == list(function)[1:]               # self / model, then the same
+    assert all(method[k].default == function[k].default for k in list(function)[1:])
+    assert not any(p.kind is p.VAR_KEYWORD for p in method.values())
+    assert {"verbose", "progress", "metrics", "callbacks"} <= set(method)
+    for fn in (rl.RNN.fit, rl.train.fit):
+        doc = inspect.getdoc(fn)
+        for section in ("Parameters", "Returns", "Raises", "Examples"):
+            assert f"\n{section}\n{'-' * len(section)}\n" in doc, (fn, section)
+        documented = set(re.findall(r"^(\w+) : ", doc, re.M))
+        assert set(list(inspect.signature(fn).parameters)[1:]) <= documented, fn
