@@ -167,9 +167,7 @@ class FakeTqdm:
 
 def test_in_jupyter_a_tqdm_bar_counts_every_batch(monkeypatch, capsys):
     _fake_ipython(monkeypatch, ZMQInteractiveShell)
-    fake = types.ModuleType("tqdm.auto")
-    fake.tqdm = FakeTqdm
-    monkeypatch.setitem(sys.modules, "tqdm.auto", fake)
+    monkeypatch.setattr(progress, "_tqdm", lambda: FakeTqdm)
     FakeTqdm.made.clear()
     X, Y = _data()
     hist = rl.RNN(1, 4, 1).fit(X, Y, epochs=3, batch_size=5, metrics=["mse"])   # auto: 1
@@ -181,9 +179,7 @@ def test_in_jupyter_a_tqdm_bar_counts_every_batch(monkeypatch, capsys):
 
 def test_in_jupyter_an_early_stop_does_not_leave_the_bar_unfinished(monkeypatch):
     _fake_ipython(monkeypatch, ZMQInteractiveShell)
-    fake = types.ModuleType("tqdm.auto")
-    fake.tqdm = FakeTqdm
-    monkeypatch.setitem(sys.modules, "tqdm.auto", fake)
+    monkeypatch.setattr(progress, "_tqdm", lambda: FakeTqdm)
     FakeTqdm.made.clear()
     X, Y = _data()
     rl.RNN(1, 4, 1).fit(X, Y, epochs=10, batch_size=4, verbose=1,
@@ -193,12 +189,19 @@ def test_in_jupyter_an_early_stop_does_not_leave_the_bar_unfinished(monkeypatch)
 
 
 def test_the_real_tqdm_draws_a_bar(monkeypatch, capsys):
-    pytest.importorskip("tqdm")
-    _fake_ipython(monkeypatch, ZMQInteractiveShell)    # no kernel config: tqdm's text bar
+    tqdm = pytest.importorskip("tqdm.auto").tqdm
+    _fake_ipython(monkeypatch, ZMQInteractiveShell)    # no kernel: tqdm.auto's text bar
+    monkeypatch.setattr(progress, "_tqdm", lambda: tqdm)
     X, Y = _data()
     rl.RNN(1, 4, 1).fit(X, Y, epochs=2, batch_size=4, verbose=1)
     err = capsys.readouterr().err
     assert "epoch 2/2" in err and "6/6" in err and "100%" in err
+
+
+@pytest.mark.parametrize("missing", ["tqdm.auto", "ipywidgets"])
+def test_tqdm_is_used_only_with_its_notebook_widget(monkeypatch, missing):
+    monkeypatch.setitem(sys.modules, missing, None)               # importing it fails
+    assert progress._tqdm() is None
 
 
 def test_in_jupyter_without_tqdm_one_line_is_updated_in_place(monkeypatch, capsys):

@@ -1,9 +1,9 @@
 """What `fit` shows while it trains, chosen by its `verbose` argument.
 
     verbose=0        nothing
-    verbose=1        a live display: in Jupyter a tqdm bar (tqdm.auto, the `notebook` extra) or,
-                     without tqdm, one line of text updated in place; elsewhere a one-line bar
-                     on stderr, redrawn with carriage returns
+    verbose=1        a live display: in Jupyter a tqdm widget bar (tqdm and ipywidgets: the
+                     `notebook` extra) or, without them, one line of text updated in place;
+                     elsewhere a one-line bar on stderr, redrawn with carriage returns
     verbose=2        one line per finished epoch: epoch, loss, val_loss, metrics, time; on
                      stderr (stdout in Jupyter, where stderr shows on a red background)
     verbose="auto"   (or None, the default) 1 on a terminal (stderr is a tty) and in Jupyter,
@@ -16,6 +16,7 @@ batch, end(line) after each epoch, close() once at the end.
 """
 from __future__ import annotations
 
+import importlib.util
 import numbers
 import sys
 import time
@@ -79,10 +80,13 @@ def display(verbose, epochs):
 
 
 def _tqdm():
-    """tqdm.auto.tqdm, or None when tqdm is not installed."""
+    """tqdm.auto.tqdm when tqdm and ipywidgets (its notebook widget) are installed (the
+    `notebook` extra), else None: without the widget tqdm would warn and draw on stderr."""
     try:
+        if importlib.util.find_spec("ipywidgets") is None:
+            return None
         from tqdm.auto import tqdm
-    except ImportError:
+    except (ImportError, ValueError):
         return None
     return tqdm
 
