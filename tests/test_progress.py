@@ -152,6 +152,9 @@ class FakeTqdm:
     def update(self, k):
         self.n += k
 
+    def reset(self, total=None):
+        self.n, self.total = 0, self.total if total is None else total
+
     def set_postfix_str(self, s, refresh=True):
         self.postfix = s
 

@@ -207,7 +207,10 @@ class NotebookBar(Display):
 
     def close(self):
         if self.bar is not None:
-            self.bar.total = self.bar.n                     # stopped early: not a failure
+            if self.bar.n < self.bar.total:                 # stopped early: not a failure,
+                n = self.bar.n                              # so the bar ends full (not red)
+                self.bar.reset(total=n)
+                self.bar.update(n)
             self.bar.close()
             self.bar = None
 
