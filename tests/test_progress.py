@@ -242,3 +242,21 @@ def test_a_stop_inside_an_epoch_ends_the_terminal_line(monkeypatch):
     with pytest.warns(RuntimeWarning, match="not finite"):
         m.fit(X * 100, Y, epochs=2, verbose=1)
     assert tty.getvalue().endswith("\n")
+
+
+def test_with_a_batch_source_the_displays_count_epochs(monkeypatch):
+    """A source has no known number of batches: the notebook bar steps once per epoch and the
+    terminal bar counts batches without a total."""
+    _fake_ipython(monkeypatch, ZMQInteractiveShell)
+    monkeypatch.setattr(progress, "_tqdm", lambda: FakeTqdm)
+    FakeTqdm.made.clear()
+    X, Y = _data()
+    batches = [(X[:6], Y[:6]), (X[6:], Y[6:])]
+    rl.RNN(1, 4, 1).fit(batches, epochs=3, verbose=1)
+    (bar,) = FakeTqdm.made
+    assert bar.total == 3 and bar.n == 3 and bar.postfix.startswith("epoch 3/3 loss ")
+    monkeypatch.delitem(sys.modules, "IPython")
+    tty = _TTY()
+    monkeypatch.setattr(sys, "stderr", tty)
+    rl.RNN(1, 4, 1).fit(batches, epochs=1, verbose=1)
+    assert "2 batches loss" in tty.getvalue() and tty.getvalue().endswith("\n")

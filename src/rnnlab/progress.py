@@ -85,7 +85,7 @@ def _tqdm():
     try:
         if importlib.util.find_spec("ipywidgets") is None:
             return None
-        from tqdm.auto import tqdm
+        from tqdm.auto import tqdm  # type: ignore[import-untyped]
     except (ImportError, ValueError):
         return None
     return tqdm
@@ -183,6 +183,7 @@ class NotebookBar(Display):
 
     def __init__(self, tqdm, epochs):
         self.tqdm, self.epochs, self.bar, self.last = tqdm, epochs, None, ""
+        self.per_batch = True                  # False for a batch source: a step per epoch
 
     def begin(self, epoch, n_batches):
         if self.bar is None:
@@ -222,6 +223,7 @@ class NotebookText(Display):
     def __init__(self, epochs, interval=0.25):
         self.epochs, self.interval, self.handle = epochs, interval, None
         self.prefix, self.n_batches, self.last_draw, self.last = "", None, 0.0, ""
+        self.start = time.perf_counter()
 
     def _show(self, text):
         from IPython.display import display as show          # in Jupyter: already imported
