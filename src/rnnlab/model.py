@@ -11,6 +11,8 @@ steps of each sequence (masked steps excluded) and averaged over the sequences o
 with l = 1/2 ||y - t||^2 (squared error), binary or categorical cross-entropy. Every gradient that
 loss_and_grads returns is the exact derivative of this L. A callable loss(Y_pred, Y, mask) ->
 (value, dL/dY_pred) replaces it for non-decomposable losses; its value is used as it is.
+What fit reports (History.loss) is L divided by the answering steps per sequence: L * B /
+sum_b sum_t m_b(t), the loss per answering step (answering_steps; evaluate(per="step")).
 
 Arrays are batch-first here, X (B, T, D), and time-major inside nn/: the model transposes once.
 Which steps read input and which answer is the mapping's business (rnnlab.mappings).
