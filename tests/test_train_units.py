@@ -119,3 +119,19 @@ def test_early_stopping_and_the_logs_see_both_units():
 def test_evaluate_per_must_be_a_unit():
     with pytest.raises(ValueError, match="per must be one of 'sequence', 'step'"):
         rl.RNN(1, 2, 1).evaluate(np.zeros((1, 2, 1)), np.zeros((1, 2, 1)), per="batch")
+
+
+@pytest.mark.parametrize("opts, X, Y, mask, want", [
+    (dict(mapping="one-to-one"), np.zeros((3, 2)), np.zeros((3, 1)), None, [1, 1, 1]),
+    (dict(mapping="many-to-one", bidirectional=True), np.zeros((2, 5, 2)), np.zeros((2, 1)),
+     None, [1, 1]),
+    (dict(mapping="many-to-many-delayed", delay=3), np.zeros((2, 5, 2)), np.zeros((2, 5, 1)),
+     None, [5, 5]),
+    (dict(mapping="seq2seq"), np.zeros((2, 5, 2)), np.zeros((2, 9, 1)), None, [9, 9]),
+    (dict(mapping="one-to-many"), np.zeros((2, 2)), np.zeros((2, 4, 1)),
+     np.array([[1, 1, 0, 0], [1, 1, 1, 1]], bool), [2, 4]),
+    (dict(loss=lambda y, t, m: (0.0, np.zeros_like(y))), np.zeros((2, 5, 2)),
+     np.zeros((2, 5, 1)), np.array([[1, 1, 1, 0, 0], [1] * 5], bool), [3, 5]),
+])
+def test_answering_steps_follow_the_mapping(opts, X, Y, mask, want):
+    assert rl.RNN(2, 3, 1, **opts).answering_steps(X, Y, mask).tolist() == want
