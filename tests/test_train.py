@@ -8,7 +8,7 @@ import pytest
 
 import rnnlab as rl
 from rnnlab._tree import leaves
-from rnnlab.train import Progress
+from rnnlab.progress import Progress
 
 
 def _task(rng, B=40, T=8):
@@ -31,7 +31,9 @@ def test_history_and_validation(rng):
     assert all(isinstance(v, float) for v in h.loss)
     assert h.steps == 5 * 4
     assert h.loss[-1] < h.loss[0]
-    assert h.val_loss[-1] == pytest.approx(m.evaluate(X[30:], Y[30:]))
+    assert h.val_loss_per_sequence[-1] == pytest.approx(m.evaluate(X[30:], Y[30:]))
+    half_squares = 0.5 * np.sum((m.predict(X[30:]) - Y[30:]) ** 2)
+    assert h.val_loss[-1] == pytest.approx(half_squares / (10 * 8), rel=1e-5)   # 10 x 8 steps
 
 
 def test_same_seed_same_parameters(rng):
@@ -50,7 +52,8 @@ def test_epoch_loss_is_the_mean_per_sequence_loss(rng):
     m = rl.RNN(1, 4, 1)
     before = m.evaluate(X, Y)
     h = m.fit(X, Y, optimizer=rl.optim.SGD(lr=1e-12), epochs=1, batch_size=3, progress=False)
-    assert h.loss[0] == pytest.approx(before, rel=1e-5)     # (3+3+3+1 sequences, weighted)
+    assert h.loss_per_sequence[0] == pytest.approx(before, rel=1e-5)   # (3+3+3+1, weighted)
+    assert h.loss[0] == pytest.approx(before / 8, rel=1e-5)            # 8 answering steps each
 
 
 @pytest.mark.training
@@ -61,7 +64,7 @@ def test_patience_restores_the_best_parameters(rng):
               validation_data=(X[30:], Y[30:]), progress=False)
     assert h.stopped and "early stop" in h.stopped and len(h.val_loss) < 40
     assert h.val_loss[-1] > min(h.val_loss)                      # it stopped after getting worse
-    assert m.evaluate(X[30:], Y[30:]) == pytest.approx(min(h.val_loss), rel=1e-6)
+    assert m.evaluate(X[30:], Y[30:]) == pytest.approx(min(h.val_loss_per_sequence), rel=1e-6)
 
 
 def test_callback_stops_training(rng):
@@ -166,3 +169,22 @@ def test_a_named_optimizer_is_new_at_each_call_an_object_keeps_its_state(rng):
     m.fit(X, Y, optimizer=opt, epochs=1, batch_size=20, progress=False)
     m.fit(X, Y, optimizer=opt, epochs=1, batch_size=20, progress=False)
     assert opt.t == 4
+
+
+def test_fit_shows_every_option_in_its_signature_and_docstring():
+    """Shift-Tab in Jupyter and IDEs read the signature: RNN.fit names every option of
+    rl.train.fit (same defaults), and both docstrings document each one (numpydoc)."""
+    import inspect
+    import re
+    method = inspect.signature(rl.RNN.fit).parameters
+    function = inspect.signature(rl.train.fit).parameters
+    assert list(method)[1:] == list(function)[1:]               # self / model, then the same
+    assert all(method[k].default == function[k].default for k in list(function)[1:])
+    assert not any(p.kind is p.VAR_KEYWORD for p in method.values())
+    assert {"verbose", "progress", "metrics", "callbacks"} <= set(method)
+    for fn in (rl.RNN.fit, rl.train.fit):
+        doc = inspect.getdoc(fn)
+        for section in ("Parameters", "Returns", "Raises", "Examples"):
+            assert f"\n{section}\n{'-' * len(section)}\n" in doc, (fn, section)
+        documented = set(re.findall(r"^(\w+) : ", doc, re.M))
+        assert set(list(inspect.signature(fn).parameters)[1:]) <= documented, fn

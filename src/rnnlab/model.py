@@ -11,6 +11,8 @@ steps of each sequence (masked steps excluded) and averaged over the sequences o
 with l = 1/2 ||y - t||^2 (squared error), binary or categorical cross-entropy. Every gradient that
 loss_and_grads returns is the exact derivative of this L. A callable loss(Y_pred, Y, mask) ->
 (value, dL/dY_pred) replaces it for non-decomposable losses; its value is used as it is.
+What fit reports (History.loss) is L divided by the answering steps per sequence: L * B /
+sum_b sum_t m_b(t), the loss per answering step (answering_steps; evaluate(per="step")).
 
 Arrays are batch-first here, X (B, T, D), and time-major inside nn/: the model transposes once.
 Which steps read input and which answer is the mapping's business (rnnlab.mappings).
@@ -312,28 +314,128 @@ class RNN:
         fit calls this once, so that errors name the data's own shapes."""
         self._prepare(X, Y, mask)
 
-    def evaluate(self, X, Y, mask=None, h0=None) -> float:
-        """The loss on (X, Y), as loss_and_grads computes it, without the backward's buffers."""
+    def evaluate(self, X, Y, mask=None, h0=None, *, per="sequence") -> float:
+        """The loss on (X, Y), without the backward's buffers.
+
+        per="sequence" (default): as loss_and_grads computes it, the loss summed over the
+        answering steps of each sequence and averaged over the sequences (what training
+        minimises). per="step": the same sum divided by the number of answering steps instead
+        (answering_steps), the unit History.loss and val_loss report.
+        """
+        per = _checks.check_choice(per, "per", ("sequence", "step"))
         net, x, m, target, loss_mask, h0, n_steps = self._prepare(X, Y, mask, h0)
         if self.teacher_forcing:                   # the decoder reads the targets, as in training
             a, _ = self.mapping.forward(net, x, m, h0, n_steps, target)
         else:
             a, _ = self.mapping.infer(net, x, m, h0, n_steps)
-        return self._loss(a, target, loss_mask, x.shape[1])[0]
+        value = self._loss(a, target, loss_mask, x.shape[1])[0]
+        if per == "step":
+            value = value * x.shape[1] / max(int(self._answers(x, loss_mask, n_steps).sum()), 1)
+        return value
+
+    def answering_steps(self, X, Y, mask=None):
+        """How many steps of each sequence answer, i.e. enter the loss: an integer array (B,).
+
+        The mapping decides: 1 for many-to-one and one-to-one, T (or the steps the mask keeps)
+        for many-to-many, T for many-to-many-delayed (its d read-ahead steps do not answer), the
+        output length for one-to-many and seq2seq. The loss per answering step is the summed
+        loss divided by the total of these counts."""
+        _, x, _, _, loss_mask, _, n_steps = self._prepare(X, Y, mask)
+        return self._answers(x, loss_mask, n_steps)
+
+    def _answers(self, x, loss_mask, n_steps):
+        """(B,) answering steps per sequence, from the time-major inputs and loss mask."""
+        if loss_mask is not None:                  # (T_out, B): the steps the mask keeps
+            return np.asarray(loss_mask, bool).sum(axis=0).astype(np.int64)
+        return np.full(x.shape[1], self.mapping.answer_steps(x.shape[0], n_steps), np.int64)
 
     def fit(self, X, Y=None, *, optimizer="adam", lr=None, epochs=10, batch_size=32, mask=None,
             clip_norm=None, bptt=None, validation_data=None, validation_split=None, seed=None,
-            shuffle=True, patience=None, progress=None, callback=None, callbacks=None,
-            metrics=None):
-        """Train in place with minibatches and return a History (loss, val_loss, grad_norm per
-        epoch). X, Y: arrays, or X a batch source and Y None. Every option is described in
-        rnnlab.train.fit; all of them are checked before the first update."""
+            shuffle=True, patience=None, verbose="auto", progress=None, callback=None,
+            callbacks=None, metrics=None):
+        """Train in place with minibatches and return a History (rnnlab.train.fit).
+
+        Training minimises the lecture's summed loss (summed over the answering steps of each
+        sequence, averaged over the sequences). History.loss and val_loss report it per
+        answering step, History.loss_per_sequence and val_loss_per_sequence as summed.
+        Every argument is checked before the first update changes the model.
+
+        Parameters
+        ----------
+        X : array (B, T, D), (B, D) for one-to-one and one-to-many, or a batch source
+            The inputs, one row per sequence. Or, for data larger than memory, a batch source
+            with Y=None: a callable returning a fresh iterable of batches (X_b, Y_b) or
+            (X_b, Y_b, mask_b) at every epoch, or a re-iterable object (a list of batches).
+        Y : array, or None with a batch source
+            The targets, shaped as the mapping answers ((B, T, K) or (B, K); class indices for
+            cross-entropy).
+        optimizer : str or rnnlab.optim.Optimizer, default "adam"
+            An optimizer object, or a name ("adam", "sgd", "rmsprop") built anew at every
+            call; pass an object to keep its state across calls.
+        lr : float, optional
+            The learning rate of a named optimizer.
+        epochs : int, default 10
+            Passes over the data.
+        batch_size : int, default 32
+            Sequences per optimizer step.
+        mask : bool array (B, T), optional
+            True at the real steps, False at padding.
+        clip_norm : float, optional
+            Clip the global gradient norm to this value before each step.
+        bptt : int, optional
+            Truncated BPTT in chunks of this many steps (many-to-many, unidirectional).
+        validation_data : tuple (X, Y) or (X, Y, mask), or a batch source, optional
+            Evaluated after every epoch into History.val_loss.
+        validation_split : float in (0, 1), optional
+            Hold out the last rows (before shuffling) as validation data.
+        seed : int or numpy.random.Generator, optional
+            The shuffling generator (default: seeded by the model's seed).
+        shuffle : bool, default True
+            Shuffle the rows at every epoch (array data).
+        patience : int, optional
+            Early stopping on val_loss (loss without validation data), restoring the best
+            parameters.
+        verbose : {"auto", 0, 1, 2}, default "auto"
+            0: silent. 1: a live display (Jupyter: a tqdm bar, or a line updated in place;
+            a terminal: a one-line bar on stderr). 2: one line per epoch (epoch, loss,
+            val_loss, metrics, time). "auto": 1 on a terminal or in Jupyter, 2 elsewhere.
+        progress : bool, optional
+            The older name of verbose: True is verbose=1, False verbose=0.
+        callback : callable, optional
+            callback(model, history) after every epoch; returning True stops training.
+        callbacks : rnnlab.callbacks.Callback or list of them, optional
+            Hooks at train, epoch and batch begin and end (schedules, checkpoints, logs).
+        metrics : str, callable or list of them, optional
+            "accuracy", "sequence_accuracy" (exact match per sequence), "mse", "mae" or a
+            callable f(y_pred, Y, mask, output) -> float, computed after every epoch on the
+            validation data ("val_accuracy") or else the training data.
+
+        Returns
+        -------
+        History
+            loss, val_loss (per answering step), loss_per_sequence, val_loss_per_sequence,
+            metrics, grad_norm, epoch_time per epoch; steps, stopped; History.plot().
+
+        Raises
+        ------
+        TypeError, ValueError
+            A bad argument or data, named, before any update.
+
+        Examples
+        --------
+        >>> import numpy as np, rnnlab as rl
+        >>> X = np.random.default_rng(0).uniform(-1, 1, (64, 12, 1))
+        >>> Y = np.cumsum(X, axis=1) / 4
+        >>> hist = rl.RNN(1, 8, 1).fit(X, Y, epochs=5, lr=0.02, verbose=0)
+        >>> len(hist.loss), hist.loss[-1] < hist.loss[0]
+        (5, True)
+        """
         from .train import fit
         return fit(self, X, Y, optimizer=optimizer, lr=lr, epochs=epochs, batch_size=batch_size,
                    mask=mask, clip_norm=clip_norm, bptt=bptt, validation_data=validation_data,
                    validation_split=validation_split, seed=seed, shuffle=shuffle,
-                   patience=patience, progress=progress, callback=callback, callbacks=callbacks,
-                   metrics=metrics)
+                   patience=patience, verbose=verbose, progress=progress, callback=callback,
+                   callbacks=callbacks, metrics=metrics)
 
     def save(self, path, *, overwrite=False):
         """Write the model into the folder `path` (params.npz and config.json), atomically: the

@@ -1,77 +1,29 @@
 """The training loop: minibatches, clipping, validation, early stopping, a non-finite guard.
 
 One step = model.loss_and_grads on a batch, then (optionally) clip_grad_norm, then
-optimizer.step. The loss reported for an epoch is the mean over its sequences of the model's
-per-sequence loss (the batch losses weighted by batch size), so epochs of different batch sizes
-compare directly.
+optimizer.step: training minimises the lecture's summed loss (summed over the answering steps of
+each sequence, averaged over the sequences). What an epoch reports is exact over all its
+sequences (the batch losses weighted by their sizes), in two units (rnnlab.history):
+History.loss per answering step, History.loss_per_sequence summed over each sequence.
+What fit shows while it runs (verbose) is rnnlab.progress's business.
 """
 from __future__ import annotations
 
 import math
-import sys
 import time
 import warnings
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import _checks, optim
 from . import callbacks as _callbacks
 from . import metrics as _metrics
+from . import progress as _progress
 from ._tree import global_norm, leaves, map_tree
+from .history import History
+from .progress import Progress
 
-
-@dataclass
-class History:
-    """What fit() records: one entry per finished epoch."""
-    loss: list = field(default_factory=list)
-    val_loss: list = field(default_factory=list)
-    grad_norm: list = field(default_factory=list)     # mean gradient norm (before clipping)
-    epoch_time: list = field(default_factory=list)    # seconds
-    metrics: dict = field(default_factory=dict)       # name -> one value per epoch
-    steps: int = 0                                    # optimizer steps taken
-    stopped: str | None = None                        # why training ended early, if it did
-
-    def as_dict(self) -> dict:
-        return {"loss": self.loss, "val_loss": self.val_loss, "metrics": self.metrics,
-                "grad_norm": self.grad_norm,
-                "epoch_time": self.epoch_time, "steps": self.steps, "stopped": self.stopped}
-
-
-class Progress:
-    """A one-line progress bar on a terminal: epoch, batches, loss, steps per second, ETA."""
-
-    def __init__(self, total, stream=None, enabled=None, label="epoch"):
-        self.stream = stream or sys.stderr
-        self.enabled = self.stream.isatty() if enabled is None else bool(enabled)
-        self.total, self.label = total, label
-        self.start = time.perf_counter()
-        self.last = 0.0
-
-    def update(self, done, loss, prefix="", force=False):
-        if not self.enabled:
-            return
-        now = time.perf_counter()
-        if not force and now - self.last < 0.1 and (self.total is None or done < self.total):
-            return
-        self.last = now
-        rate = done / max(now - self.start, 1e-9)
-        if self.total is None:                              # a batch source: no total known
-            self.stream.write(f"\r{prefix}{done} batches loss {loss:.4g} {rate:.1f} steps/s   ")
-            self.stream.flush()
-            return
-        eta = (self.total - done) / rate if rate > 0 else float("inf")
-        width = 24
-        filled = int(width * done / max(self.total, 1))
-        bar = "#" * filled + "." * (width - filled)
-        self.stream.write(f"\r{prefix}[{bar}] {done}/{self.total} loss {loss:.4g} "
-                          f"{rate:.1f} steps/s ETA {eta:.0f}s   ")
-        self.stream.flush()
-
-    def close(self, message=""):
-        if self.enabled:
-            self.stream.write(f"\r{message}\n" if message else "\n")
-            self.stream.flush()
+__all__ = ["fit", "History", "Progress"]
 
 
 def _rng(seed, model):
@@ -144,47 +96,109 @@ def _data(model, X, Y, mask):
 
 def fit(model, X, Y=None, *, optimizer="adam", lr=None, epochs=10, batch_size=32, mask=None,
         clip_norm=None, bptt=None, validation_data=None, validation_split=None, seed=None,
-        shuffle=True, patience=None, progress=None, callback=None, callbacks=None,
-        metrics=None) -> History:
-    """Train `model` in place on (X, Y) and return its History.
+        shuffle=True, patience=None, verbose="auto", progress=None, callback=None,
+        callbacks=None, metrics=None) -> History:
+    """Train `model` in place with minibatches and return its History.
 
-    X, Y (and mask): arrays with one row per sequence. Or, for data larger than memory, a batch
-      SOURCE as X with Y=None: a callable that returns a fresh iterable of batches (X_b, Y_b) or
-      (X_b, Y_b, mask_b) at every epoch (e.g. reading slices of an np.memmap), or a re-iterable
-      object (a list of batches); a one-shot iterator serves epochs=1 only. Memory is then
-      bounded by a batch; the source decides the order (shuffle and batch_size do not apply),
-      and each batch is checked just before it is used.
+    Training minimises the lecture's summed loss (summed over the answering steps of each
+    sequence, averaged over the sequences). History.loss and val_loss report it per answering
+    step, History.loss_per_sequence and val_loss_per_sequence as summed (rnnlab.history).
+    Every argument is checked before the first update changes the model.
 
-    optimizer: an rnnlab.optim object or a name ("adam", "sgd", "rmsprop"); lr sets the rate of a
-      named optimizer. A name builds a new optimizer at every call; pass an object to keep its
-      state (moments, step count) across calls. clip_norm: clip the global gradient norm.
-    bptt: truncated BPTT (many-to-many, unidirectional): each batch is cut into chunks of this
-      many steps; the hidden state is carried from chunk to chunk, the gradient stops at chunk
-      boundaries, and the optimizer steps after every chunk. The gradient is exact when
-      bptt >= T (one chunk); otherwise it drops every path that crosses a boundary.
-    validation_data: (X, Y) or (X, Y, mask), evaluated after each epoch; or a batch source (a
-      callable returning an iterable of batches), evaluated batch by batch.
-    validation_split: a fraction in (0, 1): the LAST rows of X, Y (and mask), taken before any
-      shuffling, are held out as validation data (as Keras does); not with validation_data.
-    seed: int or numpy Generator for the shuffling (default: the model's seed).
-    patience: stop after this many epochs without improvement of the validation loss (the
-      training loss without validation data) and restore the best parameters: a shorthand for
-      callbacks=[rl.callbacks.EarlyStopping(monitor, patience)].
-    progress: a progress bar on stderr (default: only when stderr is a terminal).
-    callback(model, history): called after every epoch; returning True stops training.
-    metrics: names ("mse", "mae", "accuracy", "sequence_accuracy") or callables
-      f(y_pred, Y, mask, output) -> float (rnnlab.metrics), computed after every epoch on the
-      validation data ("val_NAME") or, without validation data, on the training data ("NAME"),
-      with the epoch's final parameters; in History.metrics and in the callbacks' logs.
-    callbacks: rl.callbacks.Callback objects (or one), called at train, epoch and batch begin
-      and end, in the order given (see rnnlab.callbacks): schedules, checkpoints, CSV logs.
-      When the non-finite guard stops training, on_train_end is not called: the parameters
-      stay those before the failed step, as the warning says.
+    Parameters
+    ----------
+    model : rnnlab.RNN
+        The model, trained in place.
+    X : array (B, T, D), (B, D) for one-to-one and one-to-many, or a batch source
+        The inputs, one row per sequence. Or, for data larger than memory, a batch source with
+        Y=None: a callable that returns a fresh iterable of batches (X_b, Y_b) or
+        (X_b, Y_b, mask_b) at every epoch (e.g. slices of an np.memmap), or a re-iterable
+        object (a list of batches); a one-shot iterator serves epochs=1 only. The source sets
+        the order (shuffle and batch_size do not apply); each batch is checked before use.
+    Y : array, or None with a batch source
+        The targets, one row per sequence, shaped as the mapping answers ((B, T, K) or (B, K);
+        class indices for cross-entropy).
+    optimizer : str or rnnlab.optim.Optimizer, default "adam"
+        An optimizer object, or a name ("adam", "sgd", "rmsprop") built anew at every call;
+        pass an object to keep its state (moments, step count) across calls.
+    lr : float, optional
+        The learning rate of a named optimizer (an object carries its own).
+    epochs : int, default 10
+        Passes over the data.
+    batch_size : int, default 32
+        Sequences per optimizer step.
+    mask : bool array (B, T), optional
+        True at the real steps, False at padding (see rnnlab.data.pad_sequences).
+    clip_norm : float, optional
+        Clip the global gradient norm to this value before each step.
+    bptt : int, optional
+        Truncated BPTT (many-to-many, unidirectional): each batch is cut into chunks of this
+        many steps; the state is carried from chunk to chunk, the gradient stops at chunk
+        boundaries and the optimizer steps after every chunk (exact when bptt >= T).
+    validation_data : tuple (X, Y) or (X, Y, mask), or a batch source, optional
+        Evaluated after every epoch into History.val_loss.
+    validation_split : float in (0, 1), optional
+        Hold out the LAST rows of X, Y (and mask), taken before any shuffling, as validation
+        data (as Keras does); not with validation_data.
+    seed : int or numpy.random.Generator, optional
+        The shuffling generator (default: one seeded by the model's seed).
+    shuffle : bool, default True
+        Shuffle the rows at every epoch (array data).
+    patience : int, optional
+        Stop after this many epochs without improvement of val_loss (of loss without
+        validation data) and restore the best parameters: a shorthand for
+        callbacks=[rl.callbacks.EarlyStopping(monitor, patience=patience)].
+    verbose : {"auto", 0, 1, 2}, default "auto"
+        0: silent. 1: a live display (in Jupyter a tqdm bar when tqdm is installed, else one
+        line updated in place; elsewhere a one-line bar on stderr). 2: one line per epoch
+        (epoch, loss, val_loss, metrics, time). "auto" (or None): 1 on a terminal or in
+        Jupyter, 2 anywhere else (a log file, a pipe, CI). See rnnlab.progress.
+    progress : bool, optional
+        The older name of verbose, kept as an alias: True is verbose=1, False verbose=0.
+    callback : callable, optional
+        callback(model, history) after every epoch; returning True stops training.
+    callbacks : rnnlab.callbacks.Callback or list of them, optional
+        Called at train, epoch and batch begin and end, in the order given: schedules,
+        checkpoints, CSV logs, early stopping. Their logs hold loss, val_loss (per answering
+        step), loss_per_sequence, val_loss_per_sequence, grad_norm, lr and the metrics.
+    metrics : str, callable or list of them, optional
+        "accuracy" (share of answering steps whose class is right), "sequence_accuracy"
+        (share of sequences with every step right: exact match), "mse", "mae", or a callable
+        f(y_pred, Y, mask, output) -> float (rnnlab.metrics). Computed after every epoch with
+        the epoch's final parameters on the validation data ("val_accuracy") or, without it, on
+        the training data ("accuracy"); into History.metrics, the logs and the epoch's line.
+
+    Returns
+    -------
+    History
+        One entry per finished epoch: loss, val_loss (per answering step),
+        loss_per_sequence, val_loss_per_sequence, metrics, grad_norm, epoch_time; steps and
+        stopped. History.plot() draws the learning curves.
+
+    Raises
+    ------
+    TypeError, ValueError
+        A bad argument or data, named, before any update.
+    RuntimeWarning (a warning, not an exception)
+        The non-finite guard stopped training: a loss, gradient norm or update was NaN or inf;
+        the parameters are those before that step, History.stopped says why, and on_train_end
+        is not called.
+
+    Examples
+    --------
+    >>> import numpy as np, rnnlab as rl
+    >>> X = np.random.default_rng(0).uniform(-1, 1, (64, 12, 1))
+    >>> Y = np.cumsum(X, axis=1) / 4
+    >>> model = rl.RNN(1, 8, 1)
+    >>> hist = rl.train.fit(model, X, Y, epochs=5, lr=0.02, validation_split=0.25,
+    ...                     metrics=["mse"], verbose=0)
+    >>> len(hist.loss), hist.loss[-1] < hist.loss[0]
+    (5, True)
     """
     # every argument is checked here, before the first update can change the model
     epochs, batch_size, clip_norm, bptt, patience, shuffle = _check_options(
         model, epochs, batch_size, clip_norm, bptt, patience, shuffle)
-    progress = _checks.check_optional_bool(progress, "progress")
+    level = _progress.level(verbose, progress)
     callback = _checks.check_callable(callback, "callback")
     cbs = _callbacks.check_callbacks(callbacks)
     metric_fns = _metrics.resolve(metrics)
@@ -207,39 +221,54 @@ def fit(model, X, Y=None, *, optimizer="adam", lr=None, epochs=10, batch_size=32
     rng = _rng(seed, model)
     hist = History()
     run = _Run(model, opt, X, Y, mask, batch_size, clip_norm, bptt)
+    val_answers = None if val is None or callable(val) else int(model.answering_steps(*val).sum())
     state = _callbacks.RunState(model=model, optimizer=opt, history=hist, epochs=epochs)
     run.callbacks, run.state = cbs, state
-    _callbacks.call(cbs, "on_train_begin", state)
-    for epoch in range(epochs):
-        state.epoch = epoch
-        _callbacks.call(cbs, "on_epoch_begin", state)
-        if source is None:
-            order = rng.permutation(len(X)) if shuffle else np.arange(len(X))
-            batches, n_batches = run.array_batches(order), math.ceil(len(X) / batch_size)
-        else:
-            batches, n_batches = _stream(model, source(), "X"), None
-        if not run.epoch(batches, n_batches, epoch, epochs, hist, progress):
-            return hist          # the guard stopped it, parameters as before the failed step
-        if val is not None:
-            hist.val_loss.append(_evaluate(model, val))
-        run.bar.close(_summary(epoch, epochs, hist))
-        state.logs = {"loss": hist.loss[-1], "val_loss": hist.val_loss[-1] if val else None,
-                      "grad_norm": hist.grad_norm[-1], "lr": opt.lr}
-        if metric_fns:
-            data = val if val is not None else (source if source is not None else (X, Y, mask))
-            prefix = "val_" if val is not None else ""
-            for name, value in _metric_values(model, data, metric_fns).items():
-                hist.metrics.setdefault(prefix + name, []).append(value)
-                state.logs[prefix + name] = value
-        _callbacks.call(cbs, "on_epoch_end", state)
-        if state.stop:
-            hist.stopped = state.stop
-            break
-        if callback is not None and callback(model, hist):
-            hist.stopped = hist.stopped or f"stopped by callback after epoch {epoch + 1}"
-            break
+    shown = _progress.display(level, epochs)
+    try:
+        _callbacks.call(cbs, "on_train_begin", state)
+        for epoch in range(epochs):
+            state.epoch = epoch
+            _callbacks.call(cbs, "on_epoch_begin", state)
+            if source is None:
+                order = rng.permutation(len(X)) if shuffle else np.arange(len(X))
+                batches, n_batches = run.array_batches(order), math.ceil(len(X) / batch_size)
+            else:
+                batches, n_batches = _counted(model, _stream(model, source(), "X")), None
+            shown.begin(epoch, n_batches)
+            if not run.epoch(batches, epoch, hist, shown):
+                return hist      # the guard stopped it, parameters as before the failed step
+            if val is not None:
+                per_sequence, per_step = _evaluate(model, val, val_answers)
+                hist.val_loss_per_sequence.append(per_sequence)
+                hist.val_loss.append(per_step)
+            state.logs = _logs(hist, val is not None, opt)
+            if metric_fns:
+                data = val if val is not None else (source if source is not None else (X, Y, mask))
+                prefix = "val_" if val is not None else ""
+                for name, value in _metric_values(model, data, metric_fns).items():
+                    hist.metrics.setdefault(prefix + name, []).append(value)
+                    state.logs[prefix + name] = value
+            shown.end(_summary(epoch, epochs, hist, state.logs))
+            _callbacks.call(cbs, "on_epoch_end", state)
+            if state.stop:
+                hist.stopped = state.stop
+                break
+            if callback is not None and callback(model, hist):
+                hist.stopped = hist.stopped or f"stopped by callback after epoch {epoch + 1}"
+                break
+    finally:
+        shown.close()
     _callbacks.call(cbs, "on_train_end", state)
     return hist
+
+
+def _logs(hist, has_val, opt) -> dict:
+    """The callbacks' logs of the epoch just finished (losses per step and per sequence)."""
+    return {"loss": hist.loss[-1], "val_loss": hist.val_loss[-1] if has_val else None,
+            "loss_per_sequence": hist.loss_per_sequence[-1],
+            "val_loss_per_sequence": hist.val_loss_per_sequence[-1] if has_val else None,
+            "grad_norm": hist.grad_norm[-1], "lr": opt.lr}
 
 
 def _split(X, Y, mask, fraction):
@@ -308,17 +337,26 @@ def _metric_values(model, data, fns) -> dict:
     return {name: total / max(n, 1) for name, total in totals.items()}
 
 
-def _evaluate(model, val):
-    """The validation loss: of arrays, or the sequence-weighted mean over a source's batches."""
+def _evaluate(model, val, answers=None):
+    """(loss per sequence, loss per answering step) on the validation data: of arrays (whose
+    answering steps `answers` fit counted once), or exact over a source's batches."""
     if not callable(val):
-        return model.evaluate(*val)
-    total, n = 0.0, 0
-    for xb, yb, mb in _stream(model, val(), "validation_data"):
+        per_sequence = model.evaluate(*val)
+        return per_sequence, per_sequence * len(val[0]) / max(answers, 1)
+    total, n, n_answers = 0.0, 0, 0
+    for xb, yb, mb, nb in _counted(model, _stream(model, val(), "validation_data")):
         total += model.evaluate(xb, yb, mb) * len(xb)
         n += len(xb)
+        n_answers += nb
     if n == 0:
         raise ValueError("validation_data gave no batches")
-    return total / n
+    return total / n, total / max(n_answers, 1)
+
+
+def _counted(model, batches):
+    """The checked batches of a source, each with its number of answering steps."""
+    for xb, yb, mb in batches:
+        yield xb, yb, mb, int(model.answering_steps(xb, yb, mb).sum())
 
 
 class _Run:
@@ -329,22 +367,23 @@ class _Run:
         self.batch_size, self.clip_norm, self.bptt = batch_size, clip_norm, bptt
         self.backup = map_tree(np.copy, model.params)     # the parameters before each step
         self.last_norm = None                             # the last finite gradient norm
-        self.bar = None
         self.callbacks, self.state = [], None             # set by fit
+        # answering steps of each row (array data): counted once, summed per batch
+        self.answers = None if Y is None else model.answering_steps(X, Y, mask)
 
     def array_batches(self, order):
-        """(X_b, Y_b, mask_b) of the rows in `order`, batch_size at a time."""
+        """(X_b, Y_b, mask_b, answering steps) of the rows in `order`, batch_size at a time."""
         bs = self.batch_size
         for i in range(0, len(order), bs):
             idx = order[i:i + bs]
-            yield self.X[idx], self.Y[idx], None if self.mask is None else self.mask[idx]
+            yield (self.X[idx], self.Y[idx], None if self.mask is None else self.mask[idx],
+                   int(self.answers[idx].sum()))
 
-    def epoch(self, batches, n_batches, epoch, epochs, hist, progress) -> bool:
+    def epoch(self, batches, epoch, hist, shown) -> bool:
         """One pass over `batches`; False when the non-finite guard stopped it."""
         t0 = time.perf_counter()
-        self.bar = Progress(n_batches, enabled=progress)
-        total, n, norms = 0.0, 0, []
-        for i, (xb, yb, mb) in enumerate(batches):
+        total, n, n_answers, norms = 0.0, 0, 0, []    # total: the summed loss of every sequence
+        for i, (xb, yb, mb, nb) in enumerate(batches):
             if self.callbacks:
                 self.state.batch = i
                 _callbacks.call(self.callbacks, "on_batch_begin", self.state)
@@ -356,20 +395,21 @@ class _Run:
                 hist.stopped = _non_finite(epoch, i, *err.args,
                                            norms[-1] if norms else self.last_norm)
                 warnings.warn(hist.stopped, RuntimeWarning, stacklevel=3)
-                self.bar.close()
                 return False
             hist.steps += 1 if self.bptt is None else math.ceil(xb.shape[1] / self.bptt)
             total += loss * len(xb)
             n += len(xb)
+            n_answers += nb
             self.last_norm = norms[-1]
             if self.callbacks:
                 self.state.batch_loss = loss
                 _callbacks.call(self.callbacks, "on_batch_end", self.state)
-            self.bar.update(i + 1, total / n, prefix=f"epoch {epoch + 1}/{epochs} ")
+            shown.update(i + 1, total / max(n_answers, 1))
         if n == 0:
             raise ValueError(f"epoch {epoch + 1} had no batches: the data or the batch source is "
                              f"empty")
-        hist.loss.append(total / n)
+        hist.loss_per_sequence.append(total / n)
+        hist.loss.append(total / max(n_answers, 1))
         hist.grad_norm.append(float(np.mean(norms)))
         hist.epoch_time.append(time.perf_counter() - t0)
         return True
@@ -408,10 +448,14 @@ def _step(model, opt, loss, grads, clip_norm, norms, backup):
     return loss
 
 
-def _summary(epoch, epochs, hist):
+def _summary(epoch, epochs, hist, logs):
+    """The epoch's line: losses per answering step, the metrics, the time."""
     s = f"epoch {epoch + 1}/{epochs} loss {hist.loss[-1]:.5g}"
     if hist.val_loss:
         s += f" val_loss {hist.val_loss[-1]:.5g}"
+    for name, values in hist.metrics.items():
+        if name in logs:
+            s += f" {name} {values[-1]:.4g}"
     return s + f" ({hist.epoch_time[-1]:.2f}s)"
 
 

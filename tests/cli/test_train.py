@@ -72,7 +72,9 @@ def test_eval_takes_the_output_length_from_Y(tmp_path, capsys, mapping, X, Y):
     y = model.predict(X, n_steps=Y.shape[1])
     assert y.shape == Y.shape
     assert float(printed["mse"]) == pytest.approx(float(np.mean((y - Y) ** 2)), rel=1e-5)
-    assert float(printed["loss"]) == pytest.approx(0.5 * np.sum((y - Y) ** 2) / len(X), rel=1e-5)
+    half_squares = 0.5 * np.sum((y - Y) ** 2)
+    assert float(printed["loss_per_sequence"]) == pytest.approx(half_squares / len(X), rel=1e-5)
+    assert float(printed["loss"]) == pytest.approx(half_squares / Y[..., 0].size, rel=1e-5)
 
 
 def test_resume_ends_with_the_parameters_of_an_uninterrupted_run(tmp_path):

@@ -58,9 +58,11 @@ def add_commands(sub):
 
 
 def metrics(model, X, Y, mask=None) -> dict:
-    """Loss, and accuracy (per real step and per sequence) or mean squared error."""
+    """Loss per answering step and per sequence (as fit's History), and accuracy (per real
+    step and per sequence) or mean squared error."""
     from .. import metrics as m
-    out = {"loss": model.evaluate(X, Y, mask)}
+    out = {"loss": model.evaluate(X, Y, mask, per="step"),
+           "loss_per_sequence": model.evaluate(X, Y, mask)}
     n_steps = model.mapping.n_steps(Y) if model.mapping.takes_n_steps else None
     y = model.predict(X, mask=mask, n_steps=n_steps)      # one-to-many, seq2seq: T from Y
     names = ("mse",) if model.output == "identity" else ("accuracy", "sequence_accuracy")

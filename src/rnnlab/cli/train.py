@@ -185,7 +185,8 @@ def cmd_train(args) -> int:
     if vocab is not None:
         formats.write_vocab(out, vocab)
     state = {"format": RUN_FORMAT, "version": RUN_VERSION, "spec": spec, "epoch": 0,
-             "history": {"loss": [], "val_loss": []}, "owned": []}
+             "history": {"loss": [], "val_loss": [], "loss_per_sequence": [],
+                         "val_loss_per_sequence": []}, "owned": []}
     if not (args.quiet or args.json):
         print(f"training {model!r}\n  on {_source(spec)}: X {X.shape}, Y {Y.shape}; "
               f"folder {out}", file=sys.stderr)
@@ -322,9 +323,13 @@ def _fit(out, model, opt, rng, state, X, Y, mask, args, first_checkpoint=False) 
     def on_epoch(model, hist):
         with guard.checkpoint():
             state["epoch"] += 1
-            state["history"]["loss"].append(hist.loss[-1])
+            kept = state["history"]                # per answering step, and per sequence
+            kept["loss"].append(hist.loss[-1])
+            kept.setdefault("loss_per_sequence", []).append(hist.loss_per_sequence[-1])
             if hist.val_loss:
-                state["history"]["val_loss"].append(hist.val_loss[-1])
+                kept["val_loss"].append(hist.val_loss[-1])
+                kept.setdefault("val_loss_per_sequence", []).append(
+                    hist.val_loss_per_sequence[-1])
             _checkpoint(out, model, opt, rng, state)
             saved["epoch"] = state["epoch"]
         if not (tty or args.quiet or args.json):
@@ -352,7 +357,7 @@ def _fit(out, model, opt, rng, state, X, Y, mask, args, first_checkpoint=False) 
                 hist = model.fit(X[:cut], Y[:cut], mask=None if mask is None else mask[:cut],
                                  optimizer=opt, epochs=remaining, batch_size=spec["batch_size"],
                                  clip_norm=spec["clip"], validation_data=val, seed=rng,
-                                 progress=None, callback=on_epoch)
+                                 verbose=1 if tty else 0, callback=on_epoch)
         except KeyboardInterrupt:
             if saved["epoch"] is None:
                 print(f"\ninterrupted before the first checkpoint; nothing to resume in {out}",

@@ -64,7 +64,8 @@ def _train_rnn(task, seed, cfg, rng):
     """A many-to-many Elman RNN trained on cfg["train_bits"]-bit examples; (model, final loss)."""
     X, Y = _data(task, cfg["n_train"], cfg["train_bits"], rng)
     model = rl.RNN(X.shape[2], cfg["hidden"], 1, output="sigmoid", seed=seed)
-    hist = model.fit(X, Y, lr=cfg["lr"], epochs=cfg["epochs"], batch_size=32, seed=seed)
+    hist = model.fit(X, Y, lr=cfg["lr"], epochs=cfg["epochs"], batch_size=32, seed=seed,
+                     verbose=0)
     return model, hist.loss[-1]
 
 
@@ -106,7 +107,7 @@ def _mlp_run(task, n, cfg, seed, rng):
                    output="sigmoid", seed=seed)
     batches = -(-n_train // 32)
     model.fit(X[:n_train], Y[:n_train], lr=cfg["mlp_lr"], batch_size=32, seed=seed,
-              epochs=max(1, cfg["mlp_steps"] // batches))
+              epochs=max(1, cfg["mlp_steps"] // batches), verbose=0)
     train = _accuracy(model.predict(X[:n_train]), Y[:n_train])
     held = _accuracy(model.predict(X[n_train:]), Y[n_train:])
     try:                                                            # the same net at 2n bits

@@ -186,7 +186,7 @@ def train_one(name, T, cfg, *, seed=0):
         n = min(cfg["eval_every"], cfg["steps"] - rec["steps"])
         X, Y = make(n * cfg["batch"], rng)                    # fresh data for every chunk
         hist = model.fit(X, Y, optimizer=opt, epochs=1, batch_size=cfg["batch"], shuffle=False,
-                         **fit_opts)
+                         verbose=0, **fit_opts)
         rec["steps"] += hist.steps
         rec["stopped"] = hist.stopped
         rec["curve"].append((rec["steps"], error(model, X_test, Y_test)))

@@ -142,6 +142,11 @@ class ManyToMany:
     def n_steps(self, Y, free_shape=False):
         return None                                # T comes from X
 
+    def answer_steps(self, x_steps, n_steps=None):
+        """How many steps of each sequence answer (enter the loss) when no mask removes any,
+        given the steps the stack runs (x_steps) and the output length (n_steps)."""
+        return x_steps - self.first_answer
+
     def inputs(self, net, X, mask, n_steps=None):
         return sequence_inputs(net, X, mask, self.name)
 

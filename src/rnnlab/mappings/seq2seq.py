@@ -33,6 +33,9 @@ class Seq2Seq(ManyToMany):
     def n_steps(self, Y, free_shape=False):
         return target_steps(Y, self.name, free_shape)
 
+    def answer_steps(self, x_steps, n_steps=None):
+        return require_steps(n_steps, self.name)   # the decoder's steps, not the encoder's
+
     def inputs(self, net, X, mask, n_steps=None):
         if n_steps is not None:
             require_steps(n_steps, self.name)

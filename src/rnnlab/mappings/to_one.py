@@ -32,6 +32,9 @@ class ManyToOne(ManyToMany):
             return _checks.as_array(Y, "Y"), None
         return check_target(net, Y, (x_shape[1],), self.name), None
 
+    def answer_steps(self, x_steps, n_steps=None):
+        return 1                                   # one answer per sequence
+
     def select(self, top, bidirectional):
         if bidirectional:                          # h_f(T) and h_b(1): each has read everything
             return top[0][-1], top[1][0]
