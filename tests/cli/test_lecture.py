@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from cli_support import one_line_error
-from html_support import parse
+from report_support import parse
 from rnnlab.cli import main
 
 HAVE_MATPLOTLIB = importlib.util.find_spec("matplotlib") is not None

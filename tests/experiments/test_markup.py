@@ -2,7 +2,7 @@
 escaped (no tag or attribute of the input survives), and headings get GitHub's anchors."""
 import pytest
 
-from html_support import parse
+from report_support import parse
 from rnnlab.experiments.markup import Anchors, inline, plain, to_html
 
 

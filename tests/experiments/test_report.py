@@ -3,45 +3,11 @@ and checked as a browser would see it: contents whose links land on headings, nu
 with captions and alt text, lists, code, aligned columns, claims with their marks, generated
 text as text, a shared reason as one note; the Markdown carries the same anchors."""
 import re
-import sys
 
 import pytest
 
-from html_support import parse
+from report_support import LONG, META, parse, report_doc as _doc
 from rnnlab.experiments import report
-
-LONG = "ValueError: X must have shape (batch, 16) for mapping='one-to-one', got (1, 32)"
-META = {"command": "rnnlab tour --quick", "quick": True, "seed": 3, "seconds": 12.5,
-        "versions": {"python": "3", "numpy": "2"}, "git_commit": "abc123",
-        "started": "2026-01-01T00:00:00+00:00"}
-
-
-def _doc(name="alpha", **kw):
-    doc = {
-        "experiment": name, "title": f"The {name} experiment", "seconds": 1.25,
-        "description": ("What it shows, with `rl.RNN(4, 8, 1)` and **bold** words:\n\n"
-                        "- first point, which goes on\n  over a second line;\n"
-                        "- second point.\n\nA closing paragraph."),
-        "tables": {"t": {"title": "Errors", "columns": ["task", "RNN", "seeds", "when n differs"],
-                         "rows": [["sine", 0.0125, "9/10", LONG], ["echo", 3, "10/10", LONG],
-                                  ["copy", None, "-", "works"]],
-                         "note": "384 training sequences."}},
-        "summary": [["RNN MSE", 0.0125],
-                    ["per model", "; ".join(f"model {i}: test error 0.16{i}" for i in range(9))]],
-        "figures": ["loss.png", "learning_curves.png"],
-        "captions": {"loss.png": "Training loss of the RNN and the `static` net per epoch."},
-        "claims": [{"text": "The RNN beats the static net", "passed": True,
-                    "evidence": "MSE 0.0125 against 0.09"},
-                   {"text": "LSTM solves T = 100", "passed": False, "evidence": "0.11 > 0.083"},
-                   {"text": "exact at 10,000 bits in 9/10 seeds", "passed": None,
-                    "evidence": "quick mode trains 5 seeds"}],
-        "headline": {"metric": "MSE", "rnn": 0.0125, "baseline": 0.09, "higher_is_better": False,
-                     "rnn_label": "RNN", "baseline_label": "static net"},
-        "texts": {"temperature 0.5": "The <b>cat</b> sat\n  on ``` the mat & more"},
-    }
-    doc.update(kw)
-    return doc
-
 
 def _docs():
     beta = _doc("beta", figures=[], captions={}, texts={}, headline=None,
@@ -250,34 +216,6 @@ def test_one_experiment_report_links_figures_beside_it(tmp_path):
     assert "](loss.png)" in md and "alpha/" not in md
     root = _html(tmp_path, [_doc()], folders=False, summary_figure=None)
     assert len(root.find_all("figure")) == 2
-
-
-def test_write_report_draws_the_summary_figure(tmp_path):
-    pytest.importorskip("matplotlib")
-    docs = [_doc(figures=[], texts={}), _doc("beta", figures=[], headline=None)]
-    report.write_report(tmp_path, docs, META)
-    assert (tmp_path / "summary.png").read_bytes()[:4] == b"\x89PNG"
-    root = parse((tmp_path / "report.html").read_text())
-    assert [f.find_all("figcaption")[0].text() for f in root.find_all("figure")] == [
-        "Figure 1. " + report.SUMMARY_CAPTION]
-    assert "![" in (tmp_path / "report.md").read_text()
-
-
-def test_no_headline_no_summary_figure(tmp_path):
-    report.write_report(tmp_path, [_doc(figures=[], headline=None)], META)
-    assert not (tmp_path / "summary.png").exists()
-    assert parse((tmp_path / "report.html").read_text()).find_all("figure") == []
-
-
-def test_without_matplotlib_the_summary_says_why(tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "matplotlib", None)          # import matplotlib fails
-    report.write_report(tmp_path, [_doc(figures=[])], META)
-    assert not (tmp_path / "summary.png").exists()
-    md = (tmp_path / "report.md").read_text()
-    assert "> figures need matplotlib: pip install 'rnnlab[plot]'" in md
-    root = parse((tmp_path / "report.html").read_text())
-    assert root.find_all("blockquote")[0].text() == \
-        "figures need matplotlib: pip install 'rnnlab[plot]'"
 
 
 def test_everything_from_the_documents_is_escaped(folder):

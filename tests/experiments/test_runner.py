@@ -8,9 +8,10 @@ import sys
 import numpy as np
 import pytest
 
-from html_support import parse
+from report_support import META, parse, report_doc as _report_doc
 from rnnlab import experiments, plots
 from rnnlab.experiments import Claim, Experiment, Figure, Result, Table, runner
+from rnnlab.experiments.report import SUMMARY_CAPTION
 
 
 def _experiment(name, value=1.5, *, fail=False, skip=None, figure=False, caption=""):
@@ -197,3 +198,36 @@ def test_run_one_writes_the_report_beside_the_results(tmp_path, counted, no_regi
         assert "![Loss](loss.png)" in md and {"loss.png", "summary.png"} <= names
         assert (tmp_path / "report.html").read_text().count("data:image/png;base64,") == 2
     assert json.loads((tmp_path / "run.json").read_text())["seed"] == 2
+
+
+# -- the summary figure, drawn by the runner from the documents' headlines --------------------
+def test_write_report_draws_the_summary_figure(tmp_path):
+    pytest.importorskip("matplotlib")
+    docs = [_report_doc(figures=[], texts={}), _report_doc("beta", figures=[], headline=None)]
+    runner.write_report(tmp_path, docs, META,
+                        summary_figure=runner.summary_figure(tmp_path, docs))
+    assert (tmp_path / "summary.png").read_bytes()[:4] == b"\x89PNG"
+    root = parse((tmp_path / "report.html").read_text())
+    assert [f.find_all("figcaption")[0].text() for f in root.find_all("figure")] == [
+        "Figure 1. " + SUMMARY_CAPTION]
+    assert "![" in (tmp_path / "report.md").read_text()
+
+
+def test_no_headline_no_summary_figure(tmp_path):
+    docs = [_report_doc(figures=[], headline=None)]
+    assert runner.summary_figure(tmp_path, docs) == (None, None)
+    runner.write_report(tmp_path, docs, META, summary_figure=(None, None))
+    assert not (tmp_path / "summary.png").exists()
+    assert parse((tmp_path / "report.html").read_text()).find_all("figure") == []
+
+
+def test_without_matplotlib_the_summary_says_why(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)          # import matplotlib fails
+    docs = [_report_doc(figures=[])]
+    runner.write_report(tmp_path, docs, META, summary_figure=runner.summary_figure(tmp_path, docs))
+    assert not (tmp_path / "summary.png").exists()
+    md = (tmp_path / "report.md").read_text()
+    assert "> figures need matplotlib: pip install 'rnnlab[plot]'" in md
+    root = parse((tmp_path / "report.html").read_text())
+    assert root.find_all("blockquote")[0].text() == \
+        "figures need matplotlib: pip install 'rnnlab[plot]'"

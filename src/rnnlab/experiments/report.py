@@ -2,8 +2,7 @@
 results documents, both built from one outline so that they say the same thing.
 
     summary_table(docs)        one row per experiment: status, seconds, claims, RNN vs baseline
-    write_report(out_dir, docs, meta, summary, folders=True)    report.md, report.html and the
-                               summary figure (summary.png, when matplotlib is installed)
+    write_report(out_dir, docs, meta, summary, folders=True)    report.md and report.html
     report_markdown(...), report_html(...)    the two texts
     markdown_table(table)      a table as Markdown (numbers aligned right, text left)
 
@@ -21,7 +20,7 @@ import html
 import re
 from pathlib import Path
 
-from .. import io, plots
+from .. import io
 from .markup import Anchors, inline, plain, to_html
 
 QUICK = ("**Quick mode**: smaller budgets (fewer epochs, less data, fewer seeds), so the numbers "
@@ -381,40 +380,13 @@ def report_html(out_dir, docs, meta, summary, **kw) -> str:
     return render_html(outline(docs, meta, summary, **kw), lambda p: (out_dir / p).read_bytes())
 
 
-def save_figure(draw, path, size=(7.5, 4.8)) -> None:
-    """Draw draw(fig) on a new figure and write it as PNG to path (atomically); ImportError
-    naming the extra without matplotlib."""
-    plt = plots.require()
-    fig = plt.figure(figsize=size, layout="constrained")
-    try:
-        draw(fig)
-        io.atomic_write(Path(path), overwrite=True,
-                        write=lambda f: fig.savefig(f, format="png", dpi=110))
-    finally:
-        plt.close(fig)
-
-
-def summary_figure(out_dir, docs) -> tuple:
-    """Draw summary.png (the RNN against its baseline per experiment) from the docs' headlines.
-    Returns (its file name or None, why it is missing or None); (None, None): no headlines."""
-    from ..plots import summary as summary_plots
-    rows = [{"experiment": d["experiment"], **d["headline"]} for d in docs if d.get("headline")]
-    if not rows:
-        return None, None
-    try:
-        save_figure(lambda fig: summary_plots.headlines(fig, rows=rows),
-                    Path(out_dir) / "summary.png")
-    except ImportError as err:
-        return None, str(err)
-    return "summary.png", None
-
-
-def write_report(out_dir, docs, meta, summary=None, *, folders=True, title=None):
-    """report.md, report.html and summary.png in out_dir; summary: the summary_table(docs) (None:
-    built here); folders: as in outline()."""
+def write_report(out_dir, docs, meta, summary=None, *, summary_figure=None, folders=True,
+                 title=None):
+    """report.md and report.html in out_dir; summary: the summary_table(docs) (None: built
+    here); summary_figure, folders: as in outline() (the runner draws summary.png)."""
     out_dir = Path(out_dir)
     summary = summary_table(docs) if summary is None else summary
-    kw = {"summary_figure": summary_figure(out_dir, docs), "folders": folders}
+    kw = {"summary_figure": summary_figure, "folders": folders}
     if title:
         kw["title"] = title
     io.write_text(out_dir / "report.md", report_markdown(docs, meta, summary, **kw),

@@ -29,8 +29,8 @@ import numpy as np
 
 from .. import __version__, plots
 from .. import io
-from . import Experiment, Result, get, select
-from .report import save_figure, summary_table, write_report
+from . import Experiment, Figure, Result, get, select
+from .report import summary_table, write_report
 
 
 def jsonable(obj):
@@ -78,6 +78,33 @@ def git_commit() -> str | None:
     if head.returncode != 0 or not head.stdout.strip():
         return None
     return head.stdout.strip() + (" (with uncommitted changes)" if dirty.stdout.strip() else "")
+
+
+def save_figure(draw, path, size=(7.5, 4.8)) -> None:
+    """Draw draw(fig) on a new figure and write it as PNG to path (atomically); ImportError
+    naming the extra without matplotlib."""
+    plt = plots.require()
+    fig = plt.figure(figsize=size, layout="constrained")
+    try:
+        draw(fig)
+        io.atomic_write(Path(path), overwrite=True,
+                        write=lambda f: fig.savefig(f, format="png", dpi=110))
+    finally:
+        plt.close(fig)
+
+
+def summary_figure(out_dir, docs) -> tuple:
+    """Draw summary.png (the RNN against its baseline per experiment) from the docs' headlines.
+    Returns (its file name or None, why it is missing or None); (None, None): no headlines."""
+    from ..plots import summary as summary_plots
+    rows = [{"experiment": d["experiment"], **d["headline"]} for d in docs if d.get("headline")]
+    if not rows:
+        return None, None
+    try:
+        save_figure(Figure(summary_plots.headlines, {"rows": rows}), Path(out_dir) / "summary.png")
+    except ImportError as err:
+        return None, str(err)
+    return "summary.png", None
 
 
 def save_figures(result: Result, out_dir: Path) -> tuple[list, str | None]:
@@ -203,7 +230,7 @@ def tour(out_dir, experiments=None, *, quick=False, seed=0, progress=True, comma
     meta = {"command": command, "quick": quick, "seed": seed,
             "seconds": time.perf_counter() - start, **source, "started": started}
     summary = summary_table(docs)
-    write_report(out_dir, docs, meta, summary)
+    write_report(out_dir, docs, meta, summary, summary_figure=summary_figure(out_dir, docs))
     return TourReport(docs, summary, meta, out_dir)
 
 
@@ -224,6 +251,6 @@ def run_one(exp, out_dir, *, quick=False, seed=0, progress=False, command=None) 
     meta = {"command": command, "quick": quick, "seed": seed,
             "seconds": time.perf_counter() - start, **source, "started": started}
     summary = summary_table([doc])
-    write_report(out_dir, [doc], meta, summary, folders=False,
-                 title=f"rnnlab run {exp.name}: {exp.title}")
+    write_report(out_dir, [doc], meta, summary, summary_figure=summary_figure(out_dir, [doc]),
+                 folders=False, title=f"rnnlab run {exp.name}: {exp.title}")
     return TourReport([doc], summary, meta, Path(out_dir))
