@@ -128,8 +128,9 @@ def test_claims_show_their_marks_and_evidence(folder):
                                 "budget (quick mode trains 5 seeds)")
     rows = root.find_all("table")[0].find_all("tbody")[0].find_all("tr")
     assert [tr.find_all("td")[3].text() for tr in rows] == ["1/2 ✗, 1 not tested", "2/2 ✓"]
+    mode = root.find_all("blockquote")[0].text()                    # first, under the title
+    assert mode.startswith("Quick mode: smaller budgets") and "not tested at this budget" in mode
     head = root.find_all("p")[0].text()
-    assert "Quick mode: smaller budgets" in head and "not tested at this budget" in head
     assert "Claims: 3 hold ✓, 1 fail ✗, 1 not tested at this budget." in head
     md = _md()
     assert "- ✓ The RNN beats the static net (MSE 0.0125 against 0.09)" in md
@@ -145,11 +146,10 @@ def test_claims_count():
     assert report.claims_count([]) == "-" and report.claims_count(None) == "-"
 
 
-def test_full_mode_says_so(folder):
-    head = _html(folder, docs=_docs()[1:]).find_all("p")[0].text()
-    assert "Full mode" not in head
+def test_full_mode_says_so():
     md = report.report_markdown(_docs(), {**META, "quick": False}, report.summary_table(_docs()))
-    assert "**Full mode**" in md and "Quick mode" not in md
+    assert "> **Full mode**" in md and "Quick mode" not in md
+    assert "> **Quick mode**" in _md()
 
 
 def test_generated_text_is_shown_as_text(folder):

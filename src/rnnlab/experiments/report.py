@@ -202,9 +202,9 @@ def outline(docs, meta, summary, *, title="rnnlab tour: the lecture, end to end"
         blocks.append(("figure", n_fig, path, caption, anchors.add(f"Figure {n_fig}")))
 
     heading("h1", title)
+    blocks.append(("quote", QUICK if meta["quick"] else FULL))
     blocks.append(("header", [
-        f"Command: `{meta['command']}`", QUICK if meta["quick"] else FULL, *filter(None, [
-            _tally(docs)]),
+        f"Command: `{meta['command']}`", *filter(None, [_tally(docs)]),
         f"Seed {meta['seed']}, total {meta['seconds']:.1f} s",
         "Versions: " + ", ".join(f"{k} {v}" for k, v in meta["versions"].items() if v),
         f"Git commit: {meta['git_commit'] or 'not from a checkout'}",
