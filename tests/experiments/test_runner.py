@@ -231,3 +231,21 @@ def test_without_matplotlib_the_summary_says_why(tmp_path, monkeypatch):
     root = parse((tmp_path / "report.html").read_text())
     assert [q.text() for q in root.find_all("blockquote")][1:] == [
         "figures need matplotlib: pip install 'rnnlab[plot]'"]      # after the mode's
+
+
+def test_headlines_without_two_numbers_are_left_out_of_the_summary_figure(tmp_path, monkeypatch):
+    drawn = []
+    monkeypatch.setattr(runner, "save_figure", lambda figure, path: drawn.append(figure.data))
+    docs = [_report_doc("a"), _report_doc("b", headline={**_report_doc()["headline"], "rnn": None}),
+            _report_doc("c", headline={**_report_doc()["headline"], "baseline": float("nan")})]
+    assert runner.summary_figure(tmp_path, docs) == ("summary.png", None)
+    assert [r["experiment"] for r in drawn[0]["rows"]] == ["a"]
+    assert runner.summary_figure(tmp_path, docs[1:]) == (None, None)
+
+
+def test_a_summary_figure_that_fails_is_a_note_not_a_crash(tmp_path, monkeypatch):
+    def fail(figure, path):
+        raise RuntimeError("no room")
+    monkeypatch.setattr(runner, "save_figure", fail)
+    assert runner.summary_figure(tmp_path, [_report_doc()]) == (
+        None, "the summary figure failed: RuntimeError: no room")

@@ -93,17 +93,30 @@ def save_figure(draw, path, size=(7.5, 4.8)) -> None:
         plt.close(fig)
 
 
+def _drawable(headline) -> bool:
+    """A headline with two finite numbers to compare."""
+    try:
+        return bool(headline) and bool(np.isfinite([headline["rnn"], headline["baseline"]]).all())
+    except (KeyError, TypeError, ValueError):
+        return False
+
+
 def summary_figure(out_dir, docs) -> tuple:
-    """Draw summary.png (the RNN against its baseline per experiment) from the docs' headlines.
-    Returns (its file name or None, why it is missing or None); (None, None): no headlines."""
+    """Draw summary.png (the RNN against its baseline per experiment) from the docs' headlines
+    (those with two finite numbers). Returns (its file name or None, why it is missing or
+    None); (None, None): no headlines. A figure that fails to draw is reported, not raised: the
+    report of a long tour is written whatever happens to its summary figure."""
     from ..plots import summary as summary_plots
-    rows = [{"experiment": d["experiment"], **d["headline"]} for d in docs if d.get("headline")]
+    rows = [{"experiment": d["experiment"], **d["headline"]} for d in docs
+            if _drawable(d.get("headline"))]
     if not rows:
         return None, None
     try:
         save_figure(Figure(summary_plots.headlines, {"rows": rows}), Path(out_dir) / "summary.png")
     except ImportError as err:
         return None, str(err)
+    except Exception as err:                    # the report must still be written
+        return None, f"the summary figure failed: {type(err).__name__}: {err}"
     return "summary.png", None
 
 
