@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from cli_support import one_line_error
+from report_support import parse
 from rnnlab.cli import main
 
 HAVE_MATPLOTLIB = importlib.util.find_spec("matplotlib") is not None
@@ -29,11 +30,29 @@ def test_run_writes_results_and_run(tmp_path, capsys):
     rows = {r[0]: r for r in res["tables"]["errors"]["rows"]}
     assert rows["sine"][1] < rows["sine"][2] and rows["echo"][1] < rows["echo"][3]  # RNN wins
     pngs = {p.name for p in out.iterdir() if p.suffix == ".png"}
+    printed = capsys.readouterr().out
+    assert f"report: {out / 'report.html'}" in printed
     if HAVE_MATPLOTLIB:
         assert {"forward.png", "learning_curves.png"} <= pngs
         assert (out / "forward.png").read_bytes()[:4] == b"\x89PNG"
     else:
-        assert pngs == set() and "matplotlib" in capsys.readouterr().out
+        assert pngs == set() and "matplotlib" in printed
+    # the tour's report, for this one experiment, beside its results
+    root = parse((out / "report.html").read_text())
+    assert root.find_all("h1")[0].text().startswith("rnnlab run forward: ")
+    ids = {n.attrs["id"] for n in root.find_all() if "id" in n.attrs}
+    assert all(a.attrs["href"][1:] in ids for a in root.find_all("nav")[0].find_all("a"))
+    assert "Test mean squared error: recurrent vs static network" in \
+        [h.text() for h in root.find_all("h3")]
+    figures = root.find_all("figure")
+    assert len(figures) == len(res["figures"]) + (1 if res.get("headline") else 0)
+    assert all(f.find_all("figcaption")[0].text().startswith(f"Figure {i}. ")
+               for i, f in enumerate(figures, 1))
+    md = (out / "report.md").read_text()
+    assert "Quick mode" in md and "## 1. Dynamic data" in md
+    assert all(f"]({f})" in md for f in res["figures"])               # beside the report
+    rc = main(["run", "forward", "--quick", "--out", str(out)])
+    assert "results.json exists; pass --force" in one_line_error(capsys, rc)
 
 
 def test_tour_writes_the_report(tmp_path, capsys):

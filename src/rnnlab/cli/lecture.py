@@ -63,35 +63,40 @@ def cmd_list(args) -> int:
 
 
 def cmd_run(args) -> int:
-    from ..experiments import runner
+    from ..experiments import report as reports, runner
     exp = _experiment(args.experiment)
-    out = writable_folder(args.out or new_folder(f"rnnlab-run-{exp.name}"),
-                          refuse=("results.json", "run.json"), force=args.force)
+    out = writable_folder(args.out or new_folder(f"rnnlab-run-{exp.name}"), force=args.force,
+                          refuse=("results.json", "run.json", "report.md", "report.html"))
     print(f"running {exp.name} ({'quick' if args.quick else 'full'}, seed {args.seed}) ...",
           file=sys.stderr)
-    doc = runner.run_experiment(exp, quick=args.quick, seed=args.seed, out_dir=out,
-                                progress=sys.stderr.isatty(), command=command_line(args))
+    doc = runner.run_one(exp, out, quick=args.quick, seed=args.seed,
+                         progress=sys.stderr.isatty(), command=command_line(args)).docs[0]
     if doc["skipped"]:
         print(doc["skipped"] if doc["skipped"].startswith("skipped") else
               f"skipped: {doc['skipped']}")
     for t in doc["tables"].values():
-        print(f"\n{t['title']}\n{runner.markdown_table(t)}")
-    print(f"\n{exp.name} took {doc['seconds']:.1f} s; results in {out}/")
+        print(f"\n{t['title']}\n{reports.markdown_table(t)}")
+    for c in doc.get("claims") or []:
+        print(f"{reports.MARKS[c['passed']]} {c['text']}"
+              + (f" ({reports.UNTESTED})" if c["passed"] is None else ""))
+    print(f"\n{exp.name} took {doc['seconds']:.1f} s; report: {out / 'report.html'} "
+          f"(and report.md, results.json)")
     if doc.get("figures_skipped"):
         print(doc["figures_skipped"])
     return 0
 
 
 def cmd_tour(args) -> int:
-    from ..experiments import runner
+    from ..experiments import report as reports, runner
     exps = None if args.only is None else _selection(args.only)
     from .. import experiments
     out = writable_folder(args.out or new_folder("rnnlab-report"), refuse=(
-        "report.md", "report.html", *(e.name for e in (exps or experiments.select()))))
+        "report.md", "report.html", "summary.png",
+        *(e.name for e in (exps or experiments.select()))))
     start = time.perf_counter()
     report = runner.tour(out, exps, quick=args.quick, seed=args.seed, progress=False,
                          command=command_line(args))
-    print("\n" + runner.markdown_table(report.summary))
+    print("\n" + reports.markdown_table(report.summary))
     print(f"\ntour finished in {time.perf_counter() - start:.0f} s; report: {out / 'report.html'} "
           f"(and report.md)")
     failed = report.failed

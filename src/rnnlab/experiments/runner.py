@@ -1,9 +1,12 @@
 """Running experiments and writing what they return: results.json, run.json, PNG figures, and
-the tour's report (report.md and report.html with the figures embedded).
+the report (report.md and report.html with the figures embedded; rnnlab.experiments.report).
 
     run_experiment(exp, out_dir=...)   one Experiment (rnnlab.experiments.get / select): its files
-    tour(out_dir)                      every experiment (or `experiments=`, `only=`) and the report
-    summary_table(docs)                one row per experiment: status, seconds, key results
+    run_one(exp, out_dir)              `rnnlab run`: those files and the report of that one, in
+                                       out_dir itself
+    tour(out_dir)                      every experiment (or `experiments=`, `only=`), each in
+                                       out_dir/<name>/, and the report in out_dir
+    summary_table(docs)                one row per experiment: status, seconds, claims, headline
     write_report(out_dir, docs, meta, summary)
 
 A tour computes the versions and the git state once (provenance()) and builds the summary once;
@@ -13,8 +16,6 @@ name and renamed into place, so an interrupted run never leaves a half-written f
 """
 from __future__ import annotations
 
-import base64
-import html
 import platform
 import subprocess
 import sys
@@ -28,7 +29,8 @@ import numpy as np
 
 from .. import __version__, plots
 from .. import io
-from . import Experiment, Result, get, select
+from . import Experiment, Figure, Result, get, select
+from .report import summary_table, write_report
 
 
 def jsonable(obj):
@@ -78,23 +80,57 @@ def git_commit() -> str | None:
     return head.stdout.strip() + (" (with uncommitted changes)" if dirty.stdout.strip() else "")
 
 
+def save_figure(draw, path, size=(7.5, 4.8)) -> None:
+    """Draw draw(fig) on a new figure and write it as PNG to path (atomically); ImportError
+    naming the extra without matplotlib."""
+    plt = plots.require()
+    fig = plt.figure(figsize=size, layout="constrained")
+    try:
+        draw(fig)
+        io.atomic_write(Path(path), overwrite=True,
+                        write=lambda f: fig.savefig(f, format="png", dpi=110))
+    finally:
+        plt.close(fig)
+
+
+def _drawable(headline) -> bool:
+    """A headline with two finite numbers to compare."""
+    try:
+        return bool(headline) and bool(np.isfinite([headline["rnn"], headline["baseline"]]).all())
+    except (KeyError, TypeError, ValueError):
+        return False
+
+
+def summary_figure(out_dir, docs) -> tuple:
+    """Draw summary.png (the RNN against its baseline per experiment) from the docs' headlines
+    (those with two finite numbers). Returns (its file name or None, why it is missing or
+    None); (None, None): no headlines. A figure that fails to draw is reported, not raised: the
+    report of a long tour is written whatever happens to its summary figure."""
+    from ..plots import summary as summary_plots
+    rows = [{"experiment": d["experiment"], **d["headline"]} for d in docs
+            if _drawable(d.get("headline"))]
+    if not rows:
+        return None, None
+    try:
+        save_figure(Figure(summary_plots.headlines, {"rows": rows}), Path(out_dir) / "summary.png")
+    except ImportError as err:
+        return None, str(err)
+    except Exception as err:                    # the report must still be written
+        return None, f"the summary figure failed: {type(err).__name__}: {err}"
+    return "summary.png", None
+
+
 def save_figures(result: Result, out_dir: Path) -> tuple[list, str | None]:
     """Draw every figure to out_dir/name.png. Returns (file names, why figures were skipped)."""
     if not result.figures:
         return [], None
     try:
-        plt = plots.require()
+        plots.require()
     except ImportError as err:
         return [], str(err)
     names = []
     for name, draw in result.figures.items():
-        fig = plt.figure(figsize=(7.5, 4.8), layout="constrained")
-        try:
-            draw(fig)
-            io.atomic_write(out_dir / f"{name}.png", overwrite=True,
-                            write=lambda f: fig.savefig(f, format="png", dpi=110))
-        finally:
-            plt.close(fig)
+        save_figure(draw, out_dir / f"{name}.png")
         names.append(f"{name}.png")
     return names, None
 
@@ -140,107 +176,6 @@ def run_experiment(exp, *, quick=False, seed=0, out_dir, progress=False, command
         "seed": seed, "config": result.config, "versions": source["versions"],
         "git_commit": source["git_commit"], "started": started})
     return doc
-
-
-def fmt(value) -> str:
-    """A table cell: floats with 4 significant digits, None as a dash."""
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return str(value)
-
-
-def markdown_table(table: dict) -> str:
-    head = "| " + " | ".join(map(str, table["columns"])) + " |"
-    sep = "|" + "---|" * len(table["columns"])
-    rows = ["| " + " | ".join(fmt(v) for v in r) + " |" for r in table["rows"]]
-    return "\n".join([head, sep, *rows])
-
-
-def _html_table(table: dict) -> str:
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in table["columns"])
-    rows = "".join("<tr>" + "".join(f"<td>{html.escape(fmt(v))}</td>" for v in r) + "</tr>"
-                   for r in table["rows"])
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
-
-
-def _header(meta: dict) -> list:
-    """The report's opening lines: command, mode, versions, commit, start time."""
-    return [f"Command: `{meta['command']}`",
-            f"Mode: {'quick' if meta['quick'] else 'full'}, seed {meta['seed']}, "
-            f"total {meta['seconds']:.1f} s",
-            "Versions: " + ", ".join(f"{k} {v}" for k, v in meta["versions"].items() if v),
-            f"Git commit: {meta['git_commit'] or 'not from a checkout'}",
-            f"Started: {meta['started']}"]
-
-
-def _notes(d: dict) -> list:
-    return [n for n in (d.get("skipped"), d.get("error"), d.get("figures_skipped")) if n]
-
-
-def report_markdown(docs: list, meta: dict, summary: dict) -> str:
-    """report.md: the header, the summary table, then each experiment's tables and figures."""
-    head = _header(meta)
-    md = ["# rnnlab tour: the lecture, end to end", "",
-          *[line + "  " for line in head[:-1]], head[-1], "",
-          "## Summary", "", markdown_table(summary), ""]
-    for d in docs:
-        md += [f"## {d['title']} (`{d['experiment']}`)", "", d.get("description", ""), "",
-               f"Time: {d['seconds']:.1f} s. Files: `{d['experiment']}/`", ""]
-        for note in _notes(d):
-            md += [f"> {note}", ""]
-        for t in d["tables"].values():
-            md += [f"**{t['title']}**", "", markdown_table(t), ""]
-            if t.get("note"):
-                md += [t["note"], ""]
-        for f in d["figures"]:
-            md += [f"![{f}]({d['experiment']}/{f})", ""]
-    return "\n".join(md) + "\n"
-
-
-def report_html(out_dir: Path, docs: list, meta: dict, summary: dict) -> str:
-    """report.html: the same as report.md, with the figures embedded as data URIs."""
-    body = ["<h1>rnnlab tour: the lecture, end to end</h1>"
-            f"<p>{'<br>'.join(html.escape(line) for line in _header(meta))}</p>",
-            "<h2>Summary</h2>", _html_table(summary)]
-    for d in docs:
-        body += [f"<h2>{html.escape(d['title'])} (<code>{d['experiment']}</code>)</h2>",
-                 f"<p>{html.escape(d.get('description', ''))}</p>",
-                 f"<p>Time: {d['seconds']:.1f} s</p>"]
-        body += [f"<blockquote>{html.escape(note)}</blockquote>" for note in _notes(d)]
-        for t in d["tables"].values():
-            body += [f"<h3>{html.escape(t['title'])}</h3>", _html_table(t)]
-            if t.get("note"):
-                body.append(f"<p><em>{html.escape(t['note'])}</em></p>")
-        for f in d["figures"]:
-            data = base64.b64encode((out_dir / d["experiment"] / f).read_bytes()).decode()
-            body.append(f'<p><img alt="{html.escape(f)}" src="data:image/png;base64,{data}"></p>')
-    style = ("body{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.4}"
-             "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #bbb;"
-             "padding:.2em .6em;text-align:right}img{max-width:100%}")
-    return (f"<!doctype html><html><head><meta charset='utf-8'><title>rnnlab tour</title>"
-            f"<style>{style}</style></head><body>" + "\n".join(body) + "</body></html>\n")
-
-
-def write_report(out_dir: Path, docs: list, meta: dict, summary: dict | None = None):
-    """report.md and report.html (figures embedded as data URIs) for a tour; summary: the
-    tour's summary_table(docs) (None: built here)."""
-    out_dir = Path(out_dir)
-    summary = summary_table(docs) if summary is None else summary
-    write_text(out_dir / "report.md", report_markdown(docs, meta, summary))
-    write_text(out_dir / "report.html", report_html(out_dir, docs, meta, summary))
-
-
-def summary_table(docs) -> dict:
-    """One row per experiment: name, status (ok, skipped, failed), seconds, key results."""
-    rows = []
-    for d in docs:
-        status = "failed" if d.get("error") else "skipped" if d.get("skipped") else "ok"
-        key = "; ".join(f"{k}: {fmt(v)}" for k, v in d["summary"])
-        rows.append([d["experiment"], status, round(d["seconds"], 1), key])
-    return {"title": "Summary", "columns": ["experiment", "status", "seconds", "key results"],
-            "rows": rows}
 
 
 @dataclass
@@ -308,5 +243,27 @@ def tour(out_dir, experiments=None, *, quick=False, seed=0, progress=True, comma
     meta = {"command": command, "quick": quick, "seed": seed,
             "seconds": time.perf_counter() - start, **source, "started": started}
     summary = summary_table(docs)
-    write_report(out_dir, docs, meta, summary)
+    write_report(out_dir, docs, meta, summary, summary_figure=summary_figure(out_dir, docs))
     return TourReport(docs, summary, meta, out_dir)
+
+
+def run_one(exp, out_dir, *, quick=False, seed=0, progress=False, command=None) -> TourReport:
+    """`rnnlab run`: run one experiment (an Experiment or its name) with its files in out_dir
+    itself (results.json, run.json, figures) and write its report there too: the tour's
+    report.md and report.html for this one experiment. An exception of the experiment is raised
+    (nothing else would be reported)."""
+    if isinstance(exp, str):
+        exp = get(exp)
+    source = provenance()
+    command = command or " ".join(sys.argv)
+    start = time.perf_counter()
+    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    doc = run_experiment(exp, quick=quick, seed=seed, out_dir=out_dir, progress=progress,
+                         command=command, source=source)
+    doc["description"] = exp.description
+    meta = {"command": command, "quick": quick, "seed": seed,
+            "seconds": time.perf_counter() - start, **source, "started": started}
+    summary = summary_table([doc])
+    write_report(out_dir, [doc], meta, summary, summary_figure=summary_figure(out_dir, [doc]),
+                 folders=False, title=f"rnnlab run {exp.name}: {exp.title}")
+    return TourReport([doc], summary, meta, Path(out_dir))

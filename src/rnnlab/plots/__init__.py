@@ -12,6 +12,7 @@ without it and a drawing function raises ImportError naming the extra.
     mappings     the unrolled diagram of a sequence mapping (`mappings`)
     benefit      accuracy against length, hidden states, extracted machines (`benefit`)
     stability    impulse and gradient norms against the lag, learning curves (`stability`)
+    summary      the RNN against its baseline in every experiment (the report's summary)
 
 A figure of an experiment is a function draw(fig, **numbers) of the experiment family's module:
 it draws on an empty matplotlib Figure and sets its size when the default does not fit. The
@@ -23,4 +24,5 @@ from .._lazy import attach
 __getattr__, __dir__, __all__ = attach(__name__, {
     "require": "base", "available": "base", "curves": "base", "learning_curves": "base",
     "heatmap": "base",
-}, ("base", "forward", "text", "timeseries", "digits", "mappings", "benefit", "stability"))
+}, ("base", "forward", "text", "timeseries", "digits", "mappings", "benefit", "stability",
+    "summary"))
