@@ -1,0 +1,14 @@
+"""Type aliases for the package's annotations (no behaviour).
+
+Array is any NumPy array; State a cell's state tuple, (h,) or (h, c), each (B, H); Params one
+cell's (or the output layer's) parameters by name, as in DESIGN.md section 3.
+"""
+from __future__ import annotations
+
+from typing import Any, TypeAlias
+
+from numpy.typing import NDArray
+
+Array: TypeAlias = NDArray[Any]
+State: TypeAlias = tuple[Array, ...]
+Params: TypeAlias = dict[str, Array]
