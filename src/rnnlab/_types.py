@@ -1,10 +1,12 @@
 """Type aliases for the package's annotations (no behaviour).
 
 Array is any NumPy array; State a cell's state tuple, (h,) or (h, c), each (B, H); Params one
-cell's (or the output layer's) parameters by name, as in DESIGN.md section 3.
+cell's (or the output layer's) parameters by name, as in DESIGN.md section 3; StrPath a
+file or folder path (a str or an os.PathLike such as pathlib.Path).
 """
 from __future__ import annotations
 
+import os
 from typing import Any, TypeAlias
 
 from numpy.typing import NDArray
@@ -12,3 +14,4 @@ from numpy.typing import NDArray
 Array: TypeAlias = NDArray[Any]
 State: TypeAlias = tuple[Array, ...]
 Params: TypeAlias = dict[str, Array]
+StrPath: TypeAlias = str | os.PathLike[str]
