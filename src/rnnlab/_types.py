@@ -2,16 +2,20 @@
 
 Array is any NumPy array; State a cell's state tuple, (h,) or (h, c), each (B, H); Params one
 cell's (or the output layer's) parameters by name, as in DESIGN.md section 3; StrPath a
-file or folder path (a str or an os.PathLike such as pathlib.Path).
+file or folder path (a str or an os.PathLike such as pathlib.Path); Seed what a random_state
+argument takes (None, an int, a sequence of ints, a SeedSequence or a Generator).
 """
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from typing import Any, TypeAlias
 
+import numpy as np
 from numpy.typing import NDArray
 
 Array: TypeAlias = NDArray[Any]
 State: TypeAlias = tuple[Array, ...]
 Params: TypeAlias = dict[str, Array]
 StrPath: TypeAlias = str | os.PathLike[str]
+Seed: TypeAlias = int | Sequence[int] | np.random.SeedSequence | np.random.Generator | None
