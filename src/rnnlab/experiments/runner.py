@@ -23,15 +23,18 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
+from collections.abc import Iterable
+from typing import Any, TextIO
 
 import numpy as np
 
 from .. import __version__, plots
 from .. import io
 from . import Experiment, Result, get, select
+from .._types import StrPath
 
 
-def jsonable(obj):
+def jsonable(obj: Any) -> Any:
     """json.dumps default: NumPy scalars and arrays as Python numbers and lists."""
     if isinstance(obj, np.generic):
         return obj.item()
@@ -42,13 +45,13 @@ def jsonable(obj):
     raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
 
 
-def write_json(path, doc):
+def write_json(path: StrPath, doc: Any) -> None:
     """Write doc as JSON (rnnlab.io: atomic, the umask's mode). The command line has checked
     before the run that it replaces nothing without --force, so the runner overwrites."""
     io.write_json(path, doc, default=jsonable, overwrite=True)
 
 
-def write_text(path, text):
+def write_text(path: StrPath, text: str) -> None:
     io.write_text(path, text, overwrite=True)
 
 
@@ -105,8 +108,9 @@ def provenance() -> dict:
     return {"versions": versions(), "git_commit": git_commit()}
 
 
-def run_experiment(exp, *, quick=False, seed=0, out_dir, progress=False, command=None,
-                   source=None) -> dict:
+def run_experiment(exp: Experiment | str, *, quick: bool = False, seed: int = 0, out_dir: StrPath,
+                   progress: bool = False, command: str | None = None,
+                   source: dict[str, Any] | None = None) -> dict:
     """Run one experiment and write its files into out_dir. Returns the results document.
 
     exp: an Experiment (or its name, looked up with rnnlab.experiments.get); source: the
@@ -142,7 +146,7 @@ def run_experiment(exp, *, quick=False, seed=0, out_dir, progress=False, command
     return doc
 
 
-def fmt(value) -> str:
+def fmt(value: Any) -> str:
     """A table cell: floats with 4 significant digits, None as a dash."""
     if value is None:
         return "-"
@@ -223,7 +227,7 @@ def report_html(out_dir: Path, docs: list, meta: dict, summary: dict) -> str:
             f"<style>{style}</style></head><body>" + "\n".join(body) + "</body></html>\n")
 
 
-def write_report(out_dir: Path, docs: list, meta: dict, summary: dict | None = None):
+def write_report(out_dir: Path, docs: list, meta: dict, summary: dict | None = None) -> None:
     """report.md and report.html (figures embedded as data URIs) for a tour; summary: the
     tour's summary_table(docs) (None: built here)."""
     out_dir = Path(out_dir)
@@ -232,7 +236,7 @@ def write_report(out_dir: Path, docs: list, meta: dict, summary: dict | None = N
     write_text(out_dir / "report.html", report_html(out_dir, docs, meta, summary))
 
 
-def summary_table(docs) -> dict:
+def summary_table(docs: list[dict[str, Any]]) -> dict:
     """One row per experiment: name, status (ok, skipped, failed), seconds, key results."""
     rows = []
     for d in docs:
@@ -258,7 +262,7 @@ class TourReport:
         return [d["experiment"] for d in self.docs if d.get("error")]
 
 
-def _select(experiments, only) -> list:
+def _select(experiments: Iterable[Experiment] | None, only: Iterable[str] | None) -> list:
     """The Experiments to run: `experiments` (default: all, in the tour's order), those named in
     `only` if given; each name once."""
     exps = select() if experiments is None else list(experiments)
@@ -275,8 +279,9 @@ def _select(experiments, only) -> list:
     return list({e.name: e for e in exps}.values())
 
 
-def tour(out_dir, experiments=None, *, quick=False, seed=0, progress=True, command=None,
-         stream=None, only=None) -> TourReport:
+def tour(out_dir: StrPath, experiments: Iterable[Experiment] | None = None, *, quick: bool = False,
+         seed: int = 0, progress: bool = True, command: str | None = None,
+         stream: TextIO | None = None, only: Iterable[str] | None = None) -> TourReport:
     """Run every experiment into out_dir/<name>/ and write the report (report.md, report.html).
 
     experiments: Experiment objects (default: every registered one, in the tour's order); only:
