@@ -34,7 +34,7 @@ All functions return numbers only; rnnlab.plots draws them.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -191,7 +191,7 @@ def gradient_norms(model: RNN, X: ArrayLike, Y: ArrayLike,
     if model.mapping.name not in ("many-to-many", "many-to-one", "many-to-many-delayed"):
         raise ValueError(f"gradient_norms needs a mapping that reads a sequence X (B, T, D), "
                          f"got mapping={model.mapping.name!r}")
-    g = model.state_grads(X, Y, mask)                        # (B, T', H) per direction
+    g: Any = model.state_grads(X, Y, mask)                   # (B, T', H) per direction
     g = list(g.values()) if isinstance(g, dict) else [g]
     h = np.sqrt(sum(np.sum(np.square(gi, dtype=np.float64), axis=(0, 2)) for gi in g))
     _, _, inputs = model.loss_and_grads(X, Y, mask, input_grads=True)

@@ -340,7 +340,7 @@ def from_torch(rnn: torch.nn.RNNBase, linear: torch.nn.Linear | None = None, *,
             raise ValueError(f"the weights are {weight.dtype}: pass dtype='float32' or 'float64'")
         dtype = "float64" if weight.dtype == torch.float64 else "float32"
     n_out = linear.out_features if linear is not None else dirs * H
-    given = {"output": output, "mapping": mapping, "delay": delay, "feed": feed}
+    given: dict[str, Any] = {"output": output, "mapping": mapping, "delay": delay, "feed": feed}
     opts = {k: v for k, v in {**cfg, **{k: v for k, v in given.items() if v is not None}}.items()}
     model = RNN(rnn.input_size, H, n_out, cell=cell, n_layers=rnn.num_layers,
                 bidirectional=rnn.bidirectional,
