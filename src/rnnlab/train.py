@@ -12,13 +12,21 @@ import sys
 import time
 import warnings
 from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, TextIO
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import _checks, optim
 from . import callbacks as _callbacks
 from . import metrics as _metrics
 from ._tree import global_norm, leaves, map_tree
+from ._types import Batches, Seed
+
+if TYPE_CHECKING:
+    from .callbacks import Callback
+    from .optim import Optimizer
 
 
 @dataclass
@@ -41,14 +49,15 @@ class History:
 class Progress:
     """A one-line progress bar on a terminal: epoch, batches, loss, steps per second, ETA."""
 
-    def __init__(self, total, stream=None, enabled=None, label="epoch"):
+    def __init__(self, total: int | None, stream: TextIO | None = None, enabled: bool | None = None,
+                 label: str = "epoch") -> None:
         self.stream = stream or sys.stderr
         self.enabled = self.stream.isatty() if enabled is None else bool(enabled)
         self.total, self.label = total, label
         self.start = time.perf_counter()
         self.last = 0.0
 
-    def update(self, done, loss, prefix="", force=False):
+    def update(self, done: int, loss: float, prefix: str = "", force: bool = False) -> None:
         if not self.enabled:
             return
         now = time.perf_counter()
@@ -68,7 +77,7 @@ class Progress:
                           f"{rate:.1f} steps/s ETA {eta:.0f}s   ")
         self.stream.flush()
 
-    def close(self, message=""):
+    def close(self, message: str = "") -> None:
         if self.enabled:
             self.stream.write(f"\r{message}\n" if message else "\n")
             self.stream.flush()
@@ -142,10 +151,17 @@ def _data(model, X, Y, mask):
     return X, Y, mask
 
 
-def fit(model, X, Y=None, *, optimizer="adam", lr=None, epochs=10, batch_size=32, mask=None,
-        clip_norm=None, bptt=None, validation_data=None, validation_split=None, seed=None,
-        shuffle=True, patience=None, progress=None, callback=None, callbacks=None,
-        metrics=None) -> History:
+def fit(model: Any, X: ArrayLike | Batches, Y: ArrayLike | None = None, *,
+        optimizer: str | Optimizer = "adam", lr: float | None = None, epochs: int = 10,
+        batch_size: int = 32, mask: ArrayLike | None = None, clip_norm: float | None = None,
+        bptt: int | None = None,
+        validation_data: tuple[Any, ...] | Callable[[], Iterable[tuple[Any, ...]]] | None = None,
+        validation_split: float | None = None, seed: Seed = None, shuffle: bool = True,
+        patience: int | None = None, progress: bool | None = None,
+        callback: Callable[[Any, History], object] | None = None,
+        callbacks: Callback | Iterable[Callback] | None = None,
+        metrics: str | Callable[..., float] | Sequence[str | Callable[...,
+        float]] | None = None) -> History:
     """Train `model` in place on (X, Y) and return its History.
 
     X, Y (and mask): arrays with one row per sequence. Or, for data larger than memory, a batch
@@ -214,8 +230,8 @@ def fit(model, X, Y=None, *, optimizer="adam", lr=None, epochs=10, batch_size=32
         state.epoch = epoch
         _callbacks.call(cbs, "on_epoch_begin", state)
         if source is None:
-            order = rng.permutation(len(X)) if shuffle else np.arange(len(X))
-            batches, n_batches = run.array_batches(order), math.ceil(len(X) / batch_size)
+            order = rng.permutation(len(X)) if shuffle else np.arange(len(X))  # type: ignore[arg-type]  # arrays here
+            batches, n_batches = run.array_batches(order), math.ceil(len(X) / batch_size)  # type: ignore[arg-type]
         else:
             batches, n_batches = _stream(model, source(), "X"), None
         if not run.epoch(batches, n_batches, epoch, epochs, hist, progress):
@@ -294,7 +310,7 @@ def _stream(model, batches, name):
         yield checked
 
 
-def _metric_values(model, data, fns) -> dict:
+def _metric_values(model: Any, data: tuple[Any, ...], fns: list[Any]) -> dict:
     """{name: value} of the metrics on arrays (X, Y, mask) or, for a batch source, the
     sequence-weighted mean over its batches."""
     batches = _stream(model, data(), "validation_data") if callable(data) else [data]
@@ -323,6 +339,8 @@ def _evaluate(model, val):
 
 class _Run:
     """One fit call's data and working state: the last good parameters and gradient norm."""
+    bar: Any
+    state: Any
 
     def __init__(self, model, opt, X, Y, mask, batch_size, clip_norm, bptt):
         self.model, self.opt, self.X, self.Y, self.mask = model, opt, X, Y, mask
@@ -339,10 +357,12 @@ class _Run:
             idx = order[i:i + bs]
             yield self.X[idx], self.Y[idx], None if self.mask is None else self.mask[idx]
 
-    def epoch(self, batches, n_batches, epoch, epochs, hist, progress) -> bool:
+    def epoch(self, batches: Iterable[Any], n_batches: int | None, epoch: int, epochs: int,
+              hist: History, progress: bool | None) -> bool:
         """One pass over `batches`; False when the non-finite guard stopped it."""
         t0 = time.perf_counter()
         self.bar = Progress(n_batches, enabled=progress)
+        norms: list[float]
         total, n, norms = 0.0, 0, []
         for i, (xb, yb, mb) in enumerate(batches):
             if self.callbacks:
@@ -353,7 +373,7 @@ class _Run:
                     loss = _batch(self.model, self.opt, xb, yb, mb, self.clip_norm, self.bptt,
                                   norms, self.backup)
             except _NonFinite as err:
-                hist.stopped = _non_finite(epoch, i, *err.args,
+                hist.stopped = _non_finite(epoch, i, *err.args,  # type: ignore[call-arg]
                                            norms[-1] if norms else self.last_norm)
                 warnings.warn(hist.stopped, RuntimeWarning, stacklevel=3)
                 self.bar.close()
@@ -382,7 +402,8 @@ class _NonFinite(Exception):
 def _batch(model, opt, xb, yb, mb, clip_norm, bptt, norms, backup):
     """One batch: one step, or a step per chunk of `bptt` steps. Returns its loss."""
     if bptt is None:                                    # whole sequences, any mapping
-        return _step(model, opt, *model.loss_and_grads(xb, yb, mb), clip_norm, norms, backup)
+        return _step(model, opt, *model.loss_and_grads(xb, yb, mb), clip_norm, norms,  # type: ignore[call-arg]
+                     backup)
     state, total = None, 0.0
     for start in range(0, xb.shape[1], bptt):
         sl = slice(start, start + bptt)
