@@ -13,12 +13,11 @@ Each metric is f(y_pred, Y, mask=None, output="identity") -> float, with y_pred 
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-
 import numpy as np
 from numpy.typing import ArrayLike
 
 from . import _checks
+from ._types import MetricSpec
 
 NAMES = ("mse", "mae", "accuracy", "sequence_accuracy")
 
@@ -66,8 +65,7 @@ def sequence_accuracy(y_pred: ArrayLike, Y: ArrayLike, mask: ArrayLike | None = 
     return float(ok.reshape(len(ok), -1).all(axis=1).mean())
 
 
-def resolve(metrics: str | Callable[..., float] | Sequence[str | Callable[...,
-            float]] | None) -> list:
+def resolve(metrics: MetricSpec) -> list:
     """[(name, fn)] from None, a name, a callable or a list of them (TypeError/ValueError naming
     the bad entry)."""
     if metrics is None:

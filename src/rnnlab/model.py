@@ -17,7 +17,7 @@ Which steps read input and which answer is the mapping's business (rnnlab.mappin
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
@@ -27,7 +27,7 @@ from . import _checks, _memory, _state, mappings, nn
 from ._tree import leaves, map_tree, path_str
 from .nn import activations, dense, losses, stack
 from .nn import init as _init
-from ._types import Array, Batches, Seed, StrPath
+from ._types import Array, Batches, MetricSpec, Seed, StrPath
 
 if TYPE_CHECKING:
     from .callbacks import Callback
@@ -133,7 +133,8 @@ class RNN:
         opts = {"init": self.init, "radius": self.radius,
                 **{k: getattr(self, k) for k in self._cell.INIT_OPTIONS}}
         H, bi = self.n_hidden, self.bidirectional
-        params: dict[str, Any] = {"layers": stack.init(self._cell, self.n_in, H, self.n_layers, bidirectional=bi,
+        params: dict[str, Any]
+        params = {"layers": stack.init(self._cell, self.n_in, H, self.n_layers, bidirectional=bi,
                                        rng=rng, dtype=self.dtype, **opts)}
         if self.mapping.name == "seq2seq":
             params["decoder"] = stack.init(self._cell, self.n_out, H, self.n_layers,
@@ -356,14 +357,12 @@ class RNN:
     def fit(self, X: ArrayLike | Batches, Y: ArrayLike | None = None, *,
             optimizer: str | Optimizer = "adam", lr: float | None = None, epochs: int = 10,
             batch_size: int = 32, mask: ArrayLike | None = None, clip_norm: float | None = None,
-            bptt: int | None = None,
-            validation_data: tuple[Any, ...] | Callable[[], Iterable[tuple[Any, ...]]] | None = None,
+            bptt: int | None = None, validation_data: tuple[Any, ...] | Batches | None = None,
             validation_split: float | None = None, seed: Seed = None, shuffle: bool = True,
             patience: int | None = None, progress: bool | None = None,
             callback: Callable[[Any, History], object] | None = None,
             callbacks: Callback | Iterable[Callback] | None = None,
-            metrics: str | Callable[..., float] | Sequence[str | Callable[...,
-            float]] | None = None) -> History:
+            metrics: MetricSpec = None) -> History:
         """Train in place with minibatches and return a History (loss, val_loss, grad_norm per
         epoch). X, Y: arrays, or X a batch source and Y None. Every option is described in
         rnnlab.train.fit; all of them are checked before the first update."""

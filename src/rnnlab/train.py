@@ -12,7 +12,7 @@ import sys
 import time
 import warnings
 from dataclasses import dataclass, field
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TextIO
 
 import numpy as np
@@ -22,7 +22,7 @@ from . import _checks, optim
 from . import callbacks as _callbacks
 from . import metrics as _metrics
 from ._tree import global_norm, leaves, map_tree
-from ._types import Batches, Seed
+from ._types import Batches, MetricSpec, Seed
 
 if TYPE_CHECKING:
     from .callbacks import Callback
@@ -154,14 +154,12 @@ def _data(model, X, Y, mask):
 def fit(model: Any, X: ArrayLike | Batches, Y: ArrayLike | None = None, *,
         optimizer: str | Optimizer = "adam", lr: float | None = None, epochs: int = 10,
         batch_size: int = 32, mask: ArrayLike | None = None, clip_norm: float | None = None,
-        bptt: int | None = None,
-        validation_data: tuple[Any, ...] | Callable[[], Iterable[tuple[Any, ...]]] | None = None,
+        bptt: int | None = None, validation_data: tuple[Any, ...] | Batches | None = None,
         validation_split: float | None = None, seed: Seed = None, shuffle: bool = True,
         patience: int | None = None, progress: bool | None = None,
         callback: Callable[[Any, History], object] | None = None,
         callbacks: Callback | Iterable[Callback] | None = None,
-        metrics: str | Callable[..., float] | Sequence[str | Callable[...,
-        float]] | None = None) -> History:
+        metrics: MetricSpec = None) -> History:
     """Train `model` in place on (X, Y) and return its History.
 
     X, Y (and mask): arrays with one row per sequence. Or, for data larger than memory, a batch
