@@ -40,8 +40,8 @@ class Run:
     seed: int
 
 
-def resolve_target(target: str | Callable[[dict[str, Any], int], dict[str,
-                   Any]] | Target) -> Target:
+def resolve_target(target: str | Callable[[dict[str, Any], int], dict[str, Any]] | Target
+                   ) -> Target:
     """An experiment name, a function, or a spec "pkg.module:function" / "path/file.py:function"."""
     if callable(target):
         return Target(f"{getattr(target, '__module__', None)}:"
