@@ -211,7 +211,8 @@ def run_with(cfg: dict[str, Any], *, seed: int, progress: bool = False) -> Resul
         return Result(skipped=f"skipped: {err}")
     lm, curve, speed = _language_model(vocab, ids, cfg, seed, progress)
     bpc, val_bpc, test_bpc = _bpc_table(lm, vocab, ids, curve, speed, cfg)
-    samples: list[list[Any]] = [[t, PROMPT, tx.sample(lm, vocab, PROMPT, cfg["sample_chars"], temperature=t,
+    samples: list[list[Any]]
+    samples = [[t, PROMPT, tx.sample(lm, vocab, PROMPT, cfg["sample_chars"], temperature=t,
                                      random_state=[seed, i])]
                for i, t in enumerate(TEMPERATURES)]
     models = _blank_models(vocab, ids, cfg, seed, progress)

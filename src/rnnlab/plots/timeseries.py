@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-STYLES: dict[str, dict[str, Any]] = {"truth": {"color": "k", "lw": 1.6}, "persistence": {"ls": ":", "lw": 1},
+STYLES: dict[str, dict[str, Any]]
+STYLES = {"truth": {"color": "k", "lw": 1.6}, "persistence": {"ls": ":", "lw": 1},
           "linear AR": {"ls": "--", "lw": 1}, "RNN many-to-one": {"lw": 1.2},
           "RNN many-to-many": {"lw": 1.2, "alpha": 0.8}}
 
