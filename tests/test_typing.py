@@ -175,7 +175,7 @@ def _mypy(*args, timeout=600):
     """`python -m mypy ARGS` in the checkout (its pyproject configures it), the package found
     in src/ whether or not it is installed."""
     if importlib.util.find_spec("mypy") is None:
-        pytest.skip("mypy is not installed (it comes with the test extra: pip install -e '.[test]')")
+        pytest.skip("mypy is not installed (the test extra has it: pip install -e '.[test]')")
     env = {**os.environ, "MYPYPATH": str(ROOT / "src")}
     return subprocess.run([sys.executable, "-m", "mypy", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=timeout)
