@@ -251,12 +251,12 @@ def adder_machine(delay: int = 0) -> Automaton:
     pairs = [(0, 0), (0, 1), (1, 0), (1, 1)]
     trans = [[(a + b + c) >> 1 for a, b in pairs] for c in (0, 1)]   # carry out
     outs = [[(a + b + c) & 1 for a, b in pairs] for c in (0, 1)]     # sum bit
-    return delayed(Automaton(trans, outs, pairs), delay)  # type: ignore[arg-type]  # lists, converted
+    return delayed(Automaton(np.array(trans), np.array(outs), np.array(pairs)), delay)
 
 
 def parity_machine() -> Automaton:
     """Running XOR: state = parity so far, symbol = the bit, output = the new parity."""
-    return Automaton([[0, 1], [1, 0]], [[0, 1], [1, 0]], [[0], [1]])  # type: ignore[arg-type]  # converted
+    return Automaton(np.array([[0, 1], [1, 0]]), np.array([[0, 1], [1, 0]]), np.array([[0], [1]]))
 
 
 def delayed(m: Automaton, delay: int) -> Automaton:
