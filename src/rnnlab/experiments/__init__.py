@@ -17,11 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from importlib import import_module
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 from collections.abc import Iterable
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure as MplFigure
 
 # the tour's order; a module that fails to import is reported, never silently dropped
 MODULES = (
@@ -57,7 +54,7 @@ class Figure:
     data: dict = field(default_factory=dict)
     caption: str = ""
 
-    def __call__(self, fig: MplFigure) -> Any:
+    def __call__(self, fig: Any) -> Any:        # fig: an empty matplotlib Figure
         return self.draw(fig, **self.data)
 
 
