@@ -1,7 +1,7 @@
 """Smoke test of rnnlab as shipped: run from outside the source tree against an installed wheel.
 
 Checks that the installed package (not the checkout) imports, trains, saves and loads, and
-carries its data files, license and py.typed marker."""
+carries its data files, license, py.typed marker and type stubs."""
 import sys
 import tempfile
 from importlib import metadata
@@ -14,6 +14,8 @@ import rnnlab as rl
 here = Path(rl.__file__).resolve().parent
 assert "site-packages" in str(here), f"rnnlab imported from {here}, not from the installed wheel"
 assert (here / "py.typed").is_file(), "py.typed is missing from the wheel"
+for stub in ("__init__.pyi", "tasks/__init__.pyi", "interop/__init__.pyi"):
+    assert (here / stub).is_file(), f"{stub} (the type stub of a lazy package) is missing from the wheel"
 dist = metadata.distribution("rnnlab")
 names = {str(f) for f in dist.files}
 assert any(n.endswith("LICENSE") for n in names), "LICENSE is missing from the wheel"

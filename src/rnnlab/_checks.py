@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import numbers
 import warnings
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 
-def as_array(value, name: str, *, dtype=None, ndim=None, finite=True) -> np.ndarray:
+def as_array(value: Any, name: str, *, dtype: DTypeLike | None = None, ndim: int | None = None,
+             finite: bool = True) -> np.ndarray:
     """`value` as a numeric ndarray (cast to `dtype` when given), checked for rank and finiteness.
 
     Accepted: bool, integer and real floating dtypes (float16 too); refused with a TypeError:
@@ -60,7 +64,7 @@ def _overflow_message(arr, cast, name):
             f"{arr[first].item()!r}); scale the data or use dtype='float64'")
 
 
-def check_finite_result(arr, name: str, hint: str) -> np.ndarray:
+def check_finite_result(arr: np.ndarray, name: str, hint: str) -> np.ndarray:
     """`arr` if every value is finite, else a ValueError naming what produced it and why."""
     if not np.isfinite(arr).all():
         bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
@@ -68,7 +72,7 @@ def check_finite_result(arr, name: str, hint: str) -> np.ndarray:
     return arr
 
 
-def as_mask(mask, name: str, shape) -> np.ndarray:
+def as_mask(mask: Any, name: str, shape: tuple[int, ...]) -> np.ndarray:
     """A boolean mask of exactly `shape` from 0/1 or bool values."""
     arr = as_array(mask, name)
     if arr.shape != tuple(shape):
@@ -80,7 +84,7 @@ def as_mask(mask, name: str, shape) -> np.ndarray:
     return arr
 
 
-def check_choice(value, name: str, choices) -> str:
+def check_choice(value: Any, name: str, choices: Sequence[str]) -> str:
     """`value` if it is one of `choices`, else a ValueError listing them (a TypeError when the
     choices are names and `value` is not a string)."""
     if all(isinstance(c, str) for c in choices) and not isinstance(value, str):
@@ -91,7 +95,7 @@ def check_choice(value, name: str, choices) -> str:
     return value
 
 
-def check_int(value, name: str, *, minimum=None) -> int:
+def check_int(value: Any, name: str, *, minimum: int | None = None) -> int:
     """`value` as an int (bools refused), at least `minimum`."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
@@ -100,7 +104,8 @@ def check_int(value, name: str, *, minimum=None) -> int:
     return int(value)
 
 
-def check_float(value, name: str, *, minimum=None, positive=False) -> float:
+def check_float(value: Any, name: str, *, minimum: float | None = None,
+                positive: bool = False) -> float:
     """`value` as a finite float, > 0 when positive, >= minimum when given."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
@@ -114,14 +119,14 @@ def check_float(value, name: str, *, minimum=None, positive=False) -> float:
     return value
 
 
-def check_bool(value, name: str) -> bool:
+def check_bool(value: Any, name: str) -> bool:
     """`value` if it is True or False (numpy bools too), else a TypeError."""
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
     return bool(value)
 
 
-def check_random_state(random_state, name: str = "random_state") -> np.random.Generator:
+def check_random_state(random_state: Any, name: str = "random_state") -> np.random.Generator:
     """A numpy Generator from None, an int seed >= 0, a sequence of them (a seed sequence's
     entropy, e.g. [seed, round]), a SeedSequence or a Generator (returned as it is)."""
     if random_state is None:
@@ -139,12 +144,12 @@ def check_random_state(random_state, name: str = "random_state") -> np.random.Ge
                     f"got {type(random_state).__name__} {random_state!r}")
 
 
-def check_optional_bool(value, name: str):
+def check_optional_bool(value: Any, name: str) -> bool | None:
     """None, or `value` as True/False (TypeError otherwise)."""
     return None if value is None else check_bool(value, name)
 
 
-def check_callable(value, name: str, *, optional=True):
+def check_callable(value: Any, name: str, *, optional: bool = True) -> Any:
     """`value` if it is callable (or None when optional), else a TypeError."""
     if (value is None and optional) or callable(value):
         return value

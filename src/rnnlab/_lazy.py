@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterable
 from importlib import import_module
+from typing import Any
 
 
-def attach(package: str, attrs: dict, modules=()):
+def attach(package: str, attrs: dict[str, str], modules: Iterable[str] = ()
+           ) -> tuple[Callable[[str], Any], Callable[[], list[str]], list[str]]:
     """(__getattr__, __dir__, __all__) for `package`.
 
     attrs: name -> submodule (relative to the package) that defines it; modules: submodule names
@@ -13,7 +16,7 @@ def attach(package: str, attrs: dict, modules=()):
     """
     names = sorted({*attrs, *modules})
 
-    def __getattr__(name):
+    def __getattr__(name: str) -> Any:
         if name in attrs:
             value = getattr(import_module(f"{package}.{attrs[name]}"), name)
         elif name in modules:
@@ -23,7 +26,7 @@ def attach(package: str, attrs: dict, modules=()):
         setattr(sys.modules[package], name, value)
         return value
 
-    def __dir__():
+    def __dir__() -> list[str]:
         return names
 
     return __getattr__, __dir__, names

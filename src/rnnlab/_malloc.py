@@ -17,7 +17,7 @@ import ctypes.util
 M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD = -1, -2, -3
 
 
-def tune_malloc(mmap_threshold=32 << 20, trim_threshold=256 << 20) -> bool:
+def tune_malloc(mmap_threshold: int = 32 << 20, trim_threshold: int = 256 << 20) -> bool:
     """Raise glibc's mmap and trim thresholds (bytes). Returns False where there is no glibc."""
     name = ctypes.util.find_library("c")
     try:

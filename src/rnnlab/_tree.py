@@ -5,6 +5,9 @@ A path names one leaf, e.g. ("layers", 0, "W11"); its string form joins the part
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 
 
@@ -20,7 +23,7 @@ def leaves(tree, prefix=()):
         yield prefix, tree
 
 
-def path_str(path) -> str:
+def path_str(path: Sequence[str | int]) -> str:
     """("layers", 0, "W11") -> "layers.0.W11"."""
     return ".".join(str(p) for p in path)
 
@@ -43,7 +46,7 @@ def zip_map(fn, a, b):
     return fn(a, b)
 
 
-def global_norm(tree) -> float:
+def global_norm(tree: Any) -> float:
     """sqrt of the sum of squares of every entry of every leaf (as float64)."""
     total = 0.0
     for _, g in leaves(tree):

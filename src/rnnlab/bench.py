@@ -17,6 +17,9 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Sequence
+from types import ModuleType
+from typing import Any, TextIO
 
 import numpy as np
 
@@ -32,7 +35,7 @@ SIZES_LSTM = SIZES_GRU = SIZES_GATED
 D_IN, K_OUT = 8, 8
 
 
-def torch_module():
+def torch_module() -> ModuleType | None:
     """PyTorch when installed, else None (the benchmark then times rnnlab alone)."""
     try:
         import torch
@@ -85,7 +88,9 @@ def _setups(cell, B, T, H, torch, seed=0):
     return ours_train, ours_infer, torch_train, torch_infer
 
 
-def run(cell="elman", sizes=None, rounds=5, min_time=0.2, threads=None, stream=None):
+def run(cell: str = "elman", sizes: Sequence[tuple[int, int, int]] | None = None, rounds: int = 5,
+        min_time: float = 0.2, threads: int | None = None,
+        stream: TextIO | None = None) -> list[dict[str, Any]]:
     """Time every size; return rows {B, T, H, train_ours, train_torch, infer_ours, infer_torch} (s)."""
     stream = stream or sys.stderr
     torch = torch_module()
@@ -94,6 +99,7 @@ def run(cell="elman", sizes=None, rounds=5, min_time=0.2, threads=None, stream=N
         torch.set_num_threads(threads)
     sizes = sizes or SIZES_ELMAN
     setups = {s: _setups(cell, *s, torch) for s in sizes}
+    times: dict[tuple[int, int, int], dict[str, list[float]]]
     times = {s: {k: [] for k in ("train_ours", "train_torch", "infer_ours", "infer_torch")}
              for s in sizes}
     for r in range(rounds):
@@ -109,14 +115,14 @@ def run(cell="elman", sizes=None, rounds=5, min_time=0.2, threads=None, stream=N
         stream.flush()
     rows = []
     for (B, T, H) in sizes:
-        row = {"B": B, "T": T, "H": H}
+        row: dict[str, Any] = {"B": B, "T": T, "H": H}
         for k, v in times[(B, T, H)].items():
             row[k] = statistics.median(v) if v else None
         rows.append(row)
     return rows
 
 
-def table(rows, cell="elman") -> str:
+def table(rows: Sequence[dict[str, Any]], cell: str = "elman") -> str:
     """A Markdown table of the rows, with the ratios rnnlab / torch."""
     def ms(v):
         return "-" if v is None else f"{v * 1e3:.3g}"

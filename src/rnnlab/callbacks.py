@@ -32,12 +32,14 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
+from collections.abc import Iterable
 
 import numpy as np
 
 from . import _checks
 from ._tree import leaves
 from .io import write_bytes
+from ._types import Array, StrPath
 
 
 @dataclass
@@ -69,7 +71,7 @@ HOOKS = ("on_train_begin", "on_train_end", "on_epoch_begin", "on_epoch_end", "on
          "on_batch_end")
 
 
-def check_callbacks(callbacks) -> list:
+def check_callbacks(callbacks: Callback | Iterable[Callback] | None) -> list:
     """A list of callbacks from None, one callback or a list (TypeError naming a bad entry)."""
     if callbacks is None:
         return []
@@ -84,7 +86,7 @@ def check_callbacks(callbacks) -> list:
     return list(items)
 
 
-def call(callbacks, hook, run):
+def call(callbacks: Iterable[Callback], hook: str, run: RunState) -> None:
     """Call `hook` of every callback, in order."""
     for cb in callbacks:
         getattr(cb, hook)(run)
@@ -94,21 +96,21 @@ def call(callbacks, hook, run):
 class StepDecay:
     """lr = base * gamma ** (epoch // step_size), as torch.optim.lr_scheduler.StepLR."""
 
-    def __init__(self, step_size, gamma=0.1):
+    def __init__(self, step_size: int, gamma: float = 0.1) -> None:
         self.step_size = _checks.check_int(step_size, "step_size", minimum=1)
         self.gamma = _checks.check_float(gamma, "gamma", positive=True)
 
-    def __call__(self, epoch, base):
+    def __call__(self, epoch: int, base: float) -> float:
         return base * self.gamma ** (epoch // self.step_size)
 
 
 class ExponentialDecay:
     """lr = base * gamma ** epoch, as torch.optim.lr_scheduler.ExponentialLR."""
 
-    def __init__(self, gamma):
+    def __init__(self, gamma: float) -> None:
         self.gamma = _checks.check_float(gamma, "gamma", positive=True)
 
-    def __call__(self, epoch, base):
+    def __call__(self, epoch: int, base: float) -> float:
         return base * self.gamma ** epoch
 
 
@@ -116,7 +118,7 @@ class CosineDecay:
     """Linear warm-up over `warmup` epochs, then cosine annealing to min_lr over the remaining
     total - warmup epochs (torch's CosineAnnealingLR with T_max = total - warmup)."""
 
-    def __init__(self, total, warmup=0, min_lr=0.0):
+    def __init__(self, total: int, warmup: int = 0, min_lr: float = 0.0) -> None:
         self.total = _checks.check_int(total, "total", minimum=1)
         self.warmup = _checks.check_int(warmup, "warmup", minimum=0)
         if self.warmup >= self.total:
@@ -124,7 +126,7 @@ class CosineDecay:
                              f"total={total}")
         self.min_lr = _checks.check_float(min_lr, "min_lr", minimum=0)
 
-    def __call__(self, epoch, base):
+    def __call__(self, epoch: int, base: float) -> float:
         if epoch < self.warmup:
             return base * (epoch + 1) / self.warmup
         e = min(epoch - self.warmup, self.total - self.warmup)
@@ -135,18 +137,19 @@ class CosineDecay:
 class LearningRateScheduler(Callback):
     """Set the optimizer's rate to schedule(epoch, base) at the start of every epoch; base is the
     rate the optimizer had when training began."""
+    base: Any                                      # the optimizer's rate, from on_train_begin
 
-    def __init__(self, schedule: Callable[[int, float], float]):
+    def __init__(self, schedule: Callable[[int, float], float]) -> None:
         if not callable(schedule):
             raise TypeError(f"schedule must be callable (epoch, base) -> lr, got "
                             f"{type(schedule).__name__}")
         self.schedule = schedule
         self.base = None
 
-    def on_train_begin(self, run):
+    def on_train_begin(self, run: RunState) -> None:
         self.base = run.optimizer.lr
 
-    def on_epoch_begin(self, run):
+    def on_epoch_begin(self, run: RunState) -> None:
         lr = self.schedule(run.epoch, self.base)
         if not (isinstance(lr, (int, float, np.floating)) and math.isfinite(lr) and lr > 0):
             raise ValueError(f"the schedule gave lr={lr!r} at epoch {run.epoch}; it must be a "
@@ -158,8 +161,9 @@ class ReduceLROnPlateau(Callback):
     """Multiply the rate by `factor` when `monitor` has not improved (by a relative `threshold`)
     for more than `patience` epochs; then wait `cooldown` epochs; never below min_lr."""
 
-    def __init__(self, monitor="val_loss", factor=0.1, patience=10, threshold=1e-4, cooldown=0,
-                 min_lr=0.0, mode="min"):
+    def __init__(self, monitor: str = "val_loss", factor: float = 0.1, patience: int = 10,
+                 threshold: float = 1e-4, cooldown: int = 0, min_lr: float = 0.0,
+                 mode: str = "min") -> None:
         self.monitor, self.mode = monitor, mode
         _mode(mode)
         self.factor = _checks.check_float(factor, "factor", positive=True)
@@ -170,11 +174,11 @@ class ReduceLROnPlateau(Callback):
         self.cooldown = _checks.check_int(cooldown, "cooldown", minimum=0)
         self.min_lr = _checks.check_float(min_lr, "min_lr", minimum=0)
 
-    def on_train_begin(self, run):
+    def on_train_begin(self, run: RunState) -> None:
         self.best = math.inf if self.mode == "min" else -math.inf
         self.bad, self.cooling = 0, 0
 
-    def on_epoch_end(self, run):
+    def on_epoch_end(self, run: RunState) -> None:
         value = _monitored(run, self.monitor)
         better = (value < self.best * (1 - self.threshold) if self.mode == "min"
                   else value > self.best * (1 + self.threshold))
@@ -211,18 +215,20 @@ class EarlyStopping(Callback):
     """Stop when `monitor` has not improved by more than min_delta for `patience` epochs, and
     (restore_best=True) put back the parameters of the best epoch. mode="max" for a metric that
     grows (accuracy)."""
+    best_params: list[Array] | None
+    best_epoch: int | None
 
-    def __init__(self, monitor="val_loss", patience=5, min_delta=0.0, restore_best=True,
-                 mode="min"):
+    def __init__(self, monitor: str = "val_loss", patience: int = 5, min_delta: float = 0.0,
+                 restore_best: bool = True, mode: str = "min") -> None:
         self.monitor, self.sign = monitor, _mode(mode)
         self.patience = _checks.check_int(patience, "patience", minimum=1)
         self.min_delta = _checks.check_float(min_delta, "min_delta", minimum=0)
         self.restore_best = _checks.check_bool(restore_best, "restore_best")
 
-    def on_train_begin(self, run):
+    def on_train_begin(self, run: RunState) -> None:
         self.best, self.waited, self.best_params, self.best_epoch = math.inf, 0, None, None
 
-    def on_epoch_end(self, run):
+    def on_epoch_end(self, run: RunState) -> None:
         value = _monitored(run, self.monitor, self.sign)
         if value < self.best - self.min_delta:
             self.best, self.waited, self.best_epoch = value, 0, run.epoch
@@ -234,7 +240,7 @@ class EarlyStopping(Callback):
                 run.stop = (f"early stop after epoch {run.epoch + 1}: {self.monitor} did not "
                             f"improve in {self.patience} epochs")
 
-    def on_train_end(self, run):
+    def on_train_end(self, run: RunState) -> None:
         if self.best_params is not None:
             for (_, dst), src in zip(leaves(run.model.params), self.best_params):
                 dst[...] = src
@@ -245,16 +251,17 @@ class ModelCheckpoint(Callback):
     best_only=True, whenever `monitor` reaches a new best. Returns nothing; run.logs["saved"]
     says whether this epoch saved."""
 
-    def __init__(self, folder, every=1, best_only=False, monitor="val_loss", mode="min"):
+    def __init__(self, folder: StrPath, every: int = 1, best_only: bool = False,
+                 monitor: str = "val_loss", mode: str = "min") -> None:
         self.folder, self.sign = Path(folder), _mode(mode)
         self.every = _checks.check_int(every, "every", minimum=1)
         self.best_only = _checks.check_bool(best_only, "best_only")
         self.monitor = monitor
 
-    def on_train_begin(self, run):
+    def on_train_begin(self, run: RunState) -> None:
         self.best = math.inf
 
-    def on_epoch_end(self, run):
+    def on_epoch_end(self, run: RunState) -> None:
         if self.best_only:
             value = _monitored(run, self.monitor, self.sign)
             due = value < self.best
@@ -270,14 +277,14 @@ class CSVLogger(Callback):
     """One row per epoch (epoch, then the logs) in a CSV file, rewritten whole at the end of
     every epoch through a temporary file, so the file is never half-written."""
 
-    def __init__(self, path):
+    def __init__(self, path: StrPath) -> None:
         self.path = Path(path)
         self.rows: list = []
 
-    def on_train_begin(self, run):
+    def on_train_begin(self, run: RunState) -> None:
         self.rows = []
 
-    def on_epoch_end(self, run):
+    def on_epoch_end(self, run: RunState) -> None:
         self.rows.append({"epoch": run.epoch + 1, **{k: v for k, v in run.logs.items()
                                                       if not isinstance(v, (dict, list))}})
         columns = list(dict.fromkeys(k for r in self.rows for k in r))

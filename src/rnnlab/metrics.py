@@ -14,8 +14,10 @@ Each metric is f(y_pred, Y, mask=None, output="identity") -> float, with y_pred 
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import _checks
+from ._types import MetricSpec
 
 NAMES = ("mse", "mae", "accuracy", "sequence_accuracy")
 
@@ -27,13 +29,15 @@ def _real(shape, mask):
     return np.broadcast_to(np.asarray(mask, bool)[:, :, None], shape)
 
 
-def mse(y_pred, Y, mask=None, output="identity") -> float:
-    err = (np.asarray(y_pred, np.float64) - Y) ** 2
+def mse(y_pred: ArrayLike, Y: ArrayLike, mask: ArrayLike | None = None,
+        output: str = "identity") -> float:
+    err = (np.asarray(y_pred, np.float64) - np.asarray(Y)) ** 2
     return float(err[_real(err.shape, mask)].mean())
 
 
-def mae(y_pred, Y, mask=None, output="identity") -> float:
-    err = np.abs(np.asarray(y_pred, np.float64) - Y)
+def mae(y_pred: ArrayLike, Y: ArrayLike, mask: ArrayLike | None = None,
+        output: str = "identity") -> float:
+    err = np.abs(np.asarray(y_pred, np.float64) - np.asarray(Y))
     return float(err[_real(err.shape, mask)].mean())
 
 
@@ -48,18 +52,20 @@ def _right(y_pred, Y, output):
     return (y_pred.argmax(-1) == labels)[..., None]
 
 
-def accuracy(y_pred, Y, mask=None, output="softmax") -> float:
+def accuracy(y_pred: ArrayLike, Y: ArrayLike, mask: ArrayLike | None = None,
+             output: str = "softmax") -> float:
     right = _right(y_pred, Y, output)
     return float(right[_real(right.shape, mask)].mean())
 
 
-def sequence_accuracy(y_pred, Y, mask=None, output="softmax") -> float:
+def sequence_accuracy(y_pred: ArrayLike, Y: ArrayLike, mask: ArrayLike | None = None,
+                      output: str = "softmax") -> float:
     right = _right(y_pred, Y, output)
     ok = right | ~_real(right.shape, mask)
     return float(ok.reshape(len(ok), -1).all(axis=1).mean())
 
 
-def resolve(metrics) -> list:
+def resolve(metrics: MetricSpec) -> list:
     """[(name, fn)] from None, a name, a callable or a list of them (TypeError/ValueError naming
     the bad entry)."""
     if metrics is None:

@@ -19,12 +19,22 @@ Which steps read input and which answer is the mapping's business (rnnlab.mappin
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, Literal, overload
+
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from . import _checks, _memory, _state, mappings, nn
 from ._tree import leaves, map_tree, path_str
 from .nn import activations, dense, losses, stack
 from .nn import init as _init
+from ._types import Array, Batches, MetricSpec, Seed, StrPath
+
+if TYPE_CHECKING:
+    from .callbacks import Callback
+    from .optim import Optimizer
+    from .train import History
 
 CELLS = tuple(nn.CELLS)
 
@@ -43,11 +53,14 @@ class RNN:
     seed: the generator for the initial weights.
     """
 
-    def __init__(self, n_in, n_hidden, n_out, *, cell="elman", n_layers=1, bidirectional=False,
-                 activation="tanh", output="identity", mapping="many-to-many", delay=0,
-                 feed="first", decoder_input="zeros", teacher_forcing=False, dtype="float32",
-                 seed=0, loss="auto", init="uniform", radius=None, learn_h0=False,
-                 forget_bias=1.0):
+    def __init__(self, n_in: int, n_hidden: int, n_out: int, *, cell: str = "elman",
+                 n_layers: int = 1, bidirectional: bool = False, activation: str = "tanh",
+                 output: str = "identity", mapping: str = "many-to-many", delay: int = 0,
+                 feed: str = "first", decoder_input: str = "zeros", teacher_forcing: bool = False,
+                 dtype: DTypeLike = "float32", seed: Seed = 0,
+                 loss: str | Callable[..., Any] = "auto", init: str = "uniform",
+                 radius: float | None = None, learn_h0: bool = False,
+                 forget_bias: float = 1.0) -> None:
         self.n_in = _checks.check_int(n_in, "n_in", minimum=1)
         self.n_hidden = _checks.check_int(n_hidden, "n_hidden", minimum=1)
         self.n_out = _checks.check_int(n_out, "n_out", minimum=1)
@@ -81,7 +94,7 @@ class RNN:
             raise ValueError(f"activation={self.activation!r} applies to the Elman cell only; "
                              f"cell={self.cell!r} uses its own gate nonlinearities")
         self._cell = nn.CELLS[self.cell]
-        self._stream = None                        # final states of the last stateful predict
+        self._stream: Any = None                   # final states of the last stateful predict
         self.params = self._init_params(np.random.default_rng(seed))
 
     @property
@@ -99,7 +112,7 @@ class RNN:
 
         def spec(shapes):
             return {k: np.broadcast_to(np.zeros((), self.dtype), s) for k, s in shapes.items()}
-        tree = {"layers": [spec(p) if not bi else {d: spec(p[d]) for d in p}
+        tree: dict[str, Any] = {"layers": [spec(p) if not bi else {d: spec(p[d]) for d in p}
                            for p in stack.param_shapes(self._cell, self.n_in, H, self.n_layers,
                                                        bidirectional=bi)]}
         if self.mapping.name == "seq2seq":
@@ -122,6 +135,7 @@ class RNN:
         opts = {"init": self.init, "radius": self.radius,
                 **{k: getattr(self, k) for k in self._cell.INIT_OPTIONS}}
         H, bi = self.n_hidden, self.bidirectional
+        params: dict[str, Any]
         params = {"layers": stack.init(self._cell, self.n_in, H, self.n_layers, bidirectional=bi,
                                        rng=rng, dtype=self.dtype, **opts)}
         if self.mapping.name == "seq2seq":
@@ -163,7 +177,7 @@ class RNN:
                 f"output={self.output!r}, mapping={self.mapping.name!r}, "
                 f"dtype={self.dtype.name!r})  # {self.n_params} parameters")
 
-    def astype(self, dtype) -> "RNN":
+    def astype(self, dtype: DTypeLike) -> "RNN":
         """A copy of this model whose parameters have the given dtype."""
         new = type(self)(**dict(self.get_config(), dtype=str(np.dtype(dtype)), loss=self.loss))
         new.params = map_tree(lambda a: a.astype(new.dtype), self.params)
@@ -200,8 +214,22 @@ class RNN:
         return value / batch, da * np.asarray(1 / batch, dtype=da.dtype)
 
     # -- the public methods -------------------------------------------------------------------
-    def predict(self, X, mask=None, h0=None, *, n_steps=None, return_state=False,
-                stateful=False):
+    @overload
+    def predict(self, X: ArrayLike, mask: ArrayLike | None = ..., h0: Any = ..., *,
+                n_steps: int | None = ..., return_state: Literal[False] = ...,
+                stateful: bool = ...) -> Array: ...
+    @overload
+    def predict(self, X: ArrayLike, mask: ArrayLike | None = ..., h0: Any = ..., *,
+                n_steps: int | None = ..., return_state: Literal[True],
+                stateful: bool = ...) -> tuple[Array, Any]: ...
+    @overload
+    def predict(self, X: ArrayLike, mask: ArrayLike | None = ..., h0: Any = ..., *,
+                n_steps: int | None = ..., return_state: bool,
+                stateful: bool = ...) -> Array | tuple[Array, Any]: ...
+
+    def predict(self, X: ArrayLike, mask: ArrayLike | None = None, h0: Any = None, *,
+                n_steps: int | None = None, return_state: bool = False,
+                stateful: bool = False) -> Array | tuple[Array, Any]:
         """Outputs y = f_out(W1 h + b1), batch-first: (B, T, K), or (B, K) for many-to-one.
 
         n_steps: output length for one-to-many and seq2seq. return_state: also return the final
@@ -232,7 +260,8 @@ class RNN:
             return y, _state.to_user(finals, self.bidirectional)
         return y
 
-    def states(self, X, mask=None, h0=None, *, n_steps=None):
+    def states(self, X: ArrayLike, mask: ArrayLike | None = None, h0: Any = None, *,
+               n_steps: int | None = None) -> list[Any]:
         """The hidden states of every layer, batch-first: a list with one (B, T, H) array per
         layer ({"f": ..., "b": ...} when bidirectional), over the steps the stack runs (for
         seq2seq, the encoder's: n_steps does not apply). For LSTM, the h states.
@@ -249,7 +278,7 @@ class RNN:
 
         def buffer():
             return np.empty((B, T, self.n_hidden), self.dtype)          # (B, T, H)
-        kept = [{d: buffer() for d in stack.DIRECTIONS} if bi else buffer()
+        kept: list[Any] = [{d: buffer() for d in stack.DIRECTIONS} if bi else buffer()
                 for _ in range(self.n_layers)]
 
         def emit(t0, outs):
@@ -267,11 +296,13 @@ class RNN:
                 _checks.check_finite_result(h, "the states", self._overflow_hint(x))
         return kept
 
-    def reset_state(self):
+    def reset_state(self) -> None:
         """Forget the states carried by stateful predict calls."""
         self._stream = None
 
-    def loss_and_grads(self, X, Y, mask=None, h0=None, *, input_grads=False, return_state=False):
+    def loss_and_grads(self, X: ArrayLike, Y: ArrayLike, mask: ArrayLike | None = None,
+                       h0: Any = None, *, input_grads: bool = False,
+                       return_state: bool = False) -> tuple[Any, ...]:
         """(loss, grads): the batch's loss and its exact gradient, mirroring `params`.
 
         input_grads=True appends {"X": dL/dX, "h0": dL/dh0 per layer}; return_state=True appends
@@ -288,7 +319,7 @@ class RNN:
         grads, dx, dh0 = self.mapping.backward(net, ctx, da)
         if self.learn_h0:
             grads["h0"] = self._learned_h0_grad(h0, dh0)
-        out = (value, grads)
+        out: tuple[Any, ...] = (value, grads)
         if input_grads:
             out += ({"X": self.mapping.input_grad(dx, np.shape(X), mask),
                      "h0": _state.to_user(dh0, self.bidirectional)},)
@@ -296,7 +327,8 @@ class RNN:
             out += (_state.to_user(self.mapping.final_states(net, ctx), self.bidirectional),)
         return out
 
-    def state_grads(self, X, Y, mask=None, h0=None):
+    def state_grads(self, X: ArrayLike, Y: ArrayLike, mask: ArrayLike | None = None,
+                    h0: Any = None) -> Array | dict[str, Array]:
         """dL/dh(t) of the top layer at every step the stack runs, batch-first (B, T, H)
         ({"f": ..., "b": ...} when bidirectional): the total gradient reaching each state in the
         model's own BPTT, from the output at t and through the recurrence from t+1."""
@@ -304,17 +336,18 @@ class RNN:
         a, ctx = self.mapping.forward(net, x, m, h0, n_steps,
                                       target if self.teacher_forcing else None)
         _, da = self._loss(a, target, loss_mask, x.shape[1])
-        g = self.mapping.top_state_grads(net, ctx, da)
+        g: Any = self.mapping.top_state_grads(net, ctx, da)
         if self.bidirectional:
             return {d: np.ascontiguousarray(gd.swapaxes(0, 1)) for d, gd in zip(stack.DIRECTIONS, g)}
         return np.ascontiguousarray(g.swapaxes(0, 1))
 
-    def check_data(self, X, Y, mask=None):
+    def check_data(self, X: ArrayLike, Y: ArrayLike, mask: ArrayLike | None = None) -> None:
         """Check a whole data set as loss_and_grads would (shapes, values), without running it:
         fit calls this once, so that errors name the data's own shapes."""
         self._prepare(X, Y, mask)
 
-    def evaluate(self, X, Y, mask=None, h0=None, *, per="sequence") -> float:
+    def evaluate(self, X: ArrayLike, Y: ArrayLike, mask: ArrayLike | None = None,
+                 h0: Any = None, *, per: str = "sequence") -> float:
         """The loss on (X, Y), without the backward's buffers.
 
         per="sequence" (default): as loss_and_grads computes it, the loss summed over the
@@ -349,10 +382,16 @@ class RNN:
             return np.asarray(loss_mask, bool).sum(axis=0).astype(np.int64)
         return np.full(x.shape[1], self.mapping.answer_steps(x.shape[0], n_steps), np.int64)
 
-    def fit(self, X, Y=None, *, optimizer="adam", lr=None, epochs=10, batch_size=32, mask=None,
-            clip_norm=None, bptt=None, validation_data=None, validation_split=None, seed=None,
-            shuffle=True, patience=None, verbose="auto", progress=None, callback=None,
-            callbacks=None, metrics=None):
+    def fit(self, X: ArrayLike | Batches, Y: ArrayLike | None = None, *,
+            optimizer: str | Optimizer = "adam", lr: float | None = None, epochs: int = 10,
+            batch_size: int = 32, mask: ArrayLike | None = None, clip_norm: float | None = None,
+            bptt: int | None = None, validation_data: tuple[Any, ...] | Batches | None = None,
+            validation_split: float | None = None, seed: Seed = None, shuffle: bool = True,
+            patience: int | None = None, verbose: int | str | None = "auto",
+            progress: bool | None = None,
+            callback: Callable[[Any, History], object] | None = None,
+            callbacks: Callback | Iterable[Callback] | None = None,
+            metrics: MetricSpec = None) -> History:
         """Train in place with minibatches and return a History (rnnlab.train.fit).
 
         Training minimises the lecture's summed loss (summed over the answering steps of each
@@ -437,7 +476,7 @@ class RNN:
                    patience=patience, verbose=verbose, progress=progress, callback=callback,
                    callbacks=callbacks, metrics=metrics)
 
-    def save(self, path, *, overwrite=False):
+    def save(self, path: StrPath, *, overwrite: bool = False) -> None:
         """Write the model into the folder `path` (params.npz and config.json), atomically: the
         folder appears whole or not at all, and a folder being replaced stays whole until the new
         one is complete (rnnlab.io). An existing model folder is replaced only with
@@ -539,7 +578,7 @@ def param_specs(config: dict) -> dict:
     return {path_str(p): (a.shape, a.dtype) for p, a in leaves(_Spec(**config).params)}
 
 
-def load(path) -> RNN:
+def load(path: StrPath) -> RNN:
     """Rebuild a model saved with RNN.save. Before anything is allocated, the configuration's
     parameter shapes (param_specs) are checked against the .npy headers of params.npz; no
     pickle is ever loaded. Any problem is an rnnlab.CheckpointError naming the file."""

@@ -13,13 +13,21 @@ agree to 1e-12 absolutely for an error under 1e-6 (the finite difference itself 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import _checks
 from ._tree import leaves, map_tree, path_str
+from ._types import Array
+
+if TYPE_CHECKING:
+    from .model import RNN
 
 
-def numeric_grad(loss_fn, arr, eps=1e-3):
+def numeric_grad(loss_fn: Callable[[], float], arr: Array, eps: float = 1e-3) -> Array:
     """The finite-difference gradient of loss_fn() with respect to every entry of arr.
 
     arr is perturbed in place, one entry at a time, and restored exactly afterwards.
@@ -39,7 +47,7 @@ def numeric_grad(loss_fn, arr, eps=1e-3):
     return num
 
 
-def relative_error(analytic, numeric, floor=1e-6) -> float:
+def relative_error(analytic: ArrayLike, numeric: ArrayLike, floor: float = 1e-6) -> float:
     """max over entries of |a - n| / max(|a|, |n|, floor); 0 for empty arrays."""
     a, n = np.asarray(analytic, np.float64), np.asarray(numeric, np.float64)
     if a.size == 0:
@@ -47,7 +55,9 @@ def relative_error(analytic, numeric, floor=1e-6) -> float:
     return float(np.max(np.abs(a - n) / np.maximum(np.maximum(np.abs(a), np.abs(n)), floor)))
 
 
-def gradcheck(model, X, Y, mask=None, h0=None, *, eps=1e-3, inputs=True, details=False):
+def gradcheck(model: RNN, X: ArrayLike, Y: ArrayLike, mask: ArrayLike | None = None, h0: Any = None,
+              *, eps: float = 1e-3, inputs: bool = True,
+              details: bool = False) -> float | tuple[float, dict[str, float]]:
     """Largest relative error between the model's gradients and finite differences.
 
     The check runs on a float64 copy of the model (the model itself is not changed). It covers

@@ -27,19 +27,22 @@ from __future__ import annotations
 
 import inspect
 import weakref
+from typing import Any
 
 import numpy as np
 
 from . import _checks
 from ._tree import global_norm, leaves, path_str
+from ._types import Array
 
 
 class Optimizer:
     """Base class: per-path state slots, a step counter, save and restore."""
     name = "optimizer"
     slots: tuple = ()
+    _bound: dict[str, weakref.ref[Array]] | None
 
-    def __init__(self, lr, weight_decay=0.0):
+    def __init__(self, lr: float, weight_decay: float = 0.0) -> None:
         self.lr = _checks.check_float(lr, "lr", positive=True)
         self.weight_decay = _checks.check_float(weight_decay, "weight_decay", minimum=0)
         self.t = 0
@@ -61,11 +64,11 @@ class Optimizer:
         state["_bound"] = None
         return state
 
-    def reset(self):
+    def reset(self) -> None:
         """Forget the moments, the step count and the parameter set this optimizer is bound to."""
         self.t, self.state, self._bound = 0, {}, None
 
-    def check_params(self, params):
+    def check_params(self, params: dict[str, Any]) -> None:
         """Raise ValueError unless a step on `params` may use this optimizer's state: the same
         arrays it is bound to, or (restored state, not bound yet) slots whose names and shapes
         match the parameters. Changes nothing."""
@@ -101,7 +104,7 @@ class Optimizer:
             raise ValueError(f"optimizer state has no slots for parameter {missing[0]!r} "
                              f"({len(missing)} missing): it was saved for another model")
 
-    def step(self, params, grads):
+    def step(self, params: dict[str, Any], grads: dict[str, Any]) -> None:
         """Update every leaf of `params` in place, from the leaf of `grads` at its path.
 
         Everything is checked before any array changes: a refused step changes nothing."""
@@ -133,13 +136,13 @@ class Optimizer:
         slots = {f"{k}/{s}": a for k, st in self.state.items() for s, a in st.items()}
         return {"name": self.name, "hyperparams": self.hyperparams(), "t": self.t, "slots": slots}
 
-    def load_state_dict(self, sd: dict):
+    def load_state_dict(self, sd: dict) -> None:
         """Restore what state_dict returned (same optimizer kind). The state is checked for its
         structure here and against the parameters at the next step (or check_params)."""
         _check_state(sd)
         if sd["name"] != self.name:
             raise ValueError(f"optimizer state is for {sd['name']!r}, not {self.name!r}")
-        state = {}
+        state: dict[str, dict[str, Array]] = {}
         for key, arr in sd["slots"].items():
             path, slot = key.rsplit("/", 1)
             if slot not in self.slots:
@@ -175,7 +178,8 @@ class SGD(Optimizer):
     """Stochastic gradient descent with optional (Nesterov) momentum."""
     name = "sgd"
 
-    def __init__(self, lr=0.01, momentum=0.0, nesterov=False, weight_decay=0.0):
+    def __init__(self, lr: float = 0.01, momentum: float = 0.0, nesterov: bool = False,
+                 weight_decay: float = 0.0) -> None:
         super().__init__(lr, weight_decay)
         self.momentum = _checks.check_float(momentum, "momentum", minimum=0)
         self.nesterov = _checks.check_bool(nesterov, "nesterov")
@@ -183,7 +187,7 @@ class SGD(Optimizer):
             raise ValueError("nesterov=True needs momentum > 0")
         self.slots = ("v",) if self.momentum else ()
 
-    def hyperparams(self):
+    def hyperparams(self) -> dict[str, Any]:
         return dict(super().hyperparams(), momentum=self.momentum, nesterov=self.nesterov)
 
     def _update(self, p, g, state):
@@ -203,7 +207,8 @@ class Adam(Optimizer):
     name = "adam"
     slots = ("m", "v")
 
-    def __init__(self, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+    def __init__(self, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 0.0) -> None:
         super().__init__(lr, weight_decay)
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
             raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
@@ -212,7 +217,7 @@ class Adam(Optimizer):
             raise ValueError(f"betas must lie in [0, 1), got {tuple(betas)}")
         self.eps = _checks.check_float(eps, "eps", positive=True)
 
-    def hyperparams(self):
+    def hyperparams(self) -> dict[str, Any]:
         return dict(super().hyperparams(), betas=[self.beta1, self.beta2], eps=self.eps)
 
     def _update(self, p, g, state):
@@ -233,14 +238,15 @@ class RMSprop(Optimizer):
     """RMSprop (Tieleman and Hinton 2012), as torch.optim.RMSprop (not centered)."""
     name = "rmsprop"
 
-    def __init__(self, lr=1e-2, alpha=0.99, eps=1e-8, momentum=0.0, weight_decay=0.0):
+    def __init__(self, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
+                 momentum: float = 0.0, weight_decay: float = 0.0) -> None:
         super().__init__(lr, weight_decay)
         self.alpha = _checks.check_float(alpha, "alpha", minimum=0)
         self.eps = _checks.check_float(eps, "eps", positive=True)
         self.momentum = _checks.check_float(momentum, "momentum", minimum=0)
         self.slots = ("s", "buf") if self.momentum else ("s",)
 
-    def hyperparams(self):
+    def hyperparams(self) -> dict[str, Any]:
         return dict(super().hyperparams(), alpha=self.alpha, eps=self.eps, momentum=self.momentum)
 
     def _update(self, p, g, state):
@@ -261,7 +267,7 @@ class RMSprop(Optimizer):
 OPTIMIZERS = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop}
 
 
-def get(optimizer, **kwargs) -> Optimizer:
+def get(optimizer: Optimizer | str, **kwargs: Any) -> Optimizer:
     """An optimizer object from an object (returned as is) or a name ("adam", "sgd", "rmsprop")."""
     if isinstance(optimizer, Optimizer):
         return optimizer
@@ -289,7 +295,7 @@ def from_state_dict(sd: dict) -> Optimizer:
     return opt
 
 
-def clip_grad_norm(grads, max_norm) -> float:
+def clip_grad_norm(grads: dict[str, Any], max_norm: float) -> float:
     """Scale every gradient by max_norm / norm when the global L2 norm exceeds max_norm.
 
     Works in place on the arrays of `grads`; returns the norm before clipping (as torch does).

@@ -12,16 +12,24 @@ from __future__ import annotations
 import math
 import time
 import warnings
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import _checks, optim
 from . import callbacks as _callbacks
 from . import metrics as _metrics
 from . import progress as _progress
 from ._tree import global_norm, leaves, map_tree
+from ._types import Batches, MetricSpec, Seed
 from .history import History
 from .progress import Progress
+
+if TYPE_CHECKING:
+    from .callbacks import Callback
+    from .optim import Optimizer
 
 __all__ = ["fit", "History", "Progress"]
 
@@ -94,10 +102,15 @@ def _data(model, X, Y, mask):
     return X, Y, mask
 
 
-def fit(model, X, Y=None, *, optimizer="adam", lr=None, epochs=10, batch_size=32, mask=None,
-        clip_norm=None, bptt=None, validation_data=None, validation_split=None, seed=None,
-        shuffle=True, patience=None, verbose="auto", progress=None, callback=None,
-        callbacks=None, metrics=None) -> History:
+def fit(model: Any, X: ArrayLike | Batches, Y: ArrayLike | None = None, *,
+        optimizer: str | Optimizer = "adam", lr: float | None = None, epochs: int = 10,
+        batch_size: int = 32, mask: ArrayLike | None = None, clip_norm: float | None = None,
+        bptt: int | None = None, validation_data: tuple[Any, ...] | Batches | None = None,
+        validation_split: float | None = None, seed: Seed = None, shuffle: bool = True,
+        patience: int | None = None, verbose: int | str | None = "auto",
+        progress: bool | None = None, callback: Callable[[Any, History], object] | None = None,
+        callbacks: Callback | Iterable[Callback] | None = None,
+        metrics: MetricSpec = None) -> History:
     """Train `model` in place with minibatches and return its History.
 
     Training minimises the lecture's summed loss (summed over the answering steps of each
@@ -323,7 +336,7 @@ def _stream(model, batches, name):
         yield checked
 
 
-def _metric_values(model, data, fns) -> dict:
+def _metric_values(model: Any, data: tuple[Any, ...], fns: list[Any]) -> dict:
     """{name: value} of the metrics on arrays (X, Y, mask) or, for a batch source, the
     sequence-weighted mean over its batches."""
     batches = _stream(model, data(), "validation_data") if callable(data) else [data]
@@ -361,6 +374,8 @@ def _counted(model, batches):
 
 class _Run:
     """One fit call's data and working state: the last good parameters and gradient norm."""
+    bar: Any
+    state: Any
 
     def __init__(self, model, opt, X, Y, mask, batch_size, clip_norm, bptt):
         self.model, self.opt, self.X, self.Y, self.mask = model, opt, X, Y, mask
@@ -379,7 +394,7 @@ class _Run:
             yield (self.X[idx], self.Y[idx], None if self.mask is None else self.mask[idx],
                    int(self.answers[idx].sum()))
 
-    def epoch(self, batches, epoch, hist, shown) -> bool:
+    def epoch(self, batches: Iterable[Any], epoch: int, hist: History, shown: Any) -> bool:
         """One pass over `batches`; False when the non-finite guard stopped it."""
         t0 = time.perf_counter()
         total, n, n_answers, norms = 0.0, 0, 0, []    # total: the summed loss of every sequence
@@ -392,7 +407,7 @@ class _Run:
                     loss = _batch(self.model, self.opt, xb, yb, mb, self.clip_norm, self.bptt,
                                   norms, self.backup)
             except _NonFinite as err:
-                hist.stopped = _non_finite(epoch, i, *err.args,
+                hist.stopped = _non_finite(epoch, i, *err.args,  # type: ignore[call-arg]
                                            norms[-1] if norms else self.last_norm)
                 warnings.warn(hist.stopped, RuntimeWarning, stacklevel=3)
                 return False
@@ -422,7 +437,8 @@ class _NonFinite(Exception):
 def _batch(model, opt, xb, yb, mb, clip_norm, bptt, norms, backup):
     """One batch: one step, or a step per chunk of `bptt` steps. Returns its loss."""
     if bptt is None:                                    # whole sequences, any mapping
-        return _step(model, opt, *model.loss_and_grads(xb, yb, mb), clip_norm, norms, backup)
+        return _step(model, opt, *model.loss_and_grads(xb, yb, mb), clip_norm, norms,  # type: ignore[call-arg]
+                     backup)
     state, total = None, 0.0
     for start in range(0, xb.shape[1], bptt):
         sl = slice(start, start + bptt)

@@ -39,13 +39,20 @@ held-out inputs, and minimise it (merge states no input sequence can tell apart)
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import warnings
 
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from .. import _checks
+from .._types import Array, Seed
+
+if TYPE_CHECKING:
+    from ..model import RNN
 
 GAIN = 64.0           # G: every pre-activation is a multiple of G/2 = 32, |a| >= 32
 
@@ -66,7 +73,7 @@ class Automaton:
     def n_states(self) -> int:
         return self.transitions.shape[0]
 
-    def symbol_indices(self, X) -> np.ndarray:
+    def symbol_indices(self, X: ArrayLike) -> np.ndarray:
         """The symbol index of every step of X (B, T, D): (B, T) ints, -1 where none matches."""
         X = _checks.as_array(X, "X", ndim=3)
         if X.shape[2] != self.symbols.shape[1]:
@@ -75,7 +82,7 @@ class Automaton:
         match = (X[:, :, None, :] == self.symbols).all(axis=-1)          # (B, T, K)
         return np.where(match.any(axis=-1), match.argmax(axis=-1), -1)
 
-    def run(self, X):
+    def run(self, X: Array) -> tuple[Array, Array]:
         """Run the machine on X (B, T, D): (output bits (B, T) int8, states (B, T + 1))."""
         sym = self.symbol_indices(X)
         if (sym < 0).any():
@@ -124,10 +131,11 @@ class Extraction:
     n_clusters: int
     agreement: float              # fraction of held-out output bits the raw machine reproduces
     tried: list = field(default_factory=list)     # [(k, agreement)] for every k tried
-    centroids: np.ndarray = None  # (k, H) cluster centres of the hidden states
+    centroids: np.ndarray | None = None  # (k, H) cluster centres of the hidden states
 
 
-def _check_machine(transitions, outputs, symbols, start):
+def _check_machine(transitions: ArrayLike, outputs: ArrayLike, symbols: ArrayLike,
+                   start: int) -> tuple[Array, Array, Array, int]:
     """Validated (transitions (S, K) int, outputs (S, K) int8, symbols (K, D) float, start)."""
     trans = _int_table(transitions, "transitions")
     outs = _int_table(outputs, "outputs")
@@ -190,14 +198,15 @@ def _unique_rows(rows):
 
 
 # -- compile a machine into an Elman network ---------------------------------------------------
-def compile_fsm(transitions, outputs, symbols, *, start=0, dtype="float32"):
+def compile_fsm(transitions: ArrayLike, outputs: ArrayLike, symbols: ArrayLike, *, start: int = 0,
+                dtype: DTypeLike = "float32") -> RNN:
     """An Elman rl.RNN (sigmoid output, many-to-many) that runs the Mealy machine exactly.
 
     transitions[s][k], outputs[s][k]: next state and output bit; symbols[k]: the vector in
     {0,1}^D that encodes symbol k. The network has S K + 1 tanh units (see the module docstring)
     and reads X (B, T, D) -> y (B, T, 1) with y(t) within 1e-13 of the machine's output bit.
     """
-    m = Automaton(transitions, outputs, symbols, start)
+    m = Automaton(transitions, outputs, symbols, start)  # type: ignore[arg-type]  # __post_init__ checks and converts
     from ..model import RNN
     S, (K, D) = m.n_states, m.symbols.shape
     N = S * K                                                     # pair units; unit N is the clock
@@ -233,7 +242,7 @@ def _pair_weights(m):
     return W0, W11, b0
 
 
-def adder_machine(delay=0) -> Automaton:
+def adder_machine(delay: int = 0) -> Automaton:
     """Bit-serial addition: state = carry, symbol k = (a, b) = (k >> 1, k & 1), output = sum bit.
 
     delay = d > 0: the answer for step t comes at step t + d (zeros first), as in
@@ -242,15 +251,15 @@ def adder_machine(delay=0) -> Automaton:
     pairs = [(0, 0), (0, 1), (1, 0), (1, 1)]
     trans = [[(a + b + c) >> 1 for a, b in pairs] for c in (0, 1)]   # carry out
     outs = [[(a + b + c) & 1 for a, b in pairs] for c in (0, 1)]     # sum bit
-    return delayed(Automaton(trans, outs, pairs), delay)
+    return delayed(Automaton(np.array(trans), np.array(outs), np.array(pairs)), delay)
 
 
 def parity_machine() -> Automaton:
     """Running XOR: state = parity so far, symbol = the bit, output = the new parity."""
-    return Automaton([[0, 1], [1, 0]], [[0, 1], [1, 0]], [[0], [1]])
+    return Automaton(np.array([[0, 1], [1, 0]]), np.array([[0, 1], [1, 0]]), np.array([[0], [1]]))
 
 
-def delayed(m: Automaton, delay) -> Automaton:
+def delayed(m: Automaton, delay: int) -> Automaton:
     """The machine whose output at step t is m's output at step t - delay (0 before).
 
     State (s, p): s is m's state, p the queue of the `delay` answers due, oldest in bit 0;
@@ -271,14 +280,14 @@ def delayed(m: Automaton, delay) -> Automaton:
     return Automaton(trans, outs, m.symbols, m.start * Q)
 
 
-def exact_adder(delay=0, dtype="float32"):
+def exact_adder(delay: int = 0, dtype: DTypeLike = "float32") -> RNN:
     """A hand-set Elman net that adds bit-serially, exactly at any length (the addition task's
     encoding: X (B, n + 1 + delay, 2) -> y (B, n + 1 + delay, 1)); compiled from adder_machine."""
     m = adder_machine(delay)
     return compile_fsm(m.transitions, m.outputs, m.symbols, start=m.start, dtype=dtype)
 
 
-def exact_parity(dtype="float32"):
+def exact_parity(dtype: DTypeLike = "float32") -> RNN:
     """A hand-set Elman net for the running parity, exact at any length:
     X (B, n, 1) -> y (B, n, 1); compiled from parity_machine."""
     m = parity_machine()
@@ -286,7 +295,7 @@ def exact_parity(dtype="float32"):
 
 
 # -- extract the machine a trained network runs ------------------------------------------------
-def hidden_states(model, X):
+def hidden_states(model: RNN, X: ArrayLike) -> tuple[Array, Array]:
     """Run an Elman (or GRU) model from h(0) = 0: (states (B, T + 1, L H): every layer's h(t), t = 0..T,
     side by side; output bits (B, T): y(t) > 1/2 of the output layer applied at every step)."""
     if (len(model.net.cell.STATE) != 1 or model.bidirectional or model.n_out != 1
@@ -303,7 +312,8 @@ def hidden_states(model, X):
     return np.asarray(hs, dtype=np.float64), bits
 
 
-def kmeans(points, n_clusters, *, rng, n_init=4, max_iter=100):
+def kmeans(points: ArrayLike, n_clusters: int, *, rng: np.random.Generator, n_init: int = 4,
+           max_iter: int = 100) -> tuple[Array, Array, float]:
     """Lloyd's k-means with k-means++ seeding, the best of n_init runs (explicit Generator rng).
 
     points (N, H) -> (centroids (k, H), labels (N,), inertia = sum of squared distances).
@@ -324,7 +334,7 @@ def kmeans(points, n_clusters, *, rng, n_init=4, max_iter=100):
         labels, dist = _assign(points, centroids)
         if best is None or dist.sum() < best[2]:
             best = (centroids, labels, float(dist.sum()))
-    return best
+    return best  # type: ignore[return-value]  # n_init >= 1 runs set it
 
 
 def _kmeans_pp(points, k, rng):
@@ -362,8 +372,10 @@ def _read_machine(labels, sym, bits, n_states, symbols):
     return Automaton(trans, (2 * ones > seen).astype(int), symbols)
 
 
-def extract_automaton(model, X, X_heldout=None, *, symbols=None, max_clusters=16,
-                      min_agreement=1.0, n_init=4, max_points=5000, random_state=0):
+def extract_automaton(model: RNN, X: ArrayLike, X_heldout: ArrayLike | None = None, *,
+                      symbols: ArrayLike | None = None, max_clusters: int = 16,
+                      min_agreement: float = 1.0, n_init: int = 4, max_points: int = 5000,
+                      random_state: Seed = 0) -> Extraction:
     """The finite-state machine an Elman model runs (see the module docstring).
 
     X (B, T, D): inputs whose visited hidden states are clustered; X_heldout: inputs on which a
@@ -385,7 +397,7 @@ def extract_automaton(model, X, X_heldout=None, *, symbols=None, max_clusters=16
         X, X_heldout = X[order[: len(X) // 2]], X[order[len(X) // 2:]]
     if symbols is None:
         symbols = np.unique(X.reshape(-1, X.shape[-1]), axis=0)
-    probe = Automaton(np.zeros((1, len(symbols)), int), np.zeros((1, len(symbols)), int), symbols)
+    probe = Automaton(np.zeros((1, len(symbols)), int), np.zeros((1, len(symbols)), int), symbols)  # type: ignore[arg-type]
     sym = probe.symbol_indices(X)
     if (sym < 0).any():
         raise ValueError("X holds input vectors that are none of the given symbols")
@@ -404,4 +416,4 @@ def extract_automaton(model, X, X_heldout=None, *, symbols=None, max_clusters=16
             best = Extraction(raw.minimize(), raw, k, agreement, tried, centroids)
         if agreement >= min_agreement:
             break
-    return best
+    return best  # type: ignore[return-value]  # max_clusters >= 1 sets it

@@ -34,17 +34,24 @@ All functions return numbers only; rnnlab.plots draws them.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .. import _checks
 from ..nn import activations
 from ..nn import init as _init
+from .._types import Array
+
+if TYPE_CHECKING:
+    from ..model import RNN
 
 NORMS = ("spectral", "frobenius")
 
 
 # -- the matrix quantities of the theory ----------------------------------------------------------
-def spectral_radius(W) -> float:
+def spectral_radius(W: ArrayLike) -> float:
     """rho(W) = max |eigenvalue| of a square W, exact (from the eigenvalues).
 
     Theory: for linear units the products W11^k vanish when rho < 1 (sufficient) and can only
@@ -53,7 +60,7 @@ def spectral_radius(W) -> float:
     return _init.spectral_radius(_square(W, "W"))
 
 
-def largest_singular_value(W) -> float:
+def largest_singular_value(W: ArrayLike) -> float:
     """sigma(W) = the spectral norm ||W||_2 = the largest singular value (>= rho(W)).
 
     Theory: with tanh (|f'| <= 1), sigma(W11) < 1 suffices for the Jacobian products
@@ -63,7 +70,7 @@ def largest_singular_value(W) -> float:
     return float(np.linalg.norm(W, 2)) if W.size else 0.0
 
 
-def growth_rate(norms, start=None) -> float:
+def growth_rate(norms: ArrayLike, start: int | None = None) -> float:
     """The geometric mean factor per step of a positive series n(0..T-1) over its tail.
 
     rate = (n(T-1) / n(s)) ** (1 / (T-1-s)), s = start (default: the middle of the series).
@@ -82,7 +89,7 @@ def growth_rate(norms, start=None) -> float:
 
 
 # -- forward: Jacobians along a trajectory --------------------------------------------------------
-def step_jacobians(model, x, *, layer=-1):
+def step_jacobians(model: RNN, x: ArrayLike, *, layer: int = -1) -> Array:
     """J(t) = dh(t)/dh(t-1) = diag(f'(a(t))) W11 of one layer along the trajectory of x.
 
     x (T, D): one input sequence (h(0) = 0). Returns (T, H, H), index t-1 for step t (float64).
@@ -92,7 +99,8 @@ def step_jacobians(model, x, *, layer=-1):
     return d[:, :, None] * W11[None]                                 # diag(f'(a(t))) W11
 
 
-def jacobian_products(model, x, *, layer=-1, norm="spectral"):
+def jacobian_products(model: RNN, x: ArrayLike, *, layer: int = -1,
+                      norm: str = "spectral") -> dict[str, Array]:
     """The products P(t) = J(t) J(t-1) ... J(1) = dh(t)/dh(0) of one layer, t = 1..T.
 
     x (T, D): the input sequence that fixes the trajectory (h(0) = 0).
@@ -118,7 +126,7 @@ def _layer_terms(model, x, layer):
             np.asarray(model.params["layers"][layer]["W11"], dtype=np.float64))
 
 
-def input_jacobians(model, x, *, direction=None):
+def input_jacobians(model: RNN, x: ArrayLike, *, direction: ArrayLike | None = None) -> Array:
     """dh(t)/dx(1) of the top layer for t = 1..T along the trajectory of x (forward mode, exact).
 
     x (T, D): one input sequence. direction (D,): return the response (dh(t)/dx(1)) v to a
@@ -146,7 +154,8 @@ def _layer_tangent(p, d, below):
     return G
 
 
-def impulse_response(model, T, *, x=None, direction=None, norm="spectral"):
+def impulse_response(model: RNN, T: int, *, x: ArrayLike | None = None,
+                     direction: ArrayLike | None = None, norm: str = "spectral") -> Array:
     """||dh(t)/dx(1)|| for t = 1..T: how strongly h(t) still feels the input at t = 1. (T,)
 
     x (T, D): the trajectory (default zeros: the response around the rest state from h(0) = 0).
@@ -167,7 +176,8 @@ def impulse_response(model, T, *, x=None, direction=None, norm="spectral"):
 
 
 # -- backward: the real BPTT ----------------------------------------------------------------------
-def gradient_norms(model, X, Y, mask=None):
+def gradient_norms(model: RNN, X: ArrayLike, Y: ArrayLike,
+                   mask: ArrayLike | None = None) -> dict[str, Array]:
     """||dL/dh(t)|| of the top layer and ||dL/dx(t)|| for t = 1..T, from the model's own BPTT.
 
     X, Y, mask as for model.loss_and_grads (mappings many-to-many, many-to-one and
@@ -181,7 +191,7 @@ def gradient_norms(model, X, Y, mask=None):
     if model.mapping.name not in ("many-to-many", "many-to-one", "many-to-many-delayed"):
         raise ValueError(f"gradient_norms needs a mapping that reads a sequence X (B, T, D), "
                          f"got mapping={model.mapping.name!r}")
-    g = model.state_grads(X, Y, mask)                        # (B, T', H) per direction
+    g: Any = model.state_grads(X, Y, mask)                   # (B, T', H) per direction
     g = list(g.values()) if isinstance(g, dict) else [g]
     h = np.sqrt(sum(np.sum(np.square(gi, dtype=np.float64), axis=(0, 2)) for gi in g))
     _, _, inputs = model.loss_and_grads(X, Y, mask, input_grads=True)
@@ -190,7 +200,7 @@ def gradient_norms(model, X, Y, mask=None):
 
 
 # -- helpers --------------------------------------------------------------------------------------
-def _square(W, name):
+def _square(W: ArrayLike, name: str) -> Array:
     W = _checks.as_array(W, name, ndim=2).astype(np.float64)
     if W.shape[0] != W.shape[1]:
         raise ValueError(f"{name} must be a square matrix, got shape {W.shape}")

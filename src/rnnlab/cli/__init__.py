@@ -33,6 +33,7 @@ import os
 import signal
 import sys
 import warnings
+from collections.abc import Sequence
 
 from .common import DEBUG_VARIABLE, Parser, UsageError, fail, one_line
 
@@ -49,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv=None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return its exit status (see the module docstring for the policy)."""
     owns_process = argv is None                         # the program, not a Python caller
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -87,7 +88,7 @@ def main(argv=None) -> int:
     return status
 
 
-def _explain(err, prog) -> tuple[str, int]:
+def _explain(err: BaseException, prog: str) -> tuple[str, int]:
     """(message, exit status) for an exception no command turned into a UsageError.
 
     ValueError is the library's refusal of its input (it names the argument), ImportError a

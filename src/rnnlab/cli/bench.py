@@ -1,10 +1,13 @@
 """`rnnlab bench`: speed against PyTorch, as a table of ratios."""
 from __future__ import annotations
 
+import argparse
+from typing import Any
+
 from .common import count, examples
 
 
-def add_commands(sub):
+def add_commands(sub: Any) -> None:
     b = sub.add_parser("bench", help="speed against PyTorch (when installed), as a table of ratios",
                        epilog=examples("rnnlab bench --quick", "rnnlab bench --cell all --rounds 7"))
     b.add_argument("--cell", choices=("elman", "lstm", "gru", "all"), default="elman",
@@ -17,7 +20,7 @@ def add_commands(sub):
     b.set_defaults(func=cmd_bench)
 
 
-def cmd_bench(args) -> int:
+def cmd_bench(args: argparse.Namespace) -> int:
     from .. import bench
     from ..nn import backend
     if args.backend is not None:

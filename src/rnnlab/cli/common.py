@@ -17,6 +17,8 @@ import stat
 import sys
 from datetime import datetime
 from pathlib import Path
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, NoReturn
 
 DEBUG_VARIABLE = "RNNLAB_DEBUG"
 
@@ -31,7 +33,7 @@ class UsageError(Exception):
     """Bad input from the command line: exit status 2 and this one line."""
 
 
-def count(minimum):
+def count(minimum: int) -> Callable[[str], int]:
     """An argparse type: an integer >= minimum (the error names the option)."""
     def parse(text):
         try:
@@ -44,7 +46,7 @@ def count(minimum):
     return parse
 
 
-def positive_float(text):
+def positive_float(text: str) -> float:
     """An argparse type: a finite number > 0."""
     try:
         value = float(text)
@@ -55,7 +57,7 @@ def positive_float(text):
     return value
 
 
-def fraction(text):
+def fraction(text: str) -> float:
     """An argparse type: a number in [0, 1)."""
     try:
         value = float(text)
@@ -80,7 +82,7 @@ def _stat(text):
                                          f"{text}") from None
 
 
-def npz_file(text):
+def npz_file(text: str) -> Path:
     """An argparse type: an existing regular file that starts like an .npz archive (a zip).
 
     Looked at before anything reads it: a folder, a FIFO or device, a .npy file, an empty file
@@ -107,7 +109,7 @@ def npz_file(text):
     return Path(text)
 
 
-def data_file(text):
+def data_file(text: str) -> Path:
     """An argparse type: an existing, non-empty regular file (.npz, .npy or CSV; see
     formats.py). A name ending in .npz, or a zip, gets npz_file's checks."""
     st = _stat(text)
@@ -128,7 +130,7 @@ def data_file(text):
     return Path(text)
 
 
-def text_source(text):
+def text_source(text: str) -> Path:
     """An argparse type: an existing regular file or folder (of .txt files)."""
     st = _stat(text)
     if not (stat.S_ISDIR(st.st_mode) or stat.S_ISREG(st.st_mode)):
@@ -136,7 +138,7 @@ def text_source(text):
     return Path(text)
 
 
-def folder(text):
+def folder(text: str) -> Path:
     """An argparse type: an existing folder (a model or a training folder)."""
     st = _stat(text)
     if not stat.S_ISDIR(st.st_mode):
@@ -144,7 +146,7 @@ def folder(text):
     return Path(text)
 
 
-def given(args) -> dict:
+def given(args: argparse.Namespace) -> dict:
     """{dest: option string} of the options given on the command line (not defaulted)."""
     return dict(getattr(args, GIVEN, {}))
 
@@ -163,7 +165,8 @@ def _mark(action, parser, namespace, option_string):
 class Store(argparse.Action):
     """argparse's "store", refusing an option given twice and recording the given ones."""
 
-    def __call__(self, parser, namespace, values, option_string=None):
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
         _mark(self, parser, namespace, option_string)
         setattr(namespace, self.dest, values)
 
@@ -171,11 +174,13 @@ class Store(argparse.Action):
 class StoreTrue(argparse.Action):
     """argparse's "store_true", refusing a flag given twice and recording the given ones."""
 
-    def __init__(self, option_strings, dest, default=False, required=False, help=None, **kwargs):
+    def __init__(self, option_strings: Sequence[str], dest: str, default: Any = False,
+                 required: bool = False, help: str | None = None, **kwargs: Any) -> None:
         super().__init__(option_strings, dest, nargs=0, const=True, default=default,
                          required=required, help=help, **kwargs)
 
-    def __call__(self, parser, namespace, values, option_string=None):
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
         _mark(self, parser, namespace, option_string)
         setattr(namespace, self.dest, True)
 
@@ -193,7 +198,7 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
         return text
 
 
-def examples(*lines) -> str:
+def examples(*lines: str) -> str:
     """An epilog: example command lines, then the exit-status policy."""
     return "examples:\n" + "\n".join(f"  {line}" for line in lines) + "\n\n" + EPILOG
 
@@ -202,7 +207,7 @@ class Parser(argparse.ArgumentParser):
     """argparse with errors as one line (no usage block), no sys.exit from inside, options
     that may be given once, and the exit-status policy in every --help."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("epilog", EPILOG)
         kwargs.setdefault("formatter_class", HelpFormatter)
         super().__init__(*args, **kwargs)
@@ -210,27 +215,27 @@ class Parser(argparse.ArgumentParser):
         self.register("action", "store", Store)
         self.register("action", "store_true", StoreTrue)
 
-    def error(self, message):
+    def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.prog}: error: {message} (see {self.prog} --help)")
 
 
-def one_line(message, limit=2000) -> str:
+def one_line(message: str, limit: int = 2000) -> str:
     """`message` on one line (whitespace runs collapsed), at most `limit` characters."""
     text = " ".join(str(message).split())
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
-def fail(message, status=2) -> int:
+def fail(message: str, status: int = 2) -> int:
     print(one_line(message), file=sys.stderr)
     return status
 
 
-def plural(n, word, words=None) -> str:
+def plural(n: int, word: str, words: str | None = None) -> str:
     """'1 epoch', '3 epochs'."""
     return f"{n} {word if n == 1 else (words or word + 's')}"
 
 
-def new_folder(prefix) -> Path:
+def new_folder(prefix: str) -> Path:
     """A new, empty folder under the current directory, named PREFIX-DATE-TIME[-N]. It is created
     here (mkdir, which fails if the name exists), so two runs never share it."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -247,7 +252,7 @@ def new_folder(prefix) -> Path:
                              f"{err.strerror or err}") from None
 
 
-def writable_folder(path: Path, *, refuse=(), force=None) -> Path:
+def writable_folder(path: Path, *, refuse: Iterable[str] = (), force: str | None = None) -> Path:
     """Create `path` (parents too) or raise UsageError.
 
     refuse: names inside `path` that must not exist yet (what the command would replace). They
@@ -270,7 +275,7 @@ def writable_folder(path: Path, *, refuse=(), force=None) -> Path:
     return path
 
 
-def empty_or_new_folder(path: Path, *, what="", create=True) -> Path:
+def empty_or_new_folder(path: Path, *, what: str = "", create: bool = True) -> Path:
     """Like writable_folder, for a command that fills a folder of its own: `path` must be new or
     empty (a folder holding anything else is refused, naming what is there). create=False only
     checks."""
@@ -283,7 +288,7 @@ def empty_or_new_folder(path: Path, *, what="", create=True) -> Path:
     return writable_folder(path) if create else path
 
 
-def command_line(args) -> str:
+def command_line(args: argparse.Namespace) -> str:
     """The command line as given (for run.json and the report)."""
     import shlex
     return "rnnlab " + shlex.join(args.argv)

@@ -7,12 +7,15 @@ a confusing error.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from .common import UsageError
+from .._types import Array
 
 
-def check_arrays(arrays, source, command):
+def check_arrays(arrays: Mapping[str, Array], source: str, command: str) -> None:
     """The arrays of a data file, checked before any use: numbers only (a UsageError naming the
     file and the array otherwise), one row per sequence, values that float32 can hold. How
     the shapes fit a model is the model's check (check_data), made next."""
@@ -38,7 +41,8 @@ def check_arrays(arrays, source, command):
                                  f"magnitude {float(np.abs(a).max()):.3g} > {f32:.3g})")
 
 
-def infer_model_args(X, Y, output, mapping, source):
+def infer_model_args(X: Array, Y: Array, output: str | None, mapping: str | None,
+                     source: str) -> tuple[int, int, str, str]:
     """(n_in, n_out, output, mapping) for user data."""
     if X.ndim != 3:
         raise UsageError(f"rnnlab train: error: {source}: X must have shape (batch, steps, "

@@ -7,17 +7,24 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+import argparse
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 
 from .. import io
 from . import formats, sizes, train
 from .common import UsageError, count, data_file, examples, folder, plural, text_source
 from .data import check_arrays
+from .._types import Array
+
+if TYPE_CHECKING:
+    from ..model import RNN
 
 EVAL_SAMPLES = 500              # eval --task: fresh sequences when --samples is not given
 
 
-def add_commands(sub):
+def add_commands(sub: Any) -> None:
     e = sub.add_parser("eval", help="loss and accuracy of a saved model on a task or data",
                        epilog=examples("rnnlab eval --model runs/parity --task parity",
                                        "rnnlab eval --model runs/mine --data test.npz --json",
@@ -57,7 +64,7 @@ def add_commands(sub):
     p.set_defaults(func=cmd_predict)
 
 
-def metrics(model, X, Y, mask=None) -> dict:
+def metrics(model: RNN, X: Array, Y: Array, mask: Array | None = None) -> dict:
     """Loss per answering step and per sequence (as fit's History), and accuracy (per real
     step and per sequence) or mean squared error."""
     from .. import metrics as m
@@ -71,7 +78,7 @@ def metrics(model, X, Y, mask=None) -> dict:
     return out
 
 
-def cmd_eval(args) -> int:
+def cmd_eval(args: argparse.Namespace) -> int:
     model = train.load_model(args.model)
     if args.task is not None:
         formats.check_options({k: getattr(args, k) for k in formats.SERIES_KEYS + ("targets",)},
@@ -122,7 +129,8 @@ def _read_for(args, command, need_y):
     return dict(arrays, csv=ds if fmt == "csv" else None), ds["source"]
 
 
-def _output_shape(model, X, Y=None, n_steps=None) -> tuple:
+def _output_shape(model: RNN, X: Array, Y: Array | None = None,
+                  n_steps: int | None = None) -> tuple:
     """The shape predict returns for X (Python integers; nothing allocated)."""
     if model.mapping.name == "many-to-one":
         return (len(X), model.n_out)
@@ -132,7 +140,7 @@ def _output_shape(model, X, Y=None, n_steps=None) -> tuple:
     return (len(X), X.shape[1] if X.ndim > 1 else 0, model.n_out)
 
 
-def cmd_predict(args) -> int:
+def cmd_predict(args: argparse.Namespace) -> int:
     try:                                                   # before any work: never write an input
         io.check_distinct(args.out, [args.data], what="--out file")
     except ValueError as err:
@@ -175,7 +183,7 @@ def cmd_predict(args) -> int:
     return 0
 
 
-def _forecast_table(ds, Y) -> str:
+def _forecast_table(ds: Mapping[str, Any], Y: Array) -> str:
     """CSV text: the 0-based row of the series each forecast is for, then the forecasts under
     the target columns' names (window i forecasts row i + window - 1 + horizon)."""
     first = ds["window"] - 1 + ds["horizon"]

@@ -18,12 +18,17 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .. import io
 from . import sizes
 from .common import UsageError, plural
+
+if TYPE_CHECKING:
+    from ..data.vocab import Vocabulary
 
 TEXT_WINDOW = 32          # --text: characters per training sequence when --window is not given
 VOCAB = "vocab.json"      # the vocabulary of a character model, in its run folder
@@ -32,7 +37,7 @@ SPEC_DEFAULTS = {"targets": None, "text": None, "window": None, "horizon": None,
                  "target": None, "columns": None}
 
 
-def kind(path) -> str:
+def kind(path: Path) -> str:
     """"npz", "npy" or "csv": the format of a data file, from its first bytes, else its name."""
     with open(path, "rb") as f:
         head = f.read(6)
@@ -43,7 +48,7 @@ def kind(path) -> str:
     return "csv"
 
 
-def column_list(text):
+def column_list(text: str) -> list[str]:
     """An argparse type: COLUMN[,COLUMN...], each a header name or a 0-based index."""
     import argparse
     items = [c.strip() for c in str(text).split(",")]
@@ -58,7 +63,7 @@ def _columns(items):
     return None if items is None else [int(c) if c.isdigit() else c for c in items]
 
 
-def load_npz(path: Path, need=("X", "Y"), command="train") -> dict:
+def load_npz(path: Path, need: Sequence[str] = ("X", "Y"), command: str = "train") -> dict:
     """The arrays of an .npz file, with the named ones present (UsageError otherwise)."""
     if not os.path.lexists(path):
         raise UsageError(f"rnnlab {command}: error: data file {path} does not exist")
@@ -73,7 +78,7 @@ def load_npz(path: Path, need=("X", "Y"), command="train") -> dict:
     return arrays
 
 
-def check_options(spec, command):
+def check_options(spec: Any, command: str) -> str:
     """Options that do not apply to the data's format are refused (they would be ignored)."""
     fmt = "text" if spec.get("text") else kind(spec["data"]) if spec.get("data") else "task"
     wrong = []
@@ -89,7 +94,8 @@ def check_options(spec, command):
     return fmt
 
 
-def read(spec, command="train", need_y=True, vocab=None) -> dict:
+def read(spec: Any, command: str = "train", need_y: bool = True,
+         vocab: Vocabulary | None = None) -> dict:
     """{"X", "Y", "mask", "source", "vocab"} from a spec's data options. need_y=False (predict):
     the inputs only; a CSV then gives every window, the last one ending at the last row."""
     fmt = check_options(spec, command)
@@ -168,7 +174,7 @@ def _index(t, names, wanted, path, command):
     return wanted.index(t)
 
 
-def read_text_source(path: Path, command) -> str:
+def read_text_source(path: Path, command: str) -> str:
     """The text of a file, or of a folder's .txt files joined in name order."""
     from ..data import read_text
     files = sorted(p for p in path.iterdir() if p.suffix == ".txt" and p.is_file()) \
@@ -201,14 +207,14 @@ def _text(spec, command, vocab):
     return dict(X=X, Y=Y, mask=None, source=str(path), vocab=vocab)
 
 
-def write_vocab(folder: Path, vocab):
+def write_vocab(folder: Path, vocab: Vocabulary) -> None:
     """vocab.json: {"symbols": [...], "level": "char"}, so rl.data.Vocabulary(**doc) reads it
     (index 0, the unknown symbol, is implied)."""
     io.write_json(folder / VOCAB, {"symbols": vocab.symbols[1:], "level": vocab.level},
                   overwrite=True)
 
 
-def read_vocab(folder: Path, command):
+def read_vocab(folder: Path, command: str) -> Vocabulary:
     """The vocabulary a character model's run folder holds (UsageError when it has none)."""
     from ..data import Vocabulary
     path = Path(folder) / VOCAB

@@ -14,13 +14,15 @@ ends with exit status 2 and one line, as every rnnlab command.
 from __future__ import annotations
 
 from pathlib import Path
+import argparse
+from typing import Any
 
 from .common import UsageError, count, examples
 
 FORMATS = ("onnx", "torch")
 
 
-def add_commands(sub):
+def add_commands(sub: Any) -> None:
     e = sub.add_parser("export", help="a trained model as an ONNX file or a PyTorch state dict",
                        epilog=examples("rnnlab export runs/mine --to onnx --out model.onnx",
                                        "rnnlab export runs/mine --to torch --out model.pt"))
@@ -59,7 +61,7 @@ def add_commands(sub):
     i.set_defaults(func=cmd_import)
 
 
-def cmd_export(args) -> int:
+def cmd_export(args: argparse.Namespace) -> int:
     from .train import load_model
     if args.to not in FORMATS:
         raise UsageError(f"rnnlab export: error: unknown format --to {args.to!r}; choose "
@@ -87,7 +89,7 @@ def cmd_export(args) -> int:
     return 0
 
 
-def cmd_import(args) -> int:
+def cmd_import(args: argparse.Namespace) -> int:
     import numpy as np
 
     from ..interop import layouts, pytorch            # an ImportError naming rnnlab[torch]

@@ -18,13 +18,17 @@ import signal
 import sys
 import threading
 from contextlib import contextmanager
+from collections.abc import Iterator
+from typing import Any, TextIO
 
 
 class Interrupts:
     """A context manager that owns SIGINT while training runs (main thread only: elsewhere
     Python cannot install a handler and the default KeyboardInterrupt applies)."""
 
-    def __init__(self, stream=None, owns_process=False):
+    previous: Any                  # the SIGINT handler to restore on exit
+
+    def __init__(self, stream: TextIO | None = None, owns_process: bool = False) -> None:
         self.stream = stream or sys.stderr
         self.owns_process = owns_process
         self.count = 0              # SIGINTs received
@@ -55,7 +59,7 @@ class Interrupts:
         raise KeyboardInterrupt
 
     @contextmanager
-    def checkpoint(self):
+    def checkpoint(self) -> Iterator[None]:
         """Protect a checkpoint write from the first Ctrl-C (not from a second)."""
         self.writing = True
         try:

@@ -4,11 +4,13 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+import argparse
+from typing import Any
 
 from .common import UsageError, command_line, count, examples, new_folder, writable_folder
 
 
-def add_commands(sub):
+def add_commands(sub: Any) -> None:
     t = sub.add_parser("tour", help="run every experiment of the lecture and write one report",
                        epilog=examples("rnnlab tour --quick", "rnnlab tour --only parity,stability "
                                        "--out report"))
@@ -39,7 +41,7 @@ def _experiment(name, command="run"):
         raise UsageError(f"rnnlab {command}: error: {err}") from None
 
 
-def _selection(text) -> list:
+def _selection(text: str) -> list:
     """The experiments named by --only, checked before any work: none empty, none unknown, none
     twice (an empty selection is an error, never "all")."""
     names = [n.strip() for n in text.split(",")]
@@ -55,14 +57,14 @@ def _selection(text) -> list:
     return [_experiment(name, "tour") for name in names]   # unknown names fail before any work
 
 
-def cmd_list(args) -> int:
+def cmd_list(args: argparse.Namespace) -> int:
     from .. import experiments
     for name, exp in experiments.registry().items():
         print(f"{name:<12} {exp.title}")
     return 0
 
 
-def cmd_run(args) -> int:
+def cmd_run(args: argparse.Namespace) -> int:
     from ..experiments import report as reports, runner
     exp = _experiment(args.experiment)
     out = writable_folder(args.out or new_folder(f"rnnlab-run-{exp.name}"), force=args.force,
@@ -86,7 +88,7 @@ def cmd_run(args) -> int:
     return 0
 
 
-def cmd_tour(args) -> int:
+def cmd_tour(args: argparse.Namespace) -> int:
     from ..experiments import report as reports, runner
     exps = None if args.only is None else _selection(args.only)
     from .. import experiments

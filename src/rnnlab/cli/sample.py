@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+import argparse
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -16,8 +18,11 @@ from . import formats
 from .common import UsageError, count, examples, folder, positive_float
 from .train import load_model
 
+if TYPE_CHECKING:
+    from ..model import RNN
 
-def add_commands(sub):
+
+def add_commands(sub: Any) -> None:
     s = sub.add_parser("sample", help="generate text from a character model (train --text)",
                        epilog=examples('rnnlab sample runs/chars --prompt "The " --length 200',
                                        'rnnlab sample runs/chars --prompt "a" --temperature 0.5 '
@@ -33,7 +38,8 @@ def add_commands(sub):
     s.set_defaults(func=cmd_sample)
 
 
-def generate(model, vocab, prompt, length, temperature, rng) -> str:
+def generate(model: RNN, vocab: Any, prompt: str, length: int, temperature: float,
+             rng: np.random.Generator) -> str:
     """`length` characters after `prompt`, drawn from `model` at `temperature`."""
     ids = vocab.encode(prompt)
     model.reset_state()
@@ -50,7 +56,7 @@ def generate(model, vocab, prompt, length, temperature, rng) -> str:
     return vocab.decode(np.array(out, dtype=np.int64))
 
 
-def cmd_sample(args) -> int:
+def cmd_sample(args: argparse.Namespace) -> int:
     if not args.prompt:
         raise UsageError("rnnlab sample: error: --prompt must hold at least one character")
     vocab = formats.read_vocab(Path(args.run), "sample")

@@ -13,6 +13,9 @@ computed with Python integers from tiny probes, so an absurd size never reaches 
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 import numpy as np
 
 from .. import _memory
@@ -22,7 +25,7 @@ PROBE_SAMPLES = 2
 FLOAT = 4                              # bytes of a float32, the CLI's models' dtype
 
 
-def task_shapes(spec, samples, length) -> dict:
+def task_shapes(spec: Any, samples: int, length: int) -> dict:
     """{"X": (shape, itemsize), "Y": ...} of spec.make(samples, length), from two tiny probes."""
     l1 = spec.length
     a = spec.make(PROBE_SAMPLES, l1, 0)
@@ -35,19 +38,19 @@ def task_shapes(spec, samples, length) -> dict:
     return out
 
 
-def nbytes(shape, itemsize) -> int:
+def nbytes(shape: Sequence[int], itemsize: int) -> int:
     size = 1
     for d in shape:
         size *= int(d)
     return size * itemsize
 
 
-def data_bytes(shapes) -> int:
+def data_bytes(shapes: Mapping[str, tuple[tuple[int, ...], int]]) -> int:
     """The arrays, their generation's temporaries (as much again) and the model's float32 copy."""
     return sum(2 * nbytes(s, i) + nbytes(s, FLOAT) for s, i in shapes.values())
 
 
-def _count(config, n_hidden, n_layers) -> tuple[int, int]:
+def _count(config: Mapping[str, Any], n_hidden: int, n_layers: int) -> tuple[int, int]:
     """(number of parameters, gates per cell) of a model built from config at tiny sizes."""
     from ..model import param_specs
     specs = param_specs(dict(config, n_hidden=n_hidden, n_layers=n_layers))
@@ -56,7 +59,7 @@ def _count(config, n_hidden, n_layers) -> tuple[int, int]:
     return n, gates
 
 
-def model_size(config) -> tuple[int, int]:
+def model_size(config: Mapping[str, Any]) -> tuple[int, int]:
     """(number of parameters, gates per cell) of RNN(**config), without building it (exact)."""
     H, L = config["n_hidden"], config.get("n_layers", 1)
     per_h = []
@@ -69,7 +72,7 @@ def model_size(config) -> tuple[int, int]:
     return n, gates
 
 
-def training_bytes(config, batch, steps) -> int:
+def training_bytes(config: Mapping[str, Any], batch: int, steps: int) -> int:
     """Parameters, gradients, a backup and two optimizer slots (Adam's moments) per parameter,
     plus the training step's buffers: (5 gates + 4) values per hidden unit, step, sequence,
     layer and direction (pre-activations, gate values and states forward, their gradients
@@ -79,7 +82,7 @@ def training_bytes(config, batch, steps) -> int:
     return 5 * n * FLOAT + (5 * gates + 4) * units * batch * steps * FLOAT
 
 
-def check(nbytes_needed, what, command):
+def check(nbytes_needed: int, what: str, command: str) -> None:
     """UsageError when `what` needs more memory than is available now."""
     try:
         _memory.check_fits(nbytes_needed, what)
@@ -87,10 +90,10 @@ def check(nbytes_needed, what, command):
         raise UsageError(f"rnnlab {command}: error: {err}") from None
 
 
-def shape_text(shapes) -> str:
+def shape_text(shapes: Mapping[str, tuple[tuple[int, ...], int]]) -> str:
     return ", ".join(f"{k} {tuple(s)}" for k, (s, _) in shapes.items())
 
 
-def float_array(shape) -> int:
+def float_array(shape: Sequence[int]) -> int:
     """Bytes of a float32 array of `shape` (Python integers: no overflow)."""
     return nbytes(shape, np.dtype(np.float32).itemsize)

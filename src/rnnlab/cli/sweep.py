@@ -10,13 +10,16 @@ import json
 import re
 import sys
 from pathlib import Path
+import argparse
+from collections.abc import Sequence
+from typing import Any
 
 from .common import UsageError, count, examples, positive_float
 
 KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*$")
 
 
-def add_commands(sub):
+def add_commands(sub: Any) -> None:
     s = sub.add_parser("sweep", help="run seeds x settings of an experiment or a function on "
                        "Dask (a local cluster or an existing one)",
                        epilog=examples("rnnlab sweep benefit --quick --seeds 0-9 --workers 2 "
@@ -45,7 +48,7 @@ def add_commands(sub):
     s.set_defaults(func=cmd_sweep)
 
 
-def value(text: str):
+def value(text: str) -> Any:
     """A grid value: JSON when it parses (1, 0.5, true, null, "x"), else the text itself."""
     try:
         return json.loads(text)
@@ -53,7 +56,7 @@ def value(text: str):
         return text
 
 
-def parse_grid(items, quick=False) -> dict | None:
+def parse_grid(items: Sequence[str], quick: bool = False) -> dict | None:
     """["lr=0.01,0.03", "hidden=8"] -> {"lr": [0.01, 0.03], "hidden": [8]} (UsageError if bad)."""
     grid = {}
     for item in items:
@@ -74,7 +77,7 @@ def parse_grid(items, quick=False) -> dict | None:
     return grid or None
 
 
-def cmd_sweep(args) -> int:
+def cmd_sweep(args: argparse.Namespace) -> int:
     from ..sweeps import parse_seeds, sweep
     grid = parse_grid(args.grid, args.quick)
     try:

@@ -22,6 +22,9 @@ import re
 import sys
 import warnings
 from pathlib import Path
+import argparse
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -33,6 +36,10 @@ from .common import (UsageError, count, data_file, empty_or_new_folder, examples
                      fraction, given, plural, positive_float, text_source)
 from .data import check_arrays, infer_model_args
 from .interrupt import Interrupts
+from .._types import Array, StrPath
+
+if TYPE_CHECKING:
+    from ..model import RNN
 
 RUN_FORMAT, RUN_VERSION = "rnnlab-run", 1
 RUN_LIMIT = 64 << 20                  # train.json: the history grows by two numbers an epoch
@@ -40,7 +47,7 @@ CHECKPOINT = re.compile(r"ckpt-[0-9]{5,}")
 EPOCHS = 10                     # --epochs when not given (a resumed run keeps its own)
 
 
-def add_commands(sub):
+def add_commands(sub: Any) -> None:
     t = sub.add_parser("train", help="train a model on a built-in task or your own data",
                        description="Train a model on a built-in task or a data file; a checkpoint "
                        "is written to --out after every epoch.", epilog=examples(
@@ -92,7 +99,7 @@ def add_commands(sub):
     t.set_defaults(func=cmd_train, parser=t)
 
 
-def data_options(p, train=False, targets=True):
+def data_options(p: argparse.ArgumentParser, train: bool = False, targets: bool = True) -> None:
     """The options of the data formats (formats.py); eval and predict default to the run's."""
     run = "" if train else " (default: the run's own)"
     if targets:
@@ -109,19 +116,20 @@ def data_options(p, train=False, targets=True):
                    help="CSV: the input columns (the targets are added; default: all)" + run)
 
 
-def script_options(p):
+def script_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress lines")
     p.add_argument("--json", action="store_true",
                    help="print one JSON object with the results on stdout (and nothing else)")
 
 
 # -- data ------------------------------------------------------------------------------------------
-def load_data(path: Path, need=("X", "Y")) -> dict:
+def load_data(path: Path, need: Sequence[str] = ("X", "Y")) -> dict:
     """The arrays of an .npz file, with the named ones present (UsageError otherwise)."""
     return formats.load_npz(path, need)
 
 
-def task_data(name, samples, length, seed, command="train"):
+def task_data(name: str, samples: int, length: int, seed: int,
+              command: str = "train") -> tuple[Array, Array, Any]:
     """(X, Y, spec) for a built-in task, refused before generation when it cannot fit."""
     from ..tasks import catalog
     try:
@@ -148,7 +156,7 @@ SPEC_KEYS = ("task", "cell", "hidden", "layers", "bidirectional", "output", "map
              "window", "horizon", "target", "columns")
 
 
-def cmd_train(args) -> int:
+def cmd_train(args: argparse.Namespace) -> int:
     if args.config is not None:
         args = _with_config(args)
     if args.resume is not None:
@@ -193,7 +201,7 @@ def cmd_train(args) -> int:
     return _fit(out, model, opt, rng, state, X, Y, mask, args, first_checkpoint=True)
 
 
-def _source(spec) -> str:
+def _source(spec: Mapping[str, Any]) -> str:
     return (f"task {spec['task']}" if spec["task"] else spec.get("text") or
             spec["data"] + (f" and {spec['targets']}" if spec.get("targets") else ""))
 
@@ -242,7 +250,7 @@ def _with_config(args):
     return merged
 
 
-def refuse_ignored(args, command, dests):
+def refuse_ignored(args: argparse.Namespace, command: str, dests: Sequence[str]) -> None:
     """A UsageError for an option that was given but does not apply (it would be ignored)."""
     wrong = [given(args)[d] for d in dests if d in given(args)]
     if wrong:
@@ -310,7 +318,9 @@ def _dataset(spec, vocab=None):
     return X, Y, arrays.get("mask"), model_args, ds["vocab"]
 
 
-def _fit(out, model, opt, rng, state, X, Y, mask, args, first_checkpoint=False) -> int:
+def _fit(out: Path, model: RNN, opt: Any, rng: np.random.Generator, state: dict[str, Any],
+         X: Array, Y: Array, mask: Array | None, args: argparse.Namespace,
+         first_checkpoint: bool = False) -> int:
     """Train from state["epoch"] to the spec's epochs, with a checkpoint after every epoch.
     Ctrl-C: see interrupt.py (the checkpoint named in train.json stays complete)."""
     spec = state["spec"]
@@ -377,7 +387,7 @@ def _fit(out, model, opt, rng, state, X, Y, mask, args, first_checkpoint=False) 
     return 0
 
 
-def _results(out, state) -> dict:
+def _results(out: Path, state: dict[str, Any]) -> dict:
     """What --json prints after training."""
     hist = state["history"]
     return {"run": str(out), "checkpoint": str(out / state["checkpoint"]),
@@ -408,7 +418,8 @@ def _checkpoint(out, model, opt, rng, state):
     io.clean_temporaries(out)                 # of checkpoints a killed run was writing
 
 
-def _field(doc: dict, key, types, shown, ok=lambda v: True, what=None):
+def _field(doc: dict, key: str, types: tuple[type, ...], shown: StrPath,
+           ok: Callable[[Any], object] = lambda v: True, what: str | None = None) -> Any:
     """doc[key], which must be one of `types` (a bool is not a number) and pass `ok`."""
     if key not in doc:
         raise io.CheckpointError(f"{shown} has no {key!r}")
@@ -493,7 +504,7 @@ def _restore_optimizer(out, state, model):
     return opt
 
 
-def _resume(args) -> int:
+def _resume(args: argparse.Namespace) -> int:
     from .. import load
     out = args.resume
     other = sorted(o for d, o in given(args).items()
@@ -520,7 +531,7 @@ def _resume(args) -> int:
 
 
 # -- model folders --------------------------------------------------------------------------------
-def load_model(path: Path):
+def load_model(path: Path) -> RNN:
     """A model from a model folder or a training folder (its current checkpoint, which must be
     a folder inside it)."""
     from .. import load

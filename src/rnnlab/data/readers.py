@@ -12,13 +12,17 @@ import os
 import stat
 import zipfile
 from pathlib import Path
+from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import DTypeLike
+
+from .._types import Array, StrPath
 
 MISSING = {"", "na", "nan", "n/a", "null", "none", "-", "?"}
 
 
-def _regular(path, what) -> Path:
+def _regular(path: StrPath, what: str) -> Path:
     """`path` as a Path if it names a regular file (symlinks to one are fine), else an error."""
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"{what} path must be a str or a path, got {type(path).__name__}")
@@ -35,7 +39,9 @@ def _regular(path, what) -> Path:
     return path
 
 
-def read_csv(path, columns=None, header="infer", delimiter=",", dtype=np.float64):
+def read_csv(path: StrPath, columns: Sequence[int | str] | None = None,
+             header: bool | str = "infer", delimiter: str = ",",
+             dtype: DTypeLike = np.float64) -> tuple[Array, list[str]]:
     """A table of numbers from a CSV file.
 
     Parameters
@@ -132,7 +138,7 @@ def _pick(columns, names, path):
     return out
 
 
-def read_npy(path):
+def read_npy(path: StrPath) -> Array:
     """The array in a .npy file (no pickled objects)."""
     path = _regular(path, ".npy")
     try:
@@ -144,7 +150,7 @@ def read_npy(path):
     return arr
 
 
-def read_npz(path, names=None) -> dict:
+def read_npz(path: StrPath, names: Sequence[str] | None = None) -> dict:
     """The arrays of an .npz file, by name (only `names` when given; no pickled objects)."""
     path = _regular(path, ".npz")
     try:
@@ -167,7 +173,7 @@ def read_npz(path, names=None) -> dict:
                              f"{err}") from None
 
 
-def read_text(path, encoding="utf-8", what="text"):
+def read_text(path: StrPath, encoding: str = "utf-8", what: str = "text") -> str:
     """The text of a file; a binary file (NUL bytes, or bytes that are not `encoding`) is
     refused with the byte offset."""
     path = _regular(path, what)

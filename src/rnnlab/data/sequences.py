@@ -1,12 +1,18 @@
 """Sequences in, arrays out: padding with a mask, forecasting windows, train/validation splits."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from .. import _checks
+from .._types import Array, Seed
 
 
-def pad_sequences(seqs, *, side="right", value=0.0, length=None, truncate="error", dtype=None):
+def pad_sequences(seqs: Iterable[ArrayLike], *, side: str = "right", value: float = 0.0,
+                  length: int | None = None, truncate: str = "error",
+                  dtype: DTypeLike | None = None) -> tuple[Array, Array]:
     """Stack sequences of different lengths into one array and the mask of their real steps.
 
     Parameters
@@ -76,7 +82,7 @@ def pad_sequences(seqs, *, side="right", value=0.0, length=None, truncate="error
     return X, mask
 
 
-def unpad(X, mask):
+def unpad(X: ArrayLike, mask: ArrayLike) -> list[Array]:
     """The list of sequences inside a padded array: X[i][mask[i]] for every i (pad_sequences'
     inverse, whichever side the padding is on)."""
     X = np.asarray(X)
@@ -86,7 +92,8 @@ def unpad(X, mask):
     return [X[i][mask[i]] for i in range(X.shape[0])]
 
 
-def windows(series, length, horizon=1, stride=1, target=None):
+def windows(series: ArrayLike, length: int, horizon: int = 1, stride: int = 1,
+            target: ArrayLike | None = None) -> tuple[Array, Array]:
     """Forecasting windows from one series: inputs of `length` steps and the value `horizon`
     steps after each window's last step.
 
@@ -151,8 +158,8 @@ def _columns(target, D):
     return out
 
 
-def train_val_split(*arrays, val_fraction=0.2, time_ordered=False, shuffle=True,
-                    random_state=None):
+def train_val_split(*arrays: Array | None, val_fraction: float = 0.2, time_ordered: bool = False,
+                    shuffle: bool = True, random_state: Seed | None = None) -> list[Array | None]:
     """Split arrays that share their first axis into training and validation parts.
 
     Parameters
@@ -201,7 +208,7 @@ def train_val_split(*arrays, val_fraction=0.2, time_ordered=False, shuffle=True,
     else:
         order = _checks.check_random_state(random_state).permutation(n)
     tr, va = order[: n - n_val], order[n - n_val:]
-    out = []
+    out: list[Array | None] = []
     for a in arrays:
         out += [None, None] if a is None else [a[tr], a[va]]
     return out

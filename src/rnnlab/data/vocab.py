@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from .. import _checks
+from .._types import Array
 
 UNKNOWN = "<unk>"
 _WORD = re.compile(r"\w+|[^\w\s]", re.UNICODE)
@@ -29,7 +32,7 @@ class Vocabulary:
     'ab<unk>'
     """
 
-    def __init__(self, symbols, level="char"):
+    def __init__(self, symbols: Iterable[str], level: str = "char") -> None:
         self.level = _checks.check_choice(level, "level", ("char", "word"))
         symbols = list(symbols)
         bad = [s for s in symbols if not isinstance(s, str) or not s
@@ -43,7 +46,8 @@ class Vocabulary:
         self.index = {s: i for i, s in enumerate(self.symbols)}
 
     @classmethod
-    def from_text(cls, text, level="char", min_count=1, max_size=None) -> "Vocabulary":
+    def from_text(cls, text: str, level: str = "char", min_count: int = 1,
+                  max_size: int | None = None) -> "Vocabulary":
         """The symbols of `text` that occur at least `min_count` times, most frequent first (ties
         in first-occurrence order), at most `max_size` of them (the unknown symbol excluded)."""
         _checks.check_choice(level, "level", ("char", "word"))
@@ -62,7 +66,7 @@ class Vocabulary:
     def __repr__(self):
         return f"Vocabulary({len(self)} {self.level} symbols incl. {UNKNOWN})"
 
-    def encode(self, text, errors="replace") -> np.ndarray:
+    def encode(self, text: str | Sequence[str], errors: str = "replace") -> np.ndarray:
         """Text (or a list of symbols) -> int64 indices; unknown symbols -> 0, or a ValueError
         naming the symbol and its position when errors="strict"."""
         _checks.check_choice(errors, "errors", ("replace", "strict"))
@@ -79,18 +83,18 @@ class Vocabulary:
             raise ValueError(f"symbol {tokens[n]!r} at position {n} is not in the vocabulary")
         return ids
 
-    def decode(self, ids) -> str:
+    def decode(self, ids: ArrayLike) -> str:
         """Indices -> text (words joined by spaces)."""
         ids = self._ids(ids)
         sep = "" if self.level == "char" else " "
         return sep.join(self.symbols[i] for i in ids.ravel())
 
-    def one_hot(self, ids, dtype=np.float32) -> np.ndarray:
+    def one_hot(self, ids: ArrayLike, dtype: DTypeLike = np.float32) -> np.ndarray:
         """Indices (any shape) -> one-hot vectors (shape + (len(self),))."""
         ids = self._ids(ids)
         return np.eye(len(self), dtype=dtype)[ids]
 
-    def _ids(self, ids):
+    def _ids(self, ids: ArrayLike) -> Array:
         arr = np.asarray(ids)
         if arr.dtype.kind not in "iu" and not (arr.size == 0 and arr.dtype.kind == "f"):
             raise TypeError(f"ids must be integers, got dtype {arr.dtype}")
@@ -101,7 +105,7 @@ class Vocabulary:
         return arr
 
 
-def tokenize(text, level="char") -> list:
+def tokenize(text: str, level: str = "char") -> list:
     """Characters of `text`, or its words and punctuation marks (level="word")."""
     _checks.check_choice(level, "level", ("char", "word"))
     return list(text) if level == "char" else _WORD.findall(text)

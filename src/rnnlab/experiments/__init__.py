@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from importlib import import_module
-from typing import Callable
+from typing import Any, Callable
+from collections.abc import Iterable
 
 # the tour's order; a module that fails to import is reported, never silently dropped
 MODULES = (
@@ -53,7 +54,7 @@ class Figure:
     data: dict = field(default_factory=dict)
     caption: str = ""
 
-    def __call__(self, fig):
+    def __call__(self, fig: Any) -> Any:        # fig: an empty matplotlib Figure
         return self.draw(fig, **self.data)
 
 
@@ -117,12 +118,12 @@ def registry() -> dict:
     return out
 
 
-def get(name) -> Experiment:
+def get(name: str) -> Experiment:
     """The experiment called `name` (ValueError listing the names otherwise)."""
     return select([name])[0]
 
 
-def select(names=None) -> list:
+def select(names: Iterable[str] | None = None) -> list:
     """The Experiments called `names` (None: all), in the tour's order, each once; ValueError
     listing the names when one is unknown."""
     reg = registry()

@@ -14,6 +14,7 @@ extracted by clustering its hidden states (rl.analysis.extract_automaton) and mi
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import numpy as np
 
@@ -162,7 +163,7 @@ def run(*, quick: bool = True, seed: int = 0, progress: bool = False) -> Result:
     return run_with(cfg, seed=seed, progress=progress)
 
 
-def run_with(cfg, *, seed=0, progress=False) -> Result:
+def run_with(cfg: dict[str, Any], *, seed: int = 0, progress: bool = False) -> Result:
     """run() with explicit settings (a dict like SETTINGS["full"]); lets tests use tiny sizes."""
     rng = np.random.default_rng(seed)
 

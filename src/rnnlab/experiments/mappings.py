@@ -9,10 +9,17 @@ the models' own configuration (which steps read an input, which steps answer).
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .. import plots
 from . import Figure, Result, Table
+from .._types import Array
+
+if TYPE_CHECKING:
+    from ..model import RNN
 
 NAME = "mappings"
 TITLE = "Sequence mappings, deep and bidirectional RNNs"
@@ -62,14 +69,14 @@ def _error(model, X, Y, mask):
     return "MSE", float(np.mean((y - Y) ** 2))
 
 
-def layout(model, X, n_steps=None):
+def layout(model: RNN, X: ArrayLike, n_steps: int | None = None) -> tuple[Array, Array, int]:
     """(reads, answers, encoder_steps) from the model's own mapping: which of the steps the
     stack runs read a nonzero input and which answer (the output layer reads their state)."""
     mp = model.mapping
-    x, _ = mp.inputs(model, np.abs(X) + 1.0, None, n_steps)      # a probe with no zeros
+    x, _ = mp.inputs(model.net, np.abs(X) + 1.0, None, n_steps)      # a probe with no zeros
     reads = np.abs(x).sum(axis=(1, 2)) > 0
     if mp.name == "seq2seq":                                     # the decoder answers at every step
-        return reads, np.arange(n_steps), len(reads)
+        return reads, np.arange(n_steps), len(reads)  # type: ignore[arg-type]  # seq2seq: given
     steps = np.arange(len(reads), dtype=float)[:, None, None]    # each state holds its own index
     sel = mp.select((steps, steps) if model.bidirectional else steps, model.bidirectional)
     answers = np.unique(np.concatenate([np.ravel(s) for s in sel]) if model.bidirectional
@@ -77,7 +84,7 @@ def layout(model, X, n_steps=None):
     return reads, answers, 0
 
 
-def diagram(model, X, n_steps, title) -> Figure:
+def diagram(model: RNN, X: ArrayLike, n_steps: int | None, title: str) -> Figure:
     """The model's mapping unrolled in time, as a Figure: which steps read, which answer."""
     reads, answers, enc = layout(model, X, n_steps)
     return Figure(plots.mappings.diagram, {"reads": reads, "answers": answers,

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
+from collections.abc import Iterable
+from typing import Any, TextIO
 
 import numpy as np
 
@@ -31,9 +33,10 @@ from .. import __version__, plots
 from .. import io
 from . import Experiment, Figure, Result, get, select
 from .report import summary_table, write_report
+from .._types import StrPath
 
 
-def jsonable(obj):
+def jsonable(obj: Any) -> Any:
     """json.dumps default: NumPy scalars and arrays as Python numbers and lists."""
     if isinstance(obj, np.generic):
         return obj.item()
@@ -44,13 +47,13 @@ def jsonable(obj):
     raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
 
 
-def write_json(path, doc):
+def write_json(path: StrPath, doc: Any) -> None:
     """Write doc as JSON (rnnlab.io: atomic, the umask's mode). The command line has checked
     before the run that it replaces nothing without --force, so the runner overwrites."""
     io.write_json(path, doc, default=jsonable, overwrite=True)
 
 
-def write_text(path, text):
+def write_text(path: StrPath, text: str) -> None:
     io.write_text(path, text, overwrite=True)
 
 
@@ -141,8 +144,9 @@ def provenance() -> dict:
     return {"versions": versions(), "git_commit": git_commit()}
 
 
-def run_experiment(exp, *, quick=False, seed=0, out_dir, progress=False, command=None,
-                   source=None) -> dict:
+def run_experiment(exp: Experiment | str, *, quick: bool = False, seed: int = 0, out_dir: StrPath,
+                   progress: bool = False, command: str | None = None,
+                   source: dict[str, Any] | None = None) -> dict:
     """Run one experiment and write its files into out_dir. Returns the results document.
 
     exp: an Experiment (or its name, looked up with rnnlab.experiments.get); source: the
@@ -193,7 +197,7 @@ class TourReport:
         return [d["experiment"] for d in self.docs if d.get("error")]
 
 
-def _select(experiments, only) -> list:
+def _select(experiments: Iterable[Experiment] | None, only: Iterable[str] | None) -> list:
     """The Experiments to run: `experiments` (default: all, in the tour's order), those named in
     `only` if given; each name once."""
     exps = select() if experiments is None else list(experiments)
@@ -210,8 +214,9 @@ def _select(experiments, only) -> list:
     return list({e.name: e for e in exps}.values())
 
 
-def tour(out_dir, experiments=None, *, quick=False, seed=0, progress=True, command=None,
-         stream=None, only=None) -> TourReport:
+def tour(out_dir: StrPath, experiments: Iterable[Experiment] | None = None, *, quick: bool = False,
+         seed: int = 0, progress: bool = True, command: str | None = None,
+         stream: TextIO | None = None, only: Iterable[str] | None = None) -> TourReport:
     """Run every experiment into out_dir/<name>/ and write the report (report.md, report.html).
 
     experiments: Experiment objects (default: every registered one, in the tour's order); only:

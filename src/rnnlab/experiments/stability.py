@@ -15,6 +15,8 @@ the long-lag comparison (T = 50, 100, 200, 3 seeds) runs with setting="long"
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -37,7 +39,7 @@ rescaled radius, LSTM and GRU) are trained with the same budget and compared at 
 """
 
 # name -> (RNN keyword arguments, fit keyword arguments): each remedy changes one thing
-VARIANTS = {
+VARIANTS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "Elman tanh": ({}, {}),
     "Elman tanh + clip": ({}, {"clip_norm": 1.0}),
     "Elman orthogonal": ({"init": "orthogonal"}, {}),
@@ -48,7 +50,7 @@ VARIANTS = {
 }
 LONG_VARIANTS = ("Elman tanh", "Elman tanh + clip", "IRNN + clip", "LSTM", "GRU")
 
-SETTINGS = {
+SETTINGS: dict[str, dict[str, Any]] = {
     "quick": {"sweep_T": 60, "sweep_H": 32, "radii": (0.5, 0.75, 1.0, 1.25, 1.5),
               "task": "adding", "lengths": (50,), "hidden": 32, "steps": 600, "batch": 32,
               "eval_every": 100, "n_test": 300, "seeds": 1, "lr": 1e-2,
@@ -64,7 +66,8 @@ SETTINGS = {
 }
 
 
-def run(*, quick: bool = True, seed: int = 0, progress: bool = False, setting=None) -> Result:
+def run(*, quick: bool = True, seed: int = 0, progress: bool = False,
+        setting: str | None = None) -> Result:
     """The tour's run (setting None: "quick" or "full"), or setting="long" or a settings dict."""
     if setting is None:
         setting = "quick" if quick else "full"
@@ -83,7 +86,8 @@ def run(*, quick: bool = True, seed: int = 0, progress: bool = False, setting=No
 
 
 # -- part 1: the sweep ----------------------------------------------------------------------------
-def sweep(radii, T, H, *, seed=0, D=2, batch=8):
+def sweep(radii: Sequence[float], T: int, H: int, *, seed: int = 0, D: int = 2,
+          batch: int = 8) -> list[dict[str, Any]]:
     """Impulse and gradient norms against the lag for linear and tanh units at each radius.
 
     Returns one dict per (units, rho): rho, sigma (of W11), impulse (T,) and grad (T,), both
@@ -134,7 +138,7 @@ def _sweep_table(rows, T):
 
 
 # -- part 2: the remedies, trained ----------------------------------------------------------------
-def compare(cfg, *, seed=0, progress=False):
+def compare(cfg: dict[str, Any], *, seed: int = 0, progress: bool = False) -> list[dict[str, Any]]:
     """Train every variant at every length and seed. Returns a list of run dicts."""
     runs = []
     for T in cfg["lengths"]:
@@ -149,7 +153,7 @@ def compare(cfg, *, seed=0, progress=False):
     return runs
 
 
-def _task(cfg, T):
+def _task(cfg: dict[str, Any], T: int) -> dict[str, Any]:
     """The task at length T: make(n, rng) -> (X, Y), the model's sizes and options, the reported
     error(model, X, Y) and its memoryless baseline."""
     if cfg["task"] == "adding":
@@ -163,7 +167,7 @@ def _task(cfg, T):
     raise ValueError(f"task must be 'adding' or 'copy', got {cfg['task']!r}")
 
 
-def train_one(name, T, cfg, *, seed=0):
+def train_one(name: str, T: int, cfg: dict[str, Any], *, seed: int = 0) -> dict[str, Any]:
     """One variant, one length, one seed: a learning curve of test error every eval_every steps."""
     task = _task(cfg, T)
     make, error = task["make"], task["error"]
@@ -196,13 +200,13 @@ def train_one(name, T, cfg, *, seed=0):
 
 def _groups(runs):
     """(variant, T) -> runs, in the order they ran."""
-    out = {}
+    out: dict[tuple[str, int], list[dict[str, Any]]] = {}
     for r in runs:
         out.setdefault((r["variant"], r["T"]), []).append(r)
     return out
 
 
-def remedy_table(runs, cfg):
+def remedy_table(runs: list[dict[str, Any]], cfg: dict[str, Any]) -> Table:
     """The comparison as a Table: one row per (variant, T), statistics over the seeds."""
     rows = [_remedy_row(name, T, rs) for (name, T), rs in _groups(runs).items()]
     what = "mean squared error" if cfg["task"] == "adding" else "cross-entropy per step"
@@ -235,10 +239,10 @@ def _remedy_row(name, T, rs):
 
 
 # -- figures: the numbers for rnnlab.plots.stability ---------------------------------------------
-def sweep_figure(rows, key) -> Figure:
+def sweep_figure(rows: list[dict[str, Any]], key: str) -> Figure:
     """Norms against the lag from sweep(): key "impulse" or "grad"; one panel per kind of units,
     one curve per radius."""
-    panels = {}
+    panels: dict[Any, Any] = {}
     for r in rows:
         units = "linear" if r["units"] == "identity" else r["units"]
         panels.setdefault(units, []).append((r["rho"], r[key]))
@@ -246,10 +250,10 @@ def sweep_figure(rows, key) -> Figure:
     return Figure(plots.stability.lag_norms, {"panels": panels, "what": what})
 
 
-def curves_figure(runs, cfg) -> Figure:
+def curves_figure(runs: list[dict[str, Any]], cfg: dict[str, Any]) -> Figure:
     """Test error against training steps from compare(), mean over the seeds, one panel per
     length, with the memoryless baseline."""
-    panels = {}
+    panels: dict[Any, Any] = {}
     for (name, T), rs in _groups(runs).items():
         panel = panels.setdefault(T, {"baseline": rs[0]["baseline"], "curves": {}})
         if not rs[0]["curve"]:

@@ -18,6 +18,7 @@ training, 5 % validation and 5 % test text.
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import numpy as np
 
@@ -201,7 +202,7 @@ def run(*, quick: bool, seed: int, progress: bool) -> Result:
     return run_with(SETTINGS[quick], seed=seed, progress=progress)
 
 
-def run_with(cfg, *, seed, progress=False) -> Result:
+def run_with(cfg: dict[str, Any], *, seed: int, progress: bool = False) -> Result:
     """The experiment with explicit settings (the shape of SETTINGS[quick])."""
     from ..tasks import text as tx
     try:
@@ -210,6 +211,7 @@ def run_with(cfg, *, seed, progress=False) -> Result:
         return Result(skipped=f"skipped: {err}")
     lm, curve, speed = _language_model(vocab, ids, cfg, seed, progress)
     bpc, val_bpc, test_bpc = _bpc_table(lm, vocab, ids, curve, speed, cfg)
+    samples: list[list[Any]]
     samples = [[t, PROMPT, tx.sample(lm, vocab, PROMPT, cfg["sample_chars"], temperature=t,
                                      random_state=[seed, i])]
                for i, t in enumerate(TEMPERATURES)]

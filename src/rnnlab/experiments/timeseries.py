@@ -77,7 +77,7 @@ def _one_series(name, values, window, cfg, seed, progress):
     units = {k: data.scaler.inverse(v) for k, v in forecasts.items()}
     units["truth"] = data.scaler.inverse(truth)
     errors = {k: ts.rmse(v, units["truth"]) for k, v in units.items() if k != "truth"}
-    row = [name, len(data.test.X), *errors.values(), min(errors, key=errors.get)]
+    row = [name, len(data.test.X), *errors.values(), min(errors, key=lambda k: errors[k])]
     return row, speed, units, data.test.last
 
 

@@ -23,8 +23,16 @@ as one Linear on the concatenated states [h_f; h_b]; its bias is the sum b1_f + 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
+
+from .._types import Array, Params
+
+if TYPE_CHECKING:
+    from ..model import RNN
 
 GATES = {"elman": 1, "lstm": 4, "gru": 3}
 # rows of ONNX's gate blocks, as indices of rnnlab's (= PyTorch's) blocks
@@ -33,17 +41,18 @@ TORCH_KEY = re.compile(r"^(?P<prefix>.*?)(?P<kind>weight_ih|weight_hh|bias_ih|bi
                        r"_l(?P<layer>\d+)(?P<reverse>_reverse)?$")
 
 
-def directions(bidirectional):
+def directions(bidirectional: bool) -> tuple[tuple[str | None, str], ...]:
     """The direction keys of rnnlab's tree with PyTorch's key suffixes: (None, "") or f and b."""
     return (("f", ""), ("b", "_reverse")) if bidirectional else ((None, ""),)
 
 
-def layer_params(layers, l, d):
+def layer_params(layers: list[Any], l: int, d: str | None) -> Params:
     """rnnlab's parameter dict of layer l, direction d (None: unidirectional)."""
     return layers[l] if d is None else layers[l][d]
 
 
-def torch_keys(n_layers, bidirectional, bias=True):
+def torch_keys(n_layers: int, bidirectional: bool,
+               bias: bool = True) -> list[tuple[int, str | None, dict[str, str]]]:
     """PyTorch's parameter names, in its order: [(l, d, {"weight_ih": key, ...}), ...]."""
     out = []
     for l in range(n_layers):
@@ -53,7 +62,7 @@ def torch_keys(n_layers, bidirectional, bias=True):
     return out
 
 
-def to_torch_layer(cell, p):
+def to_torch_layer(cell: str, p: Params) -> dict[str, Array]:
     """One layer and direction in PyTorch's four arrays (bias_hh zero but the GRU's n block)."""
     bias_hh = np.zeros_like(p["b0"])
     if cell == "gru":
@@ -62,7 +71,7 @@ def to_torch_layer(cell, p):
     return {"weight_ih": p["W0"], "weight_hh": p["W11"], "bias_ih": p["b0"], "bias_hh": bias_hh}
 
 
-def from_torch_layer(cell, arrays, dtype):
+def from_torch_layer(cell: str, arrays: Mapping[str, Array], dtype: DTypeLike) -> dict[str, Any]:
     """rnnlab's parameters of one layer and direction from PyTorch's arrays ({"weight_ih",
     "weight_hh", "bias_ih", "bias_hh"}; the biases may be missing: bias=False)."""
     W0 = np.array(arrays["weight_ih"], dtype=dtype)
@@ -80,7 +89,7 @@ def from_torch_layer(cell, arrays, dtype):
     return p
 
 
-def fused_output(output, bidirectional):
+def fused_output(output: dict[str, Any], bidirectional: bool) -> tuple[Array, Array]:
     """(W (K, dirs H), b (K,)) of the one Linear that computes the output layer's a(t)."""
     if not bidirectional:
         return output["W1"], output["b1"]
@@ -88,7 +97,8 @@ def fused_output(output, bidirectional):
             output["f"]["b1"] + output["b"]["b1"])
 
 
-def split_output(W, b, n_hidden, bidirectional, dtype, keep=None):
+def split_output(W: Array, b: Array, n_hidden: int, bidirectional: bool, dtype: DTypeLike,
+                 keep: Sequence[ArrayLike] | None = None) -> dict[str, Any]:
     """rnnlab's output layer from a fused (W, b). keep: a bidirectional split (b1_f, b1_b) to
     reuse when it sums exactly to b (so a round trip returns the same arrays); otherwise
     b1_f = b and b1_b = 0, which computes the same a(t)."""
@@ -104,7 +114,7 @@ def split_output(W, b, n_hidden, bidirectional, dtype, keep=None):
             "b": {"W1": np.array(W[:, n_hidden:]), "b1": bb}}
 
 
-def to_onnx_layer(cell, ps):
+def to_onnx_layer(cell: str, ps: Sequence[Params]) -> tuple[Array, ...]:
     """ONNX's W (dirs, G H, D), R (dirs, G H, H), B (dirs, 2 G H) from rnnlab's parameter dicts
     of one layer, one per direction (forward first), in float32."""
     order = ONNX_ORDER[cell]
@@ -119,7 +129,7 @@ def to_onnx_layer(cell, ps):
     return tuple(np.ascontiguousarray(a, dtype=np.float32) for a in (W, R, B))
 
 
-def check_model(model, target, mappings):
+def check_model(model: RNN, target: str, mappings: Iterable[str]) -> None:
     """ValueError unless `target` ("PyTorch" or "ONNX") can compute this model: a mapping among
     `mappings`, an Elman activation it has, no learned initial state."""
     name = model.mapping.name

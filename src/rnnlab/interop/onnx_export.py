@@ -20,6 +20,8 @@ onnxruntime's recurrent kernels compute in float32: a float64 model is exported 
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +33,10 @@ except ImportError as err:                                     # pragma: no cove
     raise ImportError("rnnlab.interop.export_onnx needs onnx: pip install 'rnnlab[onnx]'") from err
 
 from . import layouts
+from .._types import StrPath
+
+if TYPE_CHECKING:
+    from ..model import RNN
 
 MAPPINGS = ("one-to-one", "many-to-one", "many-to-many", "many-to-many-delayed")
 OPS = {"elman": "RNN", "lstm": "LSTM", "gru": "GRU"}
@@ -63,7 +69,8 @@ class _Graph:
         return self.const(np.array(values, dtype=np.int64), "ints")
 
 
-def export_onnx(model, path, *, lengths=False, overwrite=False):
+def export_onnx(model: RNN, path: StrPath, *, lengths: bool = False,
+                overwrite: bool = False) -> Path:
     """Write `model` as an ONNX file at `path` (checked with onnx.checker); returns the Path.
 
     lengths: add the int64 input "lengths" (B,) for right-padded batches. Supported mappings:

@@ -12,8 +12,11 @@ supported; seq2seq, learned initial states and the Elman activation "identity" a
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 try:
     import torch
@@ -41,8 +44,9 @@ class RNNModule(torch.nn.Module):
     what model.predict returns: (B, T, K), or (B, K) for many-to-one and one-to-one.
     """
 
-    def __init__(self, rnn, head, *, mapping="many-to-many", delay=0, feed="first",
-                 output="identity", config=None):
+    def __init__(self, rnn: torch.nn.RNNBase, head: torch.nn.Linear, *,
+                 mapping: str = "many-to-many", delay: int = 0, feed: str = "first",
+                 output: str = "identity", config: dict[str, Any] | None = None) -> None:
         super().__init__()
         self.rnn, self.head = rnn, head
         self.mapping, self.delay, self.feed, self.output = mapping, int(delay), feed, output
@@ -51,7 +55,8 @@ class RNNModule(torch.nn.Module):
         # restores them while head.bias still equals their sum (not part of the state dict)
         self.register_buffer("output_bias_split", None, persistent=False)
 
-    def forward(self, X, lengths=None, n_steps=None):
+    def forward(self, X: torch.Tensor | ArrayLike, lengths: torch.Tensor | ArrayLike | None = None,
+                n_steps: int | None = None) -> torch.Tensor:
         x, lengths = self._inputs(X, lengths, n_steps)              # (B, T, D)
         if lengths is None:
             out, h_n = self.rnn(x)
@@ -135,7 +140,7 @@ def _torch_dtype(dtype):
     return torch.float64 if np.dtype(dtype) == np.float64 else torch.float32
 
 
-def to_torch(model) -> RNNModule:
+def to_torch(model: RNN) -> RNNModule:
     """A torch.nn.Module computing what model.predict computes (same dtype, CPU), built from
     nn.RNN/LSTM/GRU (batch_first=True) and nn.Linear; it can be trained further in PyTorch.
 
@@ -158,7 +163,7 @@ def to_torch(model) -> RNNModule:
     return module.eval()
 
 
-def torch_state_dict(model) -> OrderedDict:
+def torch_state_dict(model: RNN) -> OrderedDict:
     """The model's weights in PyTorch's key names, as to_torch(model).state_dict() holds them:
     "rnn.weight_ih_l0", "rnn.weight_hh_l0", "rnn.bias_ih_l0", "rnn.bias_hh_l0" (and "_reverse",
     "_l1", ...), "head.weight", "head.bias". Tensors are copies (the model's arrays are not shared)."""
@@ -183,7 +188,9 @@ def _numpy(value, key):
     return _checks.as_array(value, f"state_dict[{key!r}]")
 
 
-def load_torch_state_dict(model, state_dict, *, rnn_prefix=None, head_prefix=None, split=None):
+def load_torch_state_dict(model: RNN, state_dict: Mapping[str, Any], *,
+                          rnn_prefix: str | None = None, head_prefix: str | None = None,
+                          split: Sequence[ArrayLike] | Literal[False] | None = None) -> RNN:
     """Copy a PyTorch state dict into the model's live parameters (in place, cast to its dtype).
 
     Keys: PyTorch's names (weight_ih_l0, bias_hh_l1_reverse, ...) under one prefix (found when
@@ -294,8 +301,9 @@ def _assign(model, arrays, prefix, has_bias, head_prefix, split):
             np.copyto(path_out[name], value)
 
 
-def from_torch(rnn, linear=None, *, output=None, mapping=None, delay=None, feed=None,
-               dtype=None, loss="auto") -> RNN:
+def from_torch(rnn: torch.nn.RNNBase, linear: torch.nn.Linear | None = None, *,
+               output: str | None = None, mapping: str | None = None, delay: int | None = None,
+               feed: str | None = None, dtype: DTypeLike | None = None, loss: str = "auto") -> RNN:
     """An rl.RNN with the weights of `rnn` (nn.RNN, nn.LSTM or nn.GRU: batch_first or not, any
     num_layers, bidirectional, nonlinearity, bias=False) and the optional nn.Linear `linear` on
     its output (without one, the model's outputs are the top layer's states [h_f; h_b]: an
@@ -332,7 +340,7 @@ def from_torch(rnn, linear=None, *, output=None, mapping=None, delay=None, feed=
             raise ValueError(f"the weights are {weight.dtype}: pass dtype='float32' or 'float64'")
         dtype = "float64" if weight.dtype == torch.float64 else "float32"
     n_out = linear.out_features if linear is not None else dirs * H
-    given = {"output": output, "mapping": mapping, "delay": delay, "feed": feed}
+    given: dict[str, Any] = {"output": output, "mapping": mapping, "delay": delay, "feed": feed}
     opts = {k: v for k, v in {**cfg, **{k: v for k, v in given.items() if v is not None}}.items()}
     model = RNN(rnn.input_size, H, n_out, cell=cell, n_layers=rnn.num_layers,
                 bidirectional=rnn.bidirectional,
@@ -345,5 +353,6 @@ def from_torch(rnn, linear=None, *, output=None, mapping=None, delay=None, feed=
             sd["head.bias"] = linear.bias
     else:                                                    # y = [h_f; h_b] exactly
         sd["head.weight"] = np.eye(dirs * H)
-    keep = False if split is None else tuple(split.detach().cpu().numpy())
+    keep: tuple[Any, ...] | Literal[False] = (False if split is None
+                                              else tuple(split.detach().cpu().numpy()))
     return load_torch_state_dict(model, sd, rnn_prefix="rnn.", head_prefix="head.", split=keep)

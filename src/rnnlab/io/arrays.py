@@ -20,12 +20,16 @@ from __future__ import annotations
 
 import os
 import zipfile
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 from numpy.lib import format as npy
+from numpy.typing import DTypeLike
 
 from .. import _memory
 from .files import CheckpointError, open_regular
+from .._types import Array, StrPath
 
 METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflated"}
 KINDS = "biufc"                # bool, integers, floats, complex: the plain numbers
@@ -70,7 +74,7 @@ def _member_headers(zf, infos, shown):
     return out
 
 
-def _nbytes(shape, dtype) -> int:
+def _nbytes(shape: tuple[int, ...], dtype: DTypeLike) -> int:
     n = np.dtype(dtype).itemsize
     for d in shape:
         n *= int(d)
@@ -121,8 +125,9 @@ def _fill(zf, info, header, target, fortran):
         target[...] = buf
 
 
-def read_npz(path, *, specs=None, targets=None, max_bytes=None, follow=True, dir_fd=None,
-             shown=None) -> dict:
+def read_npz(path: StrPath, *, specs: dict[str, tuple[tuple[int, ...], Any]] | None = None,
+             targets: Callable[[], dict[str, Array]] | None = None, max_bytes: int | None = None,
+             follow: bool = True, dir_fd: int | None = None, shown: StrPath | None = None) -> dict:
     """{key: array} of the .npz file `path`, checked as the module docstring says.
 
     specs: {key: (shape, dtype)} that must match exactly (None: any plain arrays).

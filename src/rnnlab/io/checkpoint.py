@@ -13,6 +13,9 @@ allocating), and one that builds the model.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -20,6 +23,7 @@ from .arrays import read_npz
 from . import files
 from .files import CheckpointError
 from .folders import Folder, write_folder
+from .._types import Array, StrPath
 
 FORMAT, VERSION = "rnnlab-model", 1
 FILES = ("config.json", "params.npz")
@@ -27,7 +31,7 @@ EXTRAS = ("optimizer.npz",)                   # what a training checkpoint adds
 READ_ATTEMPTS = 10                            # reads of a folder that saves keep replacing
 
 
-def is_model_folder(path) -> bool:
+def is_model_folder(path: StrPath) -> bool:
     """Whether folder `path` holds a config.json in rnnlab's model format."""
     try:
         with Folder(path) as folder:
@@ -37,12 +41,13 @@ def is_model_folder(path) -> bool:
     return isinstance(doc, dict) and doc.get("format") == FORMAT
 
 
-def npz_writer(arrays: dict):
+def npz_writer(arrays: dict) -> Callable[[BinaryIO], None]:
     """write(file_object) for an .npz of `arrays` (plain arrays only, never pickled)."""
     return lambda f: files.savez_plain(f, arrays)
 
 
-def write_model(path, config: dict, arrays: dict, *, overwrite=False, extra=None):
+def write_model(path: StrPath, config: dict, arrays: dict, *, overwrite: bool = False,
+                extra: dict[str, Callable[[BinaryIO], object]] | None = None) -> Path:
     """Write a saved-model folder at `path`, atomically (rnnlab.io.folders.write_folder):
     params.npz from `arrays`, config.json from `config`, and `extra` {name: write(f)} files.
     Everything that can fail before writing (the configuration as JSON) is done first."""
@@ -70,7 +75,9 @@ def read_config(folder: Folder) -> dict:
     return doc["config"]
 
 
-def read_model(path, specs_of, build):
+def read_model(path: StrPath,
+               specs_of: Callable[[dict[str, Any]], dict[str, tuple[tuple[int, ...], Any]]],
+               build: Callable[[dict[str, Any]], tuple[Any, dict[str, Array]]]) -> Any:
     """The model saved in folder `path`, checked before it is built:
 
     specs_of(config) -> {key: (shape, dtype)}, raising for a configuration the model refuses;
@@ -87,7 +94,8 @@ def read_model(path, specs_of, build):
                     raise
 
 
-def _read_model(here: Folder, specs_of, build):
+def _read_model(here: Folder, specs_of: Callable[[dict[str, Any]], dict[str, Any]],
+                build: Callable[[dict[str, Any]], tuple[Any, dict[str, Array]]]) -> Any:
     """read_model on the opened folder `here`."""
     config = read_config(here)
     try:

@@ -20,11 +20,15 @@ import secrets
 import shutil
 import stat
 from pathlib import Path
+from collections.abc import Callable, Iterable
+from typing import Any, BinaryIO
+
+from .._types import StrPath
 
 try:
     import fcntl
 except ImportError:                                   # Windows: no advisory locks, no cleaning
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]  # the module is optional: None marks its absence
 
 TMP = ".rnnlab-tmp-"          # .NAME.rnnlab-tmp-HEX: a temporary beside its target NAME
 JSON_LIMIT = 1 << 20          # config.json and similar small documents: 1 MiB
@@ -36,7 +40,7 @@ class CheckpointError(ValueError):
     so code that caught ValueError before keeps working."""
 
 
-def kind_of(mode) -> str:
+def kind_of(mode: int) -> str:
     for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"),
                        (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
                        (stat.S_ISSOCK, "a socket"), (stat.S_ISLNK, "a symbolic link")):
@@ -45,7 +49,8 @@ def kind_of(mode) -> str:
     return "not a regular file"
 
 
-def open_regular(path, *, follow=False, dir_fd=None, shown=None) -> tuple[int, int]:
+def open_regular(path: StrPath, *, follow: bool = False, dir_fd: int | None = None,
+                 shown: StrPath | None = None) -> tuple[int, int]:
     """(fd, size): `path` opened for reading, a regular file. Anything else is refused with a
     CheckpointError and never opened in a way that blocks or reads forever: a FIFO, a device, a
     folder, a socket, and a symbolic link unless follow=True (then its target must be regular)."""
@@ -71,7 +76,8 @@ def open_regular(path, *, follow=False, dir_fd=None, shown=None) -> tuple[int, i
     return fd, now.st_size
 
 
-def read_bytes(path, *, limit, follow=False, dir_fd=None, shown=None) -> bytes:
+def read_bytes(path: StrPath, *, limit: int, follow: bool = False, dir_fd: int | None = None,
+               shown: StrPath | None = None) -> bytes:
     """The content of the regular file `path`, refused (CheckpointError) beyond `limit` bytes."""
     shown = shown or path
     fd, size = open_regular(path, follow=follow, dir_fd=dir_fd, shown=shown)
@@ -88,7 +94,7 @@ def read_bytes(path, *, limit, follow=False, dir_fd=None, shown=None) -> bytes:
     return data
 
 
-def parse_json(data: bytes, shown):
+def parse_json(data: bytes, shown: StrPath) -> Any:
     """The JSON document in `data` (UTF-8), or a CheckpointError naming `shown`."""
     try:
         return json.loads(data.decode("utf-8"))
@@ -101,7 +107,8 @@ def parse_json(data: bytes, shown):
         raise CheckpointError(f"{shown} is not valid JSON: {err}") from None
 
 
-def read_json(path, *, limit=JSON_LIMIT, follow=False, dir_fd=None, shown=None):
+def read_json(path: StrPath, *, limit: int = JSON_LIMIT, follow: bool = False,
+              dir_fd: int | None = None, shown: StrPath | None = None) -> Any:
     """The JSON document in the regular file `path` (at most `limit` bytes)."""
     shown = shown or path
     return parse_json(read_bytes(path, limit=limit, follow=follow, dir_fd=dir_fd, shown=shown),
@@ -109,14 +116,14 @@ def read_json(path, *, limit=JSON_LIMIT, follow=False, dir_fd=None, shown=None):
 
 
 # -- writing ---------------------------------------------------------------------------------------
-def named(err: OSError, path) -> OSError:
+def named(err: OSError, path: StrPath) -> OSError:
     """The OSError `err`, made to name `path` (the file the user asked for, not a temporary)."""
     if err.errno is None:
         return OSError(f"cannot write {path}: {err}")
     return OSError(err.errno, err.strerror or str(err), str(path))
 
 
-def lock(fd) -> None:
+def lock(fd: int) -> None:
     """An exclusive advisory lock, held until fd is closed: a temporary being written is locked,
     so that a cleaner can tell a live writer from a dead one."""
     if fcntl is not None:
@@ -127,7 +134,7 @@ def temporary_name(path: Path) -> Path:
     return path.parent / f".{path.name}{TMP}{secrets.token_hex(6)}"
 
 
-def create_locked(path: Path, make) -> tuple[Path, int]:
+def create_locked(path: Path, make: Callable[[Path], int]) -> tuple[Path, int]:
     """(name, fd): a fresh temporary beside `path`, created by make(name) -> fd and locked.
     Retried when a cleaner removed it between its creation and the lock."""
     for _ in range(5):
@@ -150,12 +157,12 @@ def clean_stale(path: Path) -> None:
     _clean(path.parent, lambda n: n.startswith(prefix))
 
 
-def clean_temporaries(folder) -> None:
+def clean_temporaries(folder: StrPath) -> None:
     """Remove every rnnlab temporary (.NAME.rnnlab-tmp-HEX) in `folder` whose writer has died."""
     _clean(Path(folder), lambda n: n.startswith(".") and TMP in n)
 
 
-def _clean(folder: Path, match) -> None:
+def _clean(folder: Path, match: Callable[[str], bool]) -> None:
     if fcntl is None:
         return
     try:
@@ -180,7 +187,7 @@ def _clean(folder: Path, match) -> None:
             os.close(fd)
 
 
-def fsync_folder(folder) -> None:
+def fsync_folder(folder: StrPath) -> None:
     """Make a rename in `folder` durable (no-op where folders cannot be opened)."""
     try:
         fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
@@ -204,7 +211,7 @@ CREATE = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
           | getattr(os, "O_CLOEXEC", 0))
 
 
-def write_new(path, write) -> None:
+def write_new(path: StrPath, write: Callable[[BinaryIO], object]) -> None:
     """Create the file `path` (it must not exist; mode 0o666 less the umask), call
     write(file_object), and fsync it. For files inside a folder nobody else sees yet."""
     with os.fdopen(os.open(path, CREATE, 0o666), "wb") as f:
@@ -213,7 +220,8 @@ def write_new(path, write) -> None:
         os.fsync(f.fileno())
 
 
-def atomic_write(path, write, *, overwrite=False, flag="overwrite=True") -> Path:
+def atomic_write(path: StrPath, write: Callable[[BinaryIO], object], *, overwrite: bool = False,
+                 flag: str = "overwrite=True") -> Path:
     """Call write(file_object) on a temporary beside `path`, then rename it to `path`.
 
     overwrite=False refuses an existing `path` (FileExistsError naming `flag`, the option that
@@ -268,27 +276,28 @@ def _discard(tmp: Path) -> None:
         pass
 
 
-def write_bytes(path, data: bytes, **kw) -> Path:
+def write_bytes(path: StrPath, data: bytes, **kw: Any) -> Path:
     return atomic_write(path, lambda f: f.write(data), **kw)
 
 
-def write_text(path, text: str, **kw) -> Path:
+def write_text(path: StrPath, text: str, **kw: Any) -> Path:
     return write_bytes(path, text.encode("utf-8"), **kw)
 
 
-def write_json(path, doc, *, default=None, **kw) -> Path:
+def write_json(path: StrPath, doc: Any, *, default: Callable[[Any], Any] | None = None,
+               **kw: Any) -> Path:
     """`doc` as indented JSON. The text is made before anything is written, so an object that
     cannot be serialised leaves no file."""
     return write_bytes(path, json.dumps(doc, indent=2, default=default).encode("utf-8"), **kw)
 
 
-def write_npz(path, arrays: dict, **kw) -> Path:
+def write_npz(path: StrPath, arrays: dict, **kw: Any) -> Path:
     """The arrays as an .npz archive (np.savez; never pickled: object arrays are refused)."""
     savez_plain(None, arrays)                          # the check only, before any file exists
     return atomic_write(path, lambda f: savez_plain(f, arrays), **kw)
 
 
-def savez_plain(f, arrays: dict) -> None:
+def savez_plain(f: BinaryIO | None, arrays: dict) -> None:
     """np.savez of plain (numeric or boolean) arrays only: an object array, which np.savez would
     pickle, is refused first (np.savez takes allow_pickle= only from NumPy 2.1 on). f=None:
     check only."""
@@ -301,7 +310,7 @@ def savez_plain(f, arrays: dict) -> None:
         np.savez(f, **arrays)
 
 
-def check_distinct(output, inputs, *, what="output") -> None:
+def check_distinct(output: StrPath, inputs: Iterable[StrPath], *, what: str = "output") -> None:
     """ValueError when the file `output` is one of `inputs` (the same file by any name, through
     symbolic links or hard links): a command never writes over what it reads."""
     out = Path(output)

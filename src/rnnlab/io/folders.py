@@ -22,9 +22,12 @@ import shutil
 import stat
 import sys
 from pathlib import Path
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from . import files
 from .files import CheckpointError
+from .._types import StrPath
 
 RENAME_EXCHANGE = 2
 
@@ -59,8 +62,9 @@ def listing(path: Path) -> list[str] | None:
     return sorted(os.listdir(path))
 
 
-def write_folder(path, contents: dict, *, overwrite=False, ours=None, allowed=(),
-                 flag="overwrite=True", kind="folder") -> Path:
+def write_folder(path: StrPath, contents: dict, *, overwrite: bool = False,
+                 ours: Callable[[Path], bool] | None = None, allowed: Iterable[str] = (),
+                 flag: str = "overwrite=True", kind: str = "folder") -> Path:
     """Make folder `path` hold exactly `contents` ({file name: write(file_object)}), atomically.
 
     A missing or empty `path` is simply created. A folder that holds anything is replaced only
@@ -83,7 +87,7 @@ def write_folder(path, contents: dict, *, overwrite=False, ours=None, allowed=()
             raise FileExistsError(f"{path} already holds a {kind}; pass {flag} to replace it")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp, fd = files.create_locked(path, lambda name: (os.mkdir(name, 0o777), os.open(
+        tmp, fd = files.create_locked(path, lambda name: (os.mkdir(name, 0o777), os.open(  # type: ignore[func-returns-value]  # mkdir's None is dropped: [1]
             name, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | os.O_CLOEXEC))[1])
     except OSError as err:
         raise files.named(err, path) from None
@@ -105,7 +109,7 @@ def write_folder(path, contents: dict, *, overwrite=False, ours=None, allowed=()
     return path
 
 
-def _install(tmp: Path, path: Path, names) -> None:
+def _install(tmp: Path, path: Path, names: list[str] | None) -> None:
     """Put the finished folder `tmp` at `path`: a rename when `path` is absent or empty, a swap
     when it holds the folder being replaced (then the old one is deleted)."""
     if not names:
@@ -126,7 +130,7 @@ def _install(tmp: Path, path: Path, names) -> None:
     shutil.rmtree(aside, ignore_errors=True)
 
 
-def remove_folder(path) -> None:
+def remove_folder(path: StrPath) -> None:
     """Delete the folder `path` (not a link, not a file) so that it vanishes at once: it is
     renamed to a temporary name first, then deleted (a crash mid-way leaves a temporary that
     the next write of the same name removes)."""
@@ -143,7 +147,7 @@ def remove_folder(path) -> None:
     shutil.rmtree(aside, ignore_errors=True)
 
 
-def plain_name(name, shown) -> str:
+def plain_name(name: object, shown: StrPath) -> str:
     """`name` when it is one plain entry of a folder (no separator, not '.' or '..')."""
     if (not isinstance(name, str) or not name or name in (".", "..") or "/" in name
             or "\\" in name or "\0" in name):
@@ -155,8 +159,11 @@ def plain_name(name, shown) -> str:
 class Folder:
     """A folder opened once for reading: every file is opened relative to this handle, so a
     folder swapped meanwhile is read entirely old or entirely new. Use as a context manager."""
+    path: Path
+    fd: int | None
 
-    def __init__(self, path, *, parent: "Folder | None" = None, follow=True):
+    def __init__(self, path: StrPath, *, parent: "Folder | None" = None,
+                 follow: bool = True) -> None:
         self.path = Path(path) if parent is None else parent.path / path
         flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | os.O_CLOEXEC | os.O_NONBLOCK
         if not follow:
@@ -180,7 +187,7 @@ class Folder:
     def __exit__(self, *exc):
         self.close()
 
-    def close(self):
+    def close(self) -> None:
         if self.fd is not None:
             os.close(self.fd)
             self.fd = None
@@ -192,20 +199,20 @@ class Folder:
         except OSError:
             return True
 
-    def sub(self, name) -> "Folder":
+    def sub(self, name: str) -> "Folder":
         """The folder `name` inside this one: a plain name, not a symbolic link."""
         return Folder(plain_name(name, self.path), parent=self, follow=False)
 
-    def exists(self, name) -> bool:
+    def exists(self, name: str) -> bool:
         try:
             os.stat(name, dir_fd=self.fd, follow_symlinks=False)
             return True
         except FileNotFoundError:
             return False
 
-    def open(self, name) -> tuple[int, int]:
+    def open(self, name: str) -> tuple[int, int]:
         """(fd, size) of the regular file `name` in this folder (no link, no FIFO, no device)."""
         return files.open_regular(name, dir_fd=self.fd, shown=self.path / name)
 
-    def read_json(self, name, *, limit=files.JSON_LIMIT):
+    def read_json(self, name: str, *, limit: int = files.JSON_LIMIT) -> Any:
         return files.read_json(name, limit=limit, dir_fd=self.fd, shown=self.path / name)

@@ -66,7 +66,8 @@ __all__ = ["NAMES", "FEEDS", "DECODER_INPUTS", "Net", "get", "ManyToMany", "Many
            "OneToOne", "OneToMany", "Delayed", "Seq2Seq"]
 
 
-def get(name, *, delay=0, feed="first", decoder_input="zeros", teacher_forcing=False):
+def get(name: str, *, delay: int = 0, feed: str = "first", decoder_input: str = "zeros",
+        teacher_forcing: bool = False) -> ManyToMany:
     """The mapping object for a name, with its options checked."""
     _checks.check_choice(name, "mapping", NAMES)
     delay = _checks.check_int(delay, "delay", minimum=0)

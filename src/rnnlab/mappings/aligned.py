@@ -6,9 +6,13 @@ compared with target(t): the network reads d steps ahead before it answers.
 """
 from __future__ import annotations
 
-import numpy as np
+from typing import Any
 
-from .base import ManyToMany, sequence_inputs, time_major
+import numpy as np
+from numpy.typing import ArrayLike
+
+from .base import ManyToMany, Net, sequence_inputs, time_major
+from .._types import Array
 
 __all__ = ["ManyToMany", "Delayed"]
 
@@ -19,11 +23,12 @@ class Delayed(ManyToMany):
     streams = False                                # each call reads d padding steps at its end
     returns_state = False                          # the final state has read the padding
 
-    def __init__(self, delay):
+    def __init__(self, delay: int) -> None:
         self.delay = delay
         self.first_answer = delay
 
-    def inputs(self, net, X, mask, n_steps=None):
+    def inputs(self, net: Net, X: ArrayLike, mask: ArrayLike | None,
+               n_steps: int | None = None) -> tuple[Array, Array | None]:
         x, m = sequence_inputs(net, X, mask, self.name)
         T, B, D = x.shape
         d = self.delay
@@ -40,16 +45,17 @@ class Delayed(ManyToMany):
         x = np.concatenate([x, np.zeros((d, B, D), dtype=x.dtype)])     # (T + d, B, D)
         return x, m
 
-    def targets(self, net, Y, mask, x_shape, n_steps=None):
+    def targets(self, net: Net, Y: ArrayLike, mask: Array | None, x_shape: tuple[int, ...],
+                n_steps: int | None = None) -> tuple[Array, Array | None]:
         T = x_shape[0] - self.delay
         return super().targets(net, Y, None if mask is None else mask[self.delay:],
                                (T,) + tuple(x_shape[1:]))
 
-    def select(self, top, bidirectional):
+    def select(self, top: Any, bidirectional: bool) -> Any:
         d = self.delay
         return (top[0][d:], top[1][d:]) if bidirectional else top[d:]
 
-    def select_backward(self, dsel, top, net):
+    def select_backward(self, dsel: Any, top: Any, net: Net) -> tuple[Any, list[Any] | None]:
         def pad(ds, t):
             full = np.zeros(t.shape, dtype=t.dtype)
             full[self.delay:] = ds
@@ -58,7 +64,8 @@ class Delayed(ManyToMany):
             return (pad(dsel[0], top[0]), pad(dsel[1], top[1])), None
         return pad(dsel, top), None
 
-    def input_grad(self, dx, x_user_shape, mask=None):
+    def input_grad(self, dx: Array, x_user_shape: tuple[int, ...],
+                   mask: ArrayLike | None = None) -> Array:
         dX = time_major(dx[:x_user_shape[1]])
         if mask is not None:                       # padded inputs were replaced by zeros
             dX = dX * np.asarray(mask, dtype=bool)[:, :, None]

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import ModuleType
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .. import _checks
 from ..nn import dense, stack
+from .._types import Array
 
 
 @dataclass(frozen=True)
@@ -33,13 +36,14 @@ class Net:
     dtype: np.dtype
 
 
-def time_major(arr):
+def time_major(arr: Array) -> Array:
     """(B, T, ...) <-> (T, B, ...) as a view."""
     return arr.swapaxes(0, 1)
 
 
 # -- checks shared by the mappings ---------------------------------------------------------------
-def sequence_inputs(net, X, mask, mapping):
+def sequence_inputs(net: Net, X: ArrayLike, mask: ArrayLike | None,
+                    mapping: str) -> tuple[Array, Array | None]:
     """X (B, T, D), mask (B, T) -> time-major x (T, B, D) in the net's dtype and mask (T, B)."""
     X = _checks.as_array(X, "X", ndim=3, dtype=net.dtype)
     B, T, D = X.shape
@@ -54,7 +58,7 @@ def sequence_inputs(net, X, mask, mapping):
     return x, np.ascontiguousarray(time_major(_checks.as_mask(mask, "mask", (B, T))))
 
 
-def vector_inputs(net, X, mapping):
+def vector_inputs(net: Net, X: ArrayLike, mapping: str) -> Array:
     """X (B, D) for the mappings that read one vector per sample, in the net's dtype."""
     X = _checks.as_array(X, "X", ndim=2, dtype=net.dtype)
     if X.shape[1] != net.n_in or X.shape[0] == 0:
@@ -63,7 +67,8 @@ def vector_inputs(net, X, mapping):
     return X
 
 
-def check_target(net, Y, lead, mapping, name="Y"):
+def check_target(net: Net, Y: ArrayLike, lead: tuple[int | None, ...], mapping: str,
+                 name: str = "Y") -> Array:
     """Y of shape lead + (K,) in the net's dtype, or class indices (int or bool) of shape `lead`
     for cross-entropy."""
     Y = _checks.as_array(Y, name)
@@ -81,7 +86,7 @@ def check_target(net, Y, lead, mapping, name="Y"):
     return _checks.as_array(Y, name, dtype=net.dtype)
 
 
-def target_steps(Y, mapping, free_shape=False):
+def target_steps(Y: ArrayLike, mapping: str, free_shape: bool = False) -> int:
     """T_out = Y.shape[1] for the mappings whose output length comes from the target.
     free_shape: a custom loss reads Y, which then needs only a steps axis (any rank >= 2)."""
     Y = _checks.as_array(Y, "Y")
@@ -97,7 +102,7 @@ def target_steps(Y, mapping, free_shape=False):
     return Y.shape[1]
 
 
-def require_steps(n_steps, mapping):
+def require_steps(n_steps: int | None, mapping: str) -> int:
     """The output length of a mapping that takes it from the target or predict(n_steps=)."""
     if n_steps is None:
         raise ValueError(f"mapping={mapping!r} needs the number of output steps: "
@@ -106,7 +111,7 @@ def require_steps(n_steps, mapping):
 
 
 # -- the output layer ----------------------------------------------------------------------------
-def output(net, hsel):
+def output(net: Net, hsel: Any) -> Array:
     """a = W1 h + b1, or the lecture's fusion W1_f h_f + b1_f + W1_b h_b + b1_b."""
     out = net.params["output"]
     if net.bidirectional:
@@ -114,7 +119,7 @@ def output(net, hsel):
     return dense.linear(out, hsel)
 
 
-def output_backward(net, hsel, da):
+def output_backward(net: Net, hsel: Any, da: Array) -> tuple[Any, Any]:
     """(grads of the output layer, dL/d(hsel))."""
     out = net.params["output"]
     if net.bidirectional:
@@ -124,7 +129,7 @@ def output_backward(net, hsel, da):
     return dense.linear_backward(out, hsel, da)
 
 
-def run_opts(net):
+def run_opts(net: Net) -> dict[str, Any]:
     """The keyword arguments every cell call takes from the net."""
     return {"activation": net.activation}
 
@@ -139,18 +144,20 @@ class ManyToMany:
     states_take_n_steps = False                    # the stack runs over the steps of X
     first_answer = 0                               # the first step whose output is compared
 
-    def n_steps(self, Y, free_shape=False):
+    def n_steps(self, Y: ArrayLike, free_shape: bool = False) -> int | None:
         return None                                # T comes from X
 
-    def answer_steps(self, x_steps, n_steps=None):
+    def answer_steps(self, x_steps: int, n_steps: int | None = None) -> int:
         """How many steps of each sequence answer (enter the loss) when no mask removes any,
         given the steps the stack runs (x_steps) and the output length (n_steps)."""
         return x_steps - self.first_answer
 
-    def inputs(self, net, X, mask, n_steps=None):
+    def inputs(self, net: Net, X: ArrayLike, mask: ArrayLike | None,
+               n_steps: int | None = None) -> tuple[Array, Array | None]:
         return sequence_inputs(net, X, mask, self.name)
 
-    def targets(self, net, Y, mask, x_shape, n_steps=None):
+    def targets(self, net: Net, Y: ArrayLike, mask: Array | None, x_shape: tuple[int, ...],
+                n_steps: int | None = None) -> tuple[Array, Array | None]:
         """Y (B, T, K) -> (time-major target, loss mask (T, B) or None)."""
         if callable(net.loss):                     # a custom loss sees Y exactly as given
             return _checks.as_array(Y, "Y"), mask
@@ -158,14 +165,17 @@ class ManyToMany:
         return time_major(check_target(net, Y, (B, T), self.name)), mask
 
     # -- training: everything backward needs is kept ------------------------------------------
-    def forward(self, net, x, mask, h0, n_steps=None, target=None):
+    def forward(self, net: Net, x: Array, mask: Array | None, h0: list[Any] | None,
+                n_steps: int | None = None,
+                target: Array | None = None) -> tuple[Array, dict[str, Any]]:
         """(a, ctx): output pre-activations at the answering steps, and what backward needs."""
         outs, caches = stack.forward(net.cell, net.params["layers"], x, h0, mask=mask,
                                      bidirectional=net.bidirectional, **run_opts(net))
         hsel = self.select(outs[-1], net.bidirectional)
         return output(net, hsel), {"top": outs[-1], "hsel": hsel, "caches": caches}
 
-    def backward(self, net, ctx, da):
+    def backward(self, net: Net, ctx: dict[str, Any],
+                 da: Array) -> tuple[dict[str, Any], Array, list[Any]]:
         """(grads {"layers", "output"}, dx time-major, dh0 per layer)."""
         g_out, dsel = output_backward(net, ctx["hsel"], da)
         dtop, dfinal = self.select_backward(dsel, ctx["top"], net)
@@ -173,10 +183,11 @@ class ManyToMany:
                                            dtop, dfinal, bidirectional=net.bidirectional)
         return {"layers": g_layers, "output": g_out}, dx, dh0
 
-    def final_states(self, net, ctx):
+    def final_states(self, net: Net, ctx: dict[str, Any]) -> list[Any]:
         return stack.final_states(net.cell, ctx["caches"], net.bidirectional)
 
-    def top_state_grads(self, net, ctx, da):
+    def top_state_grads(self, net: Net, ctx: dict[str, Any],
+                        da: Array) -> Array | tuple[Array, ...]:
         """dL/dh(t) of the top layer (T, B, H), wired as backward wires it: the output layer,
         this mapping's routing of the selected states, then the cell's state_grads. One array,
         or a tuple (forward, backward direction)."""
@@ -190,14 +201,15 @@ class ManyToMany:
                                           None if dstate is None else dstate[d])
                      for i, d in enumerate(stack.DIRECTIONS))
 
-    def select(self, top, bidirectional):
+    def select(self, top: Any, bidirectional: bool) -> Any:
         return top
 
-    def select_backward(self, dsel, top, net):
+    def select_backward(self, dsel: Any, top: Any, net: Net) -> tuple[Any, list[Any] | None]:
         return dsel, None
 
     # -- inference: no backward buffers ---------------------------------------------------------
-    def infer(self, net, x, mask, h0, n_steps=None):
+    def infer(self, net: Net, x: Array, mask: Array | None, h0: list[Any] | None,
+              n_steps: int | None = None) -> tuple[Array, list[Any] | None]:
         """(a, final states) without the backward's buffers: the outputs at the answering steps
         are computed chunk by chunk as the stack emits its top layer's states."""
         T, B = x.shape[:2]
@@ -216,12 +228,13 @@ class ManyToMany:
         return a, finals
 
     # -- layouts --------------------------------------------------------------------------------
-    def to_user(self, arr):
+    def to_user(self, arr: Array) -> Array:
         """Outputs (or their gradient, or the loss mask) in the user's batch-first layout."""
         return time_major(arr)
 
     from_user = to_user
 
-    def input_grad(self, dx, x_user_shape, mask=None):
+    def input_grad(self, dx: Array, x_user_shape: tuple[int, ...],
+                   mask: ArrayLike | None = None) -> Array:
         """dL/dX in the user's layout from the time-major dL/dx (mask: the user's, (B, T))."""
         return np.ascontiguousarray(time_major(dx))

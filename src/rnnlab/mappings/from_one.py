@@ -7,9 +7,11 @@ gives the same x at every step.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .. import _checks
-from .base import ManyToMany, require_steps, target_steps, time_major, vector_inputs
+from .base import ManyToMany, Net, require_steps, target_steps, time_major, vector_inputs
+from .._types import Array
 
 
 class OneToMany(ManyToMany):
@@ -19,13 +21,14 @@ class OneToMany(ManyToMany):
     takes_n_steps = True                           # the output length comes from Y or n_steps
     states_take_n_steps = True                     # the stack runs n_steps steps
 
-    def __init__(self, feed="first"):
+    def __init__(self, feed: str = "first") -> None:
         self.feed = feed
 
-    def n_steps(self, Y, free_shape=False):
+    def n_steps(self, Y: ArrayLike, free_shape: bool = False) -> int | None:
         return target_steps(Y, self.name, free_shape)
 
-    def inputs(self, net, X, mask, n_steps=None):
+    def inputs(self, net: Net, X: ArrayLike, mask: ArrayLike | None,
+               n_steps: int | None = None) -> tuple[Array, Array | None]:
         T = require_steps(n_steps, self.name)
         X = vector_inputs(net, X, self.name)
         x = np.zeros((T, X.shape[0], net.n_in), dtype=net.dtype)       # (T, B, D)
@@ -37,5 +40,6 @@ class OneToMany(ManyToMany):
             return x, None
         return x, np.ascontiguousarray(time_major(_checks.as_mask(mask, "mask", (X.shape[0], T))))
 
-    def input_grad(self, dx, x_user_shape, mask=None):
+    def input_grad(self, dx: Array, x_user_shape: tuple[int, ...],
+                   mask: ArrayLike | None = None) -> Array:
         return np.ascontiguousarray(dx.sum(axis=0) if self.feed == "every" else dx[0])

@@ -9,7 +9,10 @@ encoder's final states. No new calculus: only wiring of nn/ calls.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .. import _checks
 from .._tree import zip_map
@@ -17,6 +20,8 @@ from ..nn import activations, stack
 from ..nn.losses import one_hot
 from .base import (ManyToMany, check_target, output, output_backward, require_steps, run_opts,
                    sequence_inputs, target_steps, time_major)
+from .._types import Array
+from .base import Net
 
 
 class Seq2Seq(ManyToMany):
@@ -26,22 +31,24 @@ class Seq2Seq(ManyToMany):
     returns_state = False
     takes_n_steps = True
 
-    def __init__(self, decoder_input="zeros", teacher_forcing=False):
+    def __init__(self, decoder_input: str = "zeros", teacher_forcing: bool = False) -> None:
         self.decoder_input = decoder_input
         self.teacher_forcing = teacher_forcing
 
-    def n_steps(self, Y, free_shape=False):
+    def n_steps(self, Y: ArrayLike, free_shape: bool = False) -> int | None:
         return target_steps(Y, self.name, free_shape)
 
-    def answer_steps(self, x_steps, n_steps=None):
+    def answer_steps(self, x_steps: int, n_steps: int | None = None) -> int:
         return require_steps(n_steps, self.name)   # the decoder's steps, not the encoder's
 
-    def inputs(self, net, X, mask, n_steps=None):
+    def inputs(self, net: Net, X: ArrayLike, mask: ArrayLike | None,
+               n_steps: int | None = None) -> tuple[Array, Array | None]:
         if n_steps is not None:
             require_steps(n_steps, self.name)
         return sequence_inputs(net, X, mask, self.name)
 
-    def targets(self, net, Y, mask, x_shape, n_steps=None):
+    def targets(self, net: Net, Y: ArrayLike, mask: Array | None, x_shape: tuple[int, ...],
+                n_steps: int | None = None) -> tuple[Array, Array | None]:
         if callable(net.loss):
             if self.teacher_forcing:
                 raise ValueError("teacher_forcing=True needs a named loss: the decoder reads the "
@@ -54,7 +61,9 @@ class Seq2Seq(ManyToMany):
                                                          and target is not None)
 
     # -- training ---------------------------------------------------------------------------------
-    def forward(self, net, x, mask, h0, n_steps=None, target=None):
+    def forward(self, net: Net, x: Array, mask: Array | None, h0: list[Any] | None,
+                n_steps: int | None = None,
+                target: Array | None = None) -> tuple[Array, dict[str, Any]]:
         n_steps = require_steps(n_steps, self.name)
         _, enc_caches = stack.forward(net.cell, net.params["layers"], x, h0, mask=mask,
                                       **run_opts(net))
@@ -88,7 +97,8 @@ class Seq2Seq(ManyToMany):
             steps.append({"top": outs[-1], "caches": caches, "y": y})
         return np.stack(a_all), steps
 
-    def backward(self, net, ctx, da):
+    def backward(self, net: Net, ctx: dict[str, Any],
+                 da: Array) -> tuple[dict[str, Any], Array, list[Any]]:
         if "steps" in ctx:
             g_out, g_dec, ds0 = self._free_run_backward(net, ctx["steps"], da)
         else:
@@ -115,14 +125,16 @@ class Seq2Seq(ManyToMany):
             g_out, g_dec, dy_next = add(g_out, go), add(g_dec, gd), dx
         return g_out, g_dec, dstate
 
-    def final_states(self, net, ctx):
+    def final_states(self, net: Net, ctx: dict[str, Any]) -> list[Any]:
         raise ValueError("return_state is not available for mapping='seq2seq'")
 
-    def top_state_grads(self, net, ctx, da):
+    def top_state_grads(self, net: Net, ctx: dict[str, Any],
+                        da: Array) -> Array | tuple[Array, ...]:
         raise ValueError("state gradients are not available for mapping='seq2seq'")
 
     # -- inference --------------------------------------------------------------------------------
-    def infer(self, net, x, mask, h0, n_steps=None):
+    def infer(self, net: Net, x: Array, mask: Array | None, h0: list[Any] | None,
+              n_steps: int | None = None) -> tuple[Array, list[Any] | None]:
         """(a, None): the encoder keeps only its final states; the decoder runs without caches."""
         n_steps = require_steps(n_steps, self.name)
         B = x.shape[1]
@@ -131,9 +143,9 @@ class Seq2Seq(ManyToMany):
         if self.decoder_input == "previous":       # one step at a time, reading y(t-1)
             y = np.zeros((1, B, net.n_out), dtype=net.dtype)
             for t in range(n_steps):
-                def emit(t0, outs, t=t):
+                def emit_step(t0, outs, t=t):
                     a[t] = output(net, outs[-1])[0]
-                state = stack.infer(net.cell, net.params["decoder"], y, state, emit=emit,
+                state = stack.infer(net.cell, net.params["decoder"], y, state, emit=emit_step,
                                     **run_opts(net))
                 y = activations.output(a[t:t + 1], net.output)
             return a, None

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._types import Array
+
 HIDDEN = ("tanh", "relu", "identity")
 OUTPUT = ("identity", "sigmoid", "softmax")
 
 
-def hidden_(a, name, out=None):
+def hidden_(a: Array, name: str, out: Array | None = None) -> Array:
     """h = f(a) for a hidden activation, written into `out` (may be `a` itself)."""
     if out is None:
         out = np.empty_like(a)
@@ -35,7 +37,7 @@ def hidden_(a, name, out=None):
     raise ValueError(f"activation must be one of {HIDDEN}; got {name!r}")
 
 
-def hidden_grad(h, name):
+def hidden_grad(h: Array, name: str) -> Array | None:
     """f'(a) for every entry, from the activation h = f(a); None means f' = 1 everywhere."""
     if name == "tanh":
         d = np.multiply(h, h)                    # h^2
@@ -47,7 +49,7 @@ def hidden_grad(h, name):
     raise ValueError(f"activation must be one of {HIDDEN}; got {name!r}")
 
 
-def sigmoid(a):
+def sigmoid(a: Array) -> Array:
     """1 / (1 + exp(-a)) without overflow for large |a|."""
     out = np.empty_like(a)
     pos = a >= 0
@@ -57,20 +59,20 @@ def sigmoid(a):
     return out
 
 
-def log_softmax(a):
+def log_softmax(a: Array) -> Array:
     """a - logsumexp(a) over the last axis (shifted by the max: no overflow)."""
     shifted = a - a.max(axis=-1, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
 
-def softmax(a):
+def softmax(a: Array) -> Array:
     """exp(a) / sum exp(a) over the last axis, shifted by the max."""
     e = np.exp(a - a.max(axis=-1, keepdims=True))
     e /= e.sum(axis=-1, keepdims=True)
     return e
 
 
-def output(a, name):
+def output(a: Array, name: str) -> Array:
     """y = f(a) for an output activation."""
     if name == "identity":
         return a
@@ -81,7 +83,7 @@ def output(a, name):
     raise ValueError(f"output must be one of {OUTPUT}; got {name!r}")
 
 
-def output_backward(y, dy, name):
+def output_backward(y: Array, dy: Array, name: str) -> Array:
     """dL/da from dL/dy through the output activation y = f(a)."""
     if name == "identity":
         return dy

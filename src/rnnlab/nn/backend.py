@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
+from types import ModuleType
 
 NAMES = ("auto", "numpy", "compiled")
 ENV = "RNNLAB_BACKEND"
@@ -48,7 +49,7 @@ def available() -> bool:
     return importlib.util.find_spec("numba") is not None
 
 
-def loops(cell: str, batch: int, n_hidden: int):
+def loops(cell: str, batch: int, n_hidden: int) -> ModuleType | None:
     """The compiled-loop module for `cell` at this size, or None for the NumPy loops."""
     name = get_backend()
     if name == "numpy" or cell not in AUTO_MAX_BH:

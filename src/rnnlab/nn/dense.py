@@ -11,25 +11,30 @@ matrix multiply.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+from numpy.typing import DTypeLike
 
 from . import activations
 from . import init as _init
+from .._types import Array, Params
 
 
-def param_shapes(n_hidden, n_out):
+def param_shapes(n_hidden: int, n_out: int) -> dict[str, tuple[int, ...]]:
     """The shapes init returns: {"W1": (K, H), "b1": (K,)}."""
     return {"W1": (n_out, n_hidden), "b1": (n_out,)}
 
 
-def init(n_hidden, n_out, *, rng, dtype=np.float32):
+def init(n_hidden: int, n_out: int, *, rng: np.random.Generator,
+         dtype: DTypeLike = np.float32) -> Params:
     """{"W1": (K, H), "b1": (K,)}, U(-1/sqrt(H), 1/sqrt(H)) as torch.nn.Linear."""
     k = 1.0 / np.sqrt(n_hidden)
     return {"W1": _init.uniform((n_out, n_hidden), k, rng=rng, dtype=dtype),
             "b1": _init.uniform((n_out,), k, rng=rng, dtype=dtype)}
 
 
-def linear(params, h):
+def linear(params: Params, h: Array) -> Array:
     """a = W1 h + b1 over the last axis of h. (..., H) -> (..., K)"""
     W1, b1 = params["W1"], params["b1"]
     a = np.matmul(h.reshape(-1, h.shape[-1]), W1.T)
@@ -37,7 +42,7 @@ def linear(params, h):
     return a.reshape(h.shape[:-1] + (W1.shape[0],))
 
 
-def linear_backward(params, h, da):
+def linear_backward(params: Params, h: Array, da: Array) -> tuple[Params, Array]:
     """(grads {"W1", "b1"}, dh) for a = W1 h + b1, given da = dL/da of shape (..., K)."""
     W1 = params["W1"]
     da2 = da.reshape(-1, da.shape[-1])
@@ -47,15 +52,18 @@ def linear_backward(params, h, da):
     return grads, dh
 
 
-def forward(params, h, *, output="identity"):
+def forward(params: Params, h: Array, *, output: str = "identity") -> tuple[Array, dict[str, Any]]:
     """y = f(W1 h + b1). Returns (y, cache)."""
     a = linear(params, h)
     y = activations.output(a, output)
     return y, {"h": h, "a": a, "y": y, "output": output}
 
 
-def backward(params, cache, dy=None, *, da=None):
+def backward(params: Params, cache: dict[str, Any], dy: Array | None = None, *,
+             da: Array | None = None) -> tuple[Params, Array]:
     """(grads, dh) from dL/dy (through f), or from dL/da directly when a fused loss gave it."""
     if da is None:
+        if dy is None:
+            raise TypeError("backward needs dy (dL/dy) or da (dL/da)")
         da = activations.output_backward(cache["y"], dy, cache["output"])
     return linear_backward(params, cache["h"], da)

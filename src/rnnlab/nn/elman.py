@@ -30,10 +30,15 @@ and keeps no buffer that only the backward needs.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
+from numpy.typing import DTypeLike
 
 from . import _time, activations, backend
 from . import init as _init
+from .._types import Array, Params, State
 
 NAME = "elman"
 STATE = ("h",)
@@ -43,12 +48,13 @@ INIT_OPTIONS = ()
 _NO_MASK = np.zeros((0, 0), dtype=bool)           # "no mask" for the compiled loops
 
 
-def param_shapes(n_in, n_hidden):
+def param_shapes(n_in: int, n_hidden: int) -> dict[str, tuple[int, ...]]:
     """The shapes init returns, without allocating: {"W0": (H, D), "W11": (H, H), "b0": (H,)}."""
     return {"W0": (n_hidden, n_in), "W11": (n_hidden, n_hidden), "b0": (n_hidden,)}
 
 
-def init(n_in, n_hidden, *, rng, dtype=np.float32, init="uniform", radius=None):
+def init(n_in: int, n_hidden: int, *, rng: np.random.Generator, dtype: DTypeLike = np.float32,
+         init: str = "uniform", radius: float | None = None) -> Params:
     """Parameters {"W0": (H, D), "W11": (H, H), "b0": (H,)}.
 
     init: "uniform" (PyTorch's U(-1/sqrt(H), 1/sqrt(H))), "xavier", "orthogonal", "identity";
@@ -59,20 +65,21 @@ def init(n_in, n_hidden, *, rng, dtype=np.float32, init="uniform", radius=None):
     return {"W0": W0, "W11": W11, "b0": b0}
 
 
-def zero_state(batch, n_hidden, dtype=np.float32):
+def zero_state(batch: int, n_hidden: int, dtype: DTypeLike = np.float32) -> State:
     """h(0) = 0: the tuple (h,) with h (B, H)."""
     return (np.zeros((batch, n_hidden), dtype=dtype),)
 
 
 # -- the reference: one step, exactly the equations -------------------------------------------
-def step(params, x_t, state, *, activation="tanh"):
+def step(params: Params, x_t: Array, state: State, *, activation: str = "tanh") -> State:
     """One step: x_t (B, D), state (h(t-1),) -> (h(t),)."""
     (h_prev,) = state
     a = x_t @ params["W0"].T + h_prev @ params["W11"].T + params["b0"]   # a(t), (B, H)
     return (activations.hidden_(a, activation),)                        # h(t) = f(a(t))
 
 
-def step_backward(params, x_t, state, dstate, *, activation="tanh"):
+def step_backward(params: Params, x_t: Array, state: State, dstate: State, *,
+                  activation: str = "tanh") -> tuple[Params, Array, State]:
     """The derivative of one step. state = (h(t-1),); dstate = (g(t),), g(t) = dL/dh(t) the
     total gradient reaching the step's output. Returns (grads {"W0", "W11", "b0"}, dL/dx(t),
     (dL/dh(t-1),))."""
@@ -85,7 +92,8 @@ def step_backward(params, x_t, state, dstate, *, activation="tanh"):
 
 
 # -- the fast path: a whole sequence ------------------------------------------------------------
-def forward(params, x, h0=None, *, mask=None, reverse=False, activation="tanh"):
+def forward(params: Params, x: Array, h0: Any = None, *, mask: Array | None = None,
+            reverse: bool = False, activation: str = "tanh") -> tuple[Array, dict[str, Any]]:
     """Run the cell over a sequence.
 
     x (T, B, D); h0: None or (h0,) with h0 (B, H); mask (T, B) bool or None.
@@ -106,8 +114,9 @@ def forward(params, x, h0=None, *, mask=None, reverse=False, activation="tanh"):
     return h, cache
 
 
-def infer(params, x, h0=None, *, mask=None, reverse=False, activation="tanh",
-          block_bytes=4 << 20):
+def infer(params: Params, x: Array, h0: Any = None, *, mask: Array | None = None,
+          reverse: bool = False, activation: str = "tanh",
+          block_bytes: int = 4 << 20) -> tuple[Array, State]:
     """forward without the backward's buffers: (h (T, B, H), final state (h,)). The input
     projection is computed a block of steps at a time, so memory is h plus one block."""
     _time.check_activation(activation, ACTIVATIONS, NAME)
@@ -146,7 +155,8 @@ def _forward_loop(hs, a, W11, mask, activation):
             np.copyto(cur, hs[t], where=~mask[t][:, None])                # padded: h(t) = h(t-1)
 
 
-def backward(params, cache, dh, dstate=None):
+def backward(params: Params, cache: dict[str, Any], dh: Array | None,
+             dstate: Sequence[Array | None] | None = None) -> tuple[Params, Array, State]:
     """BPTT through the whole sequence.
 
     dh (T, B, H): dL/dh(t) from above (None: zero); dstate: None or (dL/dh,) for the final state,
@@ -169,7 +179,8 @@ def backward(params, cache, dh, dstate=None):
     return grads, dx, (dh0,)
 
 
-def state_grads(params, cache, dh, dstate=None):
+def state_grads(params: Params, cache: dict[str, Any], dh: Array | None,
+                dstate: Sequence[Array | None] | None = None) -> Array:
     """g(t) = dL/dh(t) for every t (T, B, H), time order: the total gradient reaching h(t), from
     above at t and through the recurrence from t+1 (the quantity whose norm explodes or
     vanishes with the time lag). Same arguments as backward."""
@@ -218,6 +229,6 @@ def _backward_loop(da, gs, dnext, dh, dact, W11, pad):
             np.add(dnext, g, out=dnext, where=pad[t][:, None])    # padded step carries g(t)
 
 
-def final_state(cache):
+def final_state(cache: dict[str, Any]) -> State:
     """The state after the last visited step: (h(T),), or (h(1),) for a reversed layer."""
     return (cache["hs"][-1],)

@@ -52,11 +52,15 @@ nn/lstm.py explains each in more detail):
 from __future__ import annotations
 
 from itertools import repeat
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 from . import _time, activations
 from . import init as _init
+from .._types import Array, Params, State
 
 NAME = "gru"
 STATE = ("h",)
@@ -65,13 +69,14 @@ ACTIVATIONS = ("tanh",)          # the gates fix their own nonlinearities: sigmo
 INIT_OPTIONS = ()
 
 
-def param_shapes(n_in, n_hidden):
+def param_shapes(n_in: int, n_hidden: int) -> dict[str, tuple[int, ...]]:
     """The shapes init returns, without allocating: W0 (3H, D), W11 (3H, H), b0 (3H,), b_hn (H,)."""
     G = GATES * n_hidden
     return {"W0": (G, n_in), "W11": (G, n_hidden), "b0": (G,), "b_hn": (n_hidden,)}
 
 
-def init(n_in, n_hidden, *, rng, dtype=np.float32, init="uniform", radius=None):
+def init(n_in: int, n_hidden: int, *, rng: np.random.Generator, dtype: DTypeLike = np.float32,
+         init: str = "uniform", radius: float | None = None) -> Params:
     """Parameters {"W0": (3H, D), "W11": (3H, H), "b0": (3H,), "b_hn": (H,)}, rows r, z, n.
 
     init: "uniform" (PyTorch's U(-1/sqrt(H), 1/sqrt(H)) for every entry, b_hn too), "xavier",
@@ -86,7 +91,7 @@ def init(n_in, n_hidden, *, rng, dtype=np.float32, init="uniform", radius=None):
     return {"W0": W0, "W11": W11, "b0": b0, "b_hn": b_hn}
 
 
-def zero_state(batch, n_hidden, dtype=np.float32):
+def zero_state(batch: int, n_hidden: int, dtype: DTypeLike = np.float32) -> State:
     """h(0) = 0: the tuple (h,) with h (B, H)."""
     return (np.zeros((batch, n_hidden), dtype=dtype),)
 
@@ -105,7 +110,7 @@ def _gates(params, x_t, h_prev):
     return r, z, hn, n
 
 
-def step(params, x_t, state, *, activation="tanh"):
+def step(params: Params, x_t: Array, state: State, *, activation: str = "tanh") -> State:
     """One step: x_t (B, D), state (h(t-1),) -> (h(t),)."""
     _time.check_activation(activation, ACTIVATIONS, NAME)
     (h_prev,) = state
@@ -113,7 +118,8 @@ def step(params, x_t, state, *, activation="tanh"):
     return ((1 - z) * n + z * h_prev,)                                    # (4)
 
 
-def step_backward(params, x_t, state, dstate, *, activation="tanh"):
+def step_backward(params: Params, x_t: Array, state: State, dstate: State, *,
+                  activation: str = "tanh") -> tuple[Params, Array, State]:
     """The derivative of one step. state = (h(t-1),); dstate = (dL/dh(t),), the total gradient
     reaching the step's output. Returns (grads {"W0", "W11", "b0", "b_hn"}, dL/dx(t),
     (dL/dh(t-1),))."""
@@ -155,7 +161,8 @@ def _project(W0h, b0_n, x, out):
     out[:, 2] += b0_n[:, None]
 
 
-def forward(params, x, h0=None, *, mask=None, reverse=False, activation="tanh"):
+def forward(params: Params, x: Array, h0: Any = None, *, mask: Array | None = None,
+            reverse: bool = False, activation: str = "tanh") -> tuple[Array, dict[str, Any]]:
     """Run the cell over a sequence.
 
     x (T, B, D); h0: None or (h0,) with h0 (B, H); mask (T, B) bool or None.
@@ -177,8 +184,9 @@ def forward(params, x, h0=None, *, mask=None, reverse=False, activation="tanh"):
     return h, cache
 
 
-def infer(params, x, h0=None, *, mask=None, reverse=False, activation="tanh",
-          block_bytes=4 << 20):
+def infer(params: Params, x: Array, h0: Any = None, *, mask: Array | None = None,
+          reverse: bool = False, activation: str = "tanh",
+          block_bytes: int = 4 << 20) -> tuple[Array, State]:
     """forward without the backward's buffers: (h (T, B, H), final state (h,)), computed a block
     of steps at a time, so memory is h plus one block of gates."""
     _time.check_activation(activation, ACTIVATIONS, NAME)
@@ -225,7 +233,8 @@ def _forward_loop(G, hs, xs, W11a, pad):
             np.copyto(h, hp[:H], where=pad[t])                    # padded step: h(t) = h(t-1)
 
 
-def backward(params, cache, dh, dstate=None):
+def backward(params: Params, cache: dict[str, Any], dh: Array | None,
+             dstate: Sequence[Array | None] | None = None) -> tuple[Params, Array, State]:
     """BPTT through the whole sequence.
 
     dh (T, B, H): dL/dh(t) from above (None: zero); dstate: None or (dL/dh,) for the final state,
@@ -252,7 +261,8 @@ def backward(params, cache, dh, dstate=None):
     return grads, np.ascontiguousarray(_time.steps(dx, reverse)), (dh0,)
 
 
-def state_grads(params, cache, dh, dstate=None):
+def state_grads(params: Params, cache: dict[str, Any], dh: Array | None,
+                dstate: Sequence[Array | None] | None = None) -> Array:
     """dL/dh(t) for every t (T, B, H), time order: the total gradient reaching h(t), from the
     layer above at t and through the recurrence from t+1. Same arguments as backward."""
     hs = cache["hs"]
@@ -340,7 +350,7 @@ def _backward_loop(Dg, Zc, gs, dnext, dh, W11nT):
         add(dnext, carry, dnext)                                  # (1) + dh z
 
 
-def final_state(cache):
+def final_state(cache: dict[str, Any]) -> State:
     """The state after the last visited step: (h(T),), or (h(1),) for a reversed layer; new arrays."""
     H = cache["hs"].shape[1] - 1
     return (_time.batch_major(cache["hs"][-1, :H]),)

@@ -12,35 +12,40 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
+
+from .._types import Array
 
 SCHEMES = ("uniform", "xavier", "orthogonal", "identity")
 
 
-def uniform(shape, bound, *, rng, dtype=np.float32):
+def uniform(shape: tuple[int, ...], bound: float, *, rng: np.random.Generator,
+            dtype: DTypeLike = np.float32) -> Array:
     """U(-bound, bound) of the given shape."""
     return rng.uniform(-bound, bound, size=shape).astype(dtype)
 
 
-def xavier_uniform(shape, *, rng, dtype=np.float32):
+def xavier_uniform(shape: tuple[int, ...], *, rng: np.random.Generator,
+                   dtype: DTypeLike = np.float32) -> Array:
     """Glorot uniform for a weight stored (fan_out, fan_in)."""
     fan_out, fan_in = shape
     bound = np.sqrt(6.0 / (fan_in + fan_out))
     return uniform(shape, bound, rng=rng, dtype=dtype)
 
 
-def orthogonal(n, *, rng, dtype=np.float32):
+def orthogonal(n: int, *, rng: np.random.Generator, dtype: DTypeLike = np.float32) -> Array:
     """A Haar-random n x n orthogonal matrix."""
     q, r = np.linalg.qr(rng.standard_normal((n, n)))
     q *= np.sign(np.diag(r))                     # fix the signs: uniform over O(n)
     return q.astype(dtype)
 
 
-def identity(n, *, dtype=np.float32):
+def identity(n: int, *, dtype: DTypeLike = np.float32) -> Array:
     """The n x n identity."""
     return np.eye(n, dtype=dtype)
 
 
-def spectral_radius(W) -> float:
+def spectral_radius(W: ArrayLike) -> float:
     """max |eigenvalue| of a square matrix (exact, from the eigenvalues)."""
     W = np.asarray(W, dtype=np.float64)
     if W.ndim != 2 or W.shape[0] != W.shape[1]:
@@ -48,7 +53,7 @@ def spectral_radius(W) -> float:
     return float(np.max(np.abs(np.linalg.eigvals(W)))) if W.size else 0.0
 
 
-def scale_to_radius(W, rho):
+def scale_to_radius(W: Array, rho: float) -> Array:
     """W rescaled so that its spectral radius is rho (W unchanged when its radius is 0)."""
     r = spectral_radius(W)
     if r == 0.0:
@@ -56,7 +61,8 @@ def scale_to_radius(W, rho):
     return (W * (rho / r)).astype(W.dtype)
 
 
-def recurrent(n_in, n_hidden, n_gates, *, rng, dtype, scheme="uniform", radius=None):
+def recurrent(n_in: int, n_hidden: int, n_gates: int, *, rng: np.random.Generator, dtype: DTypeLike,
+              scheme: str = "uniform", radius: float | None = None) -> tuple[Array, Array, Array]:
     """(W0, W11, b0) for a layer whose gates stack `n_gates` blocks of H rows.
 
     uniform     every entry U(-1/sqrt(H), 1/sqrt(H)), PyTorch's scheme for its recurrent weights

@@ -18,8 +18,10 @@ the leading shape) or distributions (same shape as y, e.g. one-hot).
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 from . import activations
+from .._types import Array
 
 _EPS = {np.dtype(np.float32): 1e-7, np.dtype(np.float64): 1e-15}
 
@@ -32,7 +34,7 @@ def _masked(value_terms, grad, mask):
     return float((value_terms * m).sum()), grad * m[..., None]
 
 
-def one_hot(target, n_classes, dtype, lead_ndim):
+def one_hot(target: Array, n_classes: int, dtype: DTypeLike, lead_ndim: int) -> Array:
     """Class indices (an integer array with lead_ndim axes) -> one-hot (..., K); a target that
     already has the class axis (one-hot or probabilities, any dtype) passes through as floats."""
     target = np.asarray(target)
@@ -44,13 +46,13 @@ def one_hot(target, n_classes, dtype, lead_ndim):
     return target.astype(dtype, copy=False)
 
 
-def squared_error(y, target, mask=None):
+def squared_error(y: Array, target: Array, mask: Array | None = None) -> tuple[float, Array]:
     """1/2 sum of squared differences. Returns (value, dL/dy)."""
     diff = y - target
     return _masked(0.5 * (diff * diff).sum(axis=-1), diff, mask)
 
 
-def binary_cross_entropy(y, target, mask=None):
+def binary_cross_entropy(y: Array, target: Array, mask: Array | None = None) -> tuple[float, Array]:
     """Cross-entropy of probabilities y in (0, 1) against targets in [0, 1]. Returns (value, dL/dy)."""
     eps = _EPS.get(y.dtype, 1e-7)
     p = np.clip(y, eps, 1 - eps)                         # keep log and the division finite
@@ -58,20 +60,22 @@ def binary_cross_entropy(y, target, mask=None):
     return _masked(terms, (p - target) / (p * (1 - p)), mask)
 
 
-def cross_entropy(y, target, mask=None):
+def cross_entropy(y: Array, target: Array, mask: Array | None = None) -> tuple[float, Array]:
     """-sum t log y for probability vectors y (last axis). Returns (value, dL/dy)."""
     t = one_hot(target, y.shape[-1], y.dtype, y.ndim - 1)
     p = np.maximum(y, _EPS.get(y.dtype, 1e-7))
     return _masked(-(t * np.log(p)).sum(axis=-1), -t / p, mask)
 
 
-def sigmoid_binary_cross_entropy(a, target, mask=None):
+def sigmoid_binary_cross_entropy(a: Array, target: Array,
+                                 mask: Array | None = None) -> tuple[float, Array]:
     """BCE of sigmoid(a), from the logits a, stably. Returns (value, dL/da)."""
     terms = (np.maximum(a, 0) - a * target + np.log1p(np.exp(-np.abs(a)))).sum(axis=-1)
     return _masked(terms, activations.sigmoid(a) - target, mask)
 
 
-def softmax_cross_entropy(a, target, mask=None):
+def softmax_cross_entropy(a: Array, target: Array,
+                          mask: Array | None = None) -> tuple[float, Array]:
     """Cross-entropy of softmax(a), from the logits a, via log-sum-exp. Returns (value, dL/da)."""
     t = one_hot(target, a.shape[-1], a.dtype, a.ndim - 1)
     logp = activations.log_softmax(a)
@@ -92,7 +96,7 @@ DEFAULT_FOR_OUTPUT = {"identity": "squared_error", "sigmoid": "binary_cross_entr
                       "softmax": "cross_entropy"}
 
 
-def resolve(name):
+def resolve(name: str) -> str:
     """Canonical loss name for a name or alias (TypeError for a non-string, ValueError for an
     unknown name)."""
     names = sorted(LOSSES) + sorted(ALIASES)

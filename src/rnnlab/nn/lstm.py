@@ -58,11 +58,15 @@ U(-1/sqrt(H), 1/sqrt(H)) (forget_bias=None keeps that).
 from __future__ import annotations
 
 from itertools import repeat
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 from . import _time, activations
 from . import init as _init
+from .._types import Array, Params, State
 
 NAME = "lstm"
 STATE = ("h", "c")
@@ -71,13 +75,14 @@ ACTIVATIONS = ("tanh",)          # the gates fix their own nonlinearities: sigmo
 INIT_OPTIONS = ("forget_bias",)
 
 
-def param_shapes(n_in, n_hidden):
+def param_shapes(n_in: int, n_hidden: int) -> dict[str, tuple[int, ...]]:
     """The shapes init returns, without allocating: W0 (4H, D), W11 (4H, H), b0 (4H,)."""
     G = GATES * n_hidden
     return {"W0": (G, n_in), "W11": (G, n_hidden), "b0": (G,)}
 
 
-def init(n_in, n_hidden, *, rng, dtype=np.float32, init="uniform", radius=None, forget_bias=1.0):
+def init(n_in: int, n_hidden: int, *, rng: np.random.Generator, dtype: DTypeLike = np.float32,
+         init: str = "uniform", radius: float | None = None, forget_bias: float = 1.0) -> Params:
     """Parameters {"W0": (4H, D), "W11": (4H, H), "b0": (4H,)}, rows in PyTorch's order i, f, g, o.
 
     init: "uniform" (PyTorch's U(-1/sqrt(H), 1/sqrt(H))), "xavier", "orthogonal", "identity"
@@ -91,7 +96,7 @@ def init(n_in, n_hidden, *, rng, dtype=np.float32, init="uniform", radius=None, 
     return {"W0": W0, "W11": W11, "b0": b0}
 
 
-def zero_state(batch, n_hidden, dtype=np.float32):
+def zero_state(batch: int, n_hidden: int, dtype: DTypeLike = np.float32) -> State:
     """(h(0), c(0)) = (0, 0), each (B, H)."""
     return (np.zeros((batch, n_hidden), dtype=dtype), np.zeros((batch, n_hidden), dtype=dtype))
 
@@ -105,7 +110,7 @@ def _gates(params, x_t, h_prev):
     return sigmoid(a_i), sigmoid(a_f), np.tanh(a_g), sigmoid(a_o)       # (2)
 
 
-def step(params, x_t, state, *, activation="tanh"):
+def step(params: Params, x_t: Array, state: State, *, activation: str = "tanh") -> State:
     """One step: x_t (B, D), state (h(t-1), c(t-1)) -> (h(t), c(t))."""
     _time.check_activation(activation, ACTIVATIONS, NAME)
     h_prev, c_prev = state
@@ -114,7 +119,8 @@ def step(params, x_t, state, *, activation="tanh"):
     return o * np.tanh(c), c                                              # (4)
 
 
-def step_backward(params, x_t, state, dstate, *, activation="tanh"):
+def step_backward(params: Params, x_t: Array, state: State, dstate: State, *,
+                  activation: str = "tanh") -> tuple[Params, Array, State]:
     """The derivative of one step. state = (h(t-1), c(t-1)); dstate = (dL/dh(t), dL/dc(t)), the
     total gradients reaching the step's outputs. Returns (grads {"W0", "W11", "b0"}, dL/dx(t),
     (dL/dh(t-1), dL/dc(t-1)))."""
@@ -159,7 +165,8 @@ def _start(Z, hs, h0, B, H, name="h0"):
     Z[0, 4] = np.transpose(c_init)
 
 
-def forward(params, x, h0=None, *, mask=None, reverse=False, activation="tanh"):
+def forward(params: Params, x: Array, h0: Any = None, *, mask: Array | None = None,
+            reverse: bool = False, activation: str = "tanh") -> tuple[Array, dict[str, Any]]:
     """Run the cell over a sequence.
 
     x (T, B, D); h0: None or (h0, c0), each (B, H) (None entries: zeros); mask (T, B) bool or None.
@@ -182,8 +189,9 @@ def forward(params, x, h0=None, *, mask=None, reverse=False, activation="tanh"):
     return h, cache
 
 
-def infer(params, x, h0=None, *, mask=None, reverse=False, activation="tanh",
-          block_bytes=4 << 20):
+def infer(params: Params, x: Array, h0: Any = None, *, mask: Array | None = None,
+          reverse: bool = False, activation: str = "tanh",
+          block_bytes: int = 4 << 20) -> tuple[Array, State]:
     """forward without the backward's buffers: (h (T, B, H), final state (h, c)), computed a
     block of steps at a time, so memory is h plus one block of gates."""
     _time.check_activation(activation, ACTIVATIONS, NAME)
@@ -232,7 +240,8 @@ def _forward_loop(Z, hs, tc, W11a, pad):
             np.copyto(c, g_c[1], where=pad[t])
 
 
-def backward(params, cache, dh, dstate=None):
+def backward(params: Params, cache: dict[str, Any], dh: Array | None,
+             dstate: Sequence[Array | None] | None = None) -> tuple[Params, Array, State]:
     """BPTT through the whole sequence.
 
     dh (T, B, H): dL/dh(t) from above (None: zero). dstate: the gradient of the final state (the
@@ -256,7 +265,8 @@ def backward(params, cache, dh, dstate=None):
     return grads, np.ascontiguousarray(_time.steps(dx, reverse)), dstate0
 
 
-def state_grads(params, cache, dh, dstate=None):
+def state_grads(params: Params, cache: dict[str, Any], dh: Array | None,
+                dstate: Sequence[Array | None] | None = None) -> Array:
     """dL/dh(t) for every t (T, B, H), time order: the total gradient reaching h(t), from the
     layer above at t and through the recurrence from t+1. Same arguments as backward."""
     T, H, B = cache["tc"].shape
@@ -353,7 +363,7 @@ def _backward_loop(P, gs, dnext, dc_next, dh, W11T, pad):
     return dc_next
 
 
-def final_state(cache):
+def final_state(cache: dict[str, Any]) -> State:
     """(h, c) after the last visited step: (h(T), c(T)), or (h(1), c(1)) for a reversed layer;
     each a new (B, H) array."""
     H = cache["tc"].shape[1]

@@ -12,16 +12,23 @@ gradient passes through unchanged and it adds nothing to the parameters or to dx
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+from types import ModuleType
+from typing import Any
+
 import numpy as np
 
 from . import _time
+from .._types import Array, Params, State
 
 
 def _order(T, reverse):
     return range(T - 1, -1, -1) if reverse else range(T)
 
 
-def forward(cell, params, x, h0=None, *, mask=None, reverse=False, activation="tanh"):
+def forward(cell: ModuleType, params: Params, x: Array, h0: Any = None, *,
+            mask: Array | None = None, reverse: bool = False,
+            activation: str = "tanh") -> tuple[Array, dict[int, State], State]:
     """(h (T, B, H), the state before each visited step, the final state): x (T, B, D)."""
     T, B, _ = x.shape
     H = params["W11"].shape[1]
@@ -39,8 +46,9 @@ def forward(cell, params, x, h0=None, *, mask=None, reverse=False, activation="t
     return h, before, state
 
 
-def backward(cell, params, x, h0, dh, dstate=None, *, mask=None, reverse=False,
-             activation="tanh"):
+def backward(cell: ModuleType, params: Params, x: Array, h0: Any, dh: Array | None,
+             dstate: Sequence[Array | None] | None = None, *, mask: Array | None = None,
+             reverse: bool = False, activation: str = "tanh") -> tuple[Params, Array, State]:
     """BPTT: (grads, dx (T, B, D), the gradient of h0 as a state tuple).
 
     dh (T, B, H): dL/dh(t) from above (None: zero); dstate: the gradient of the final state (a

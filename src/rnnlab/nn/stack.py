@@ -15,14 +15,21 @@ output layer can fuse them as the lecture writes: a(t) = W1_f h_f(t) + b1_f + W1
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
 import numpy as np
+from numpy.typing import DTypeLike
 
 from . import _time
+from .._types import Array
 
 DIRECTIONS = ("f", "b")
 
 
-def param_shapes(cell, n_in, n_hidden, n_layers, *, bidirectional):
+def param_shapes(cell: ModuleType, n_in: int, n_hidden: int, n_layers: int, *,
+                 bidirectional: bool) -> list[Any]:
     """The shapes init returns, without allocating: the same list (and dicts) of shape dicts."""
     layers, width = [], n_in
     for _ in range(n_layers):
@@ -32,7 +39,8 @@ def param_shapes(cell, n_in, n_hidden, n_layers, *, bidirectional):
     return layers
 
 
-def init(cell, n_in, n_hidden, n_layers, *, bidirectional, rng, dtype, **opts):
+def init(cell: ModuleType, n_in: int, n_hidden: int, n_layers: int, *, bidirectional: bool,
+         rng: np.random.Generator, dtype: DTypeLike, **opts: Any) -> list[Any]:
     """A list of per-layer params; with bidirectional, each layer is {"f": params, "b": params}."""
     layers = []
     width = n_in
@@ -53,7 +61,9 @@ def _pick(tree, l, d):
     return tree[l] if d is None else tree[l][d]
 
 
-def forward(cell, layers, x, h0=None, *, mask=None, bidirectional=False, **opts):
+def forward(cell: ModuleType, layers: list[Any], x: Array, h0: list[Any] | None = None, *,
+            mask: Array | None = None, bidirectional: bool = False,
+            **opts: Any) -> tuple[list[Any], list[Any]]:
     """Run the stack over x (T, B, D), keeping what backward needs.
 
     h0: None, or a list with one state per layer ({"f": s, "b": s} per layer when bidirectional).
@@ -76,8 +86,10 @@ def forward(cell, layers, x, h0=None, *, mask=None, bidirectional=False, **opts)
     return outs, caches
 
 
-def infer(cell, layers, x, h0=None, *, mask=None, bidirectional=False, keep="top", emit=None,
-          chunk_bytes=4 << 20, **opts):
+def infer(cell: ModuleType, layers: list[Any], x: Array, h0: list[Any] | None = None, *,
+          mask: Array | None = None, bidirectional: bool = False, keep: str = "top",
+          emit: Callable[[int, list[Any]], object] | None = None, chunk_bytes: int = 4 << 20,
+          **opts: Any) -> list[Any]:
     """Run the stack forward without the buffers only backward needs. Returns the final states
     (the layout h0 takes).
 
@@ -105,6 +117,7 @@ def infer(cell, layers, x, h0=None, *, mask=None, bidirectional=False, keep="top
 
 
 def _infer_bidirectional(cell, layers, x, h0, mask, keep, emit, opts):
+    outs: list[Any]
     outs, finals, inp = [], [], x
     for l, p in enumerate(layers):
         hf, sf = cell.infer(p["f"], inp, _pick(h0, l, "f"), mask=mask, **opts)
@@ -119,14 +132,16 @@ def _infer_bidirectional(cell, layers, x, h0, mask, keep, emit, opts):
     return finals
 
 
-def final_states(cell, caches, bidirectional=False):
+def final_states(cell: ModuleType, caches: list[Any], bidirectional: bool = False) -> list[Any]:
     """The state after each layer's last visited step, in the layout h0 takes."""
     if bidirectional:
         return [{d: cell.final_state(c[d]) for d in DIRECTIONS} for c in caches]
     return [cell.final_state(c) for c in caches]
 
 
-def backward(cell, layers, caches, dtop, dfinal=None, *, bidirectional=False):
+def backward(cell: ModuleType, layers: list[Any], caches: list[Any], dtop: Any,
+             dfinal: list[Any] | None = None, *,
+             bidirectional: bool = False) -> tuple[list[Any], Array, list[Any]]:
     """Backpropagate through the stack, top layer first.
 
     dtop: dL/dh of the top layer (T, B, H), or (dh_f, dh_b); None entries mean zero.
@@ -134,6 +149,8 @@ def backward(cell, layers, caches, dtop, dfinal=None, *, bidirectional=False):
     Returns (grads, dx, dh0): grads mirrors `layers`, dh0 mirrors h0 (one state per layer).
     """
     n = len(layers)
+    grads: list[Any]
+    dh0: list[Any]
     grads, dh0 = [None] * n, [None] * n
     dh = dtop
     for l in range(n - 1, -1, -1):

@@ -2,8 +2,17 @@
 drawing function takes ax=None (a new figure when None) and returns the axes it drew on."""
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
-def require():
+from .._types import Array
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+
+def require() -> ModuleType:
     """matplotlib.pyplot with the Agg backend, or ImportError naming the extra to install."""
     try:
         import matplotlib
@@ -30,8 +39,10 @@ def _ax(ax):
     return ax
 
 
-def curves(xs, ys, labels=None, *, ax=None, xlabel="", ylabel="", title="", logx=False,
-           logy=False, styles=None):
+def curves(xs: Sequence[Any], ys: Sequence[Any], labels: Sequence[str] | None = None, *,
+           ax: Axes | None = None, xlabel: str = "", ylabel: str = "", title: str = "",
+           logx: bool = False, logy: bool = False,
+           styles: Sequence[Mapping[str, Any]] | None = None) -> Axes:
     """One line per series: ys is a list of sequences (xs one sequence, or one per series)."""
     ax = _ax(ax)
     for i, y in enumerate(ys):
@@ -52,7 +63,9 @@ def curves(xs, ys, labels=None, *, ax=None, xlabel="", ylabel="", title="", logx
     return ax
 
 
-def learning_curves(histories, labels, *, ax=None, title="", logy=True, val=False):
+def learning_curves(histories: Sequence[Any], labels: Sequence[str] | None, *,
+                    ax: Axes | None = None, title: str = "", logy: bool = True,
+                    val: bool = False) -> Axes:
     """Training (or validation) loss per epoch for several rnnlab.History objects (or for lists
     of losses, one per epoch)."""
     ys = [(h.val_loss if val else h.loss) if hasattr(h, "loss") else h for h in histories]
@@ -61,8 +74,10 @@ def learning_curves(histories, labels, *, ax=None, title="", logy=True, val=Fals
                   ylabel="validation loss" if val else "training loss", title=title, logy=logy)
 
 
-def heatmap(matrix, *, ax=None, xlabel="", ylabel="", title="", xticks=None, yticks=None,
-            cmap="viridis", colorbar=True, annotate=False):
+def heatmap(matrix: Array | Sequence[Any], *, ax: Axes | None = None, xlabel: str = "",
+            ylabel: str = "", title: str = "", xticks: Sequence[Any] | None = None,
+            yticks: Sequence[Any] | None = None, cmap: str = "viridis", colorbar: bool = True,
+            annotate: bool = False) -> Axes:
     """A matrix as an image (time along x by default), with an optional colour bar."""
     ax = _ax(ax)
     im = ax.imshow(matrix, aspect="auto", cmap=cmap, interpolation="nearest")

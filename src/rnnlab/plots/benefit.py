@@ -3,10 +3,20 @@ of the RNN, and the MLP at its own n), the trained RNN's hidden states in two pr
 components, and the finite-state machines extracted from the trained networks."""
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
+from .._types import Array
 
-def accuracy_vs_length(fig, *, lengths, rnn, mlp):
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+
+def accuracy_vs_length(fig: Figure, *, lengths: Sequence[int], rnn: Mapping[str, Any],
+                       mlp: Mapping[str, Any]) -> None:
     """One panel per task. rnn: task -> exact accuracy per length (one list per seed);
     mlp: task -> (the n of each MLP, its held-out exact accuracy)."""
     for i, (task, seeds) in enumerate(rnn.items()):
@@ -26,7 +36,7 @@ def accuracy_vs_length(fig, *, lengths, rnn, mlp):
     fig.set_size_inches(11, 4)
 
 
-def hidden_states(fig, *, pca, state_names):
+def hidden_states(fig: Figure, *, pca: Mapping[str, Any], state_names: Mapping[str, str]) -> None:
     """One panel per task. pca: task -> (points (N, 2), machine state (N,) in {0, 1}, T): the
     states of consecutive sequences of T steps; state_names: task -> what the state is."""
     for i, (task, (points, state, T)) in enumerate(pca.items()):
@@ -37,7 +47,7 @@ def hidden_states(fig, *, pca, state_names):
         name = state_names[task]
         for v in (0, 1):
             sel = state == v
-            ax.scatter(*points[sel].T, s=12, color=f"C{v}", label=f"{name} = {v}", zorder=2)
+            ax.scatter(*points[sel].T, s=12, color=f"C{v}", label=f"{name} = {v}", zorder=2)  # type: ignore[misc]
         ax.set_xlabel("PC 1")
         ax.set_ylabel("PC 2")
         ax.set_title(f"{task}: trained RNN's h(t), by the {name} after step t", fontsize=10)
@@ -45,7 +55,7 @@ def hidden_states(fig, *, pca, state_names):
     fig.set_size_inches(11, 4.5)
 
 
-def machines(fig, *, machines):
+def machines(fig: Figure, *, machines: Mapping[str, Mapping[str, Any]]) -> None:
     """One panel per machine. machines: title -> {"symbols": (S_in, width) input symbols,
     "transitions": (S, S_in) next states, "outputs": (S, S_in) outputs}."""
     for i, (title, m) in enumerate(machines.items()):
@@ -53,14 +63,15 @@ def machines(fig, *, machines):
     fig.set_size_inches(11, 4.5)
 
 
-def machine(ax, *, symbols, transitions, outputs, title=""):
+def machine(ax: Axes, *, symbols: Array | Sequence[Any], transitions: Array | Sequence[Any],
+            outputs: Array | Sequence[Any], title: str = "") -> None:
     """States on a circle, one arrow per (state, next state) labelled with its input/output."""
     from matplotlib.patches import Circle, FancyArrowPatch
     transitions, outputs = np.asarray(transitions), np.asarray(outputs)
     S = len(transitions)
     angle = np.pi - 2 * np.pi * np.arange(S) / S
     pos = np.column_stack([np.cos(angle), np.sin(angle)]) * (0 if S == 1 else 1)
-    labels = {}
+    labels: dict[tuple[int, int], list[str]] = {}
     for s in range(S):
         for k, sym in enumerate(symbols):
             word = "".join(str(int(v)) for v in np.ravel(sym))
@@ -71,15 +82,17 @@ def machine(ax, *, symbols, transitions, outputs, title=""):
         if s == n:                                                # self-loop: outside the circle
             out = pos[s] / (np.linalg.norm(pos[s]) or 1) if S > 1 else np.array([0.0, 1.0])
             ax.add_patch(Circle(pos[s] + 0.32 * out, 0.16, fill=False, lw=1.2))
-            ax.text(*(pos[s] + 0.62 * out), text, ha="center", va="center", fontsize=8)
+            ax.text(*(pos[s] + 0.62 * out), text, ha="center", va="center",  # type: ignore[call-arg]
+                    fontsize=8)                  # *(x, y): mypy cannot count an array
             continue
         ax.add_patch(FancyArrowPatch(pos[s], pos[n], connectionstyle="arc3,rad=0.25",
                                      arrowstyle="-|>", mutation_scale=14, shrinkA=18, shrinkB=18))
         mid = (pos[s] + pos[n]) / 2 + 0.3 * np.array([pos[n][1] - pos[s][1], pos[s][0] - pos[n][0]])
-        ax.text(*mid, text, ha="center", va="center", fontsize=8)
+        ax.text(*mid, text, ha="center", va="center", fontsize=8)  # type: ignore[call-arg]
     for s in range(S):
         ax.add_patch(Circle(pos[s], 0.16, color="C0" if s else "C1", alpha=0.9))
-        ax.text(*pos[s], str(s), ha="center", va="center", color="w", fontsize=11)
+        ax.text(*pos[s], str(s), ha="center", va="center", color="w",  # type: ignore[call-arg]
+                fontsize=11)
     ax.set_xlim(-2, 2)
     ax.set_ylim(-1.6, 1.8)
     ax.set_aspect("equal")

@@ -2,12 +2,19 @@
 its answers."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from .base import heatmap
+from .._types import Array
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
-def confusion(fig, *, matrix, accuracy):
+def confusion(fig: Figure, *, matrix: Array | Sequence[Any], accuracy: float) -> None:
     """matrix (K, K): counts, rows the true class and columns the predicted one."""
     cm = np.asarray(matrix)
     ax = fig.add_subplot()
@@ -22,7 +29,8 @@ def confusion(fig, *, matrix, accuracy):
                         color="w" if n > cm.max() / 2 else "k")
 
 
-def examples(fig, *, images, truth, pred):
+def examples(fig: Figure, *, images: Array | Sequence[Any], truth: Array | Sequence[Any],
+             pred: Array | Sequence[Any]) -> None:
     """The images (N, rows, columns) in two rows, each titled "true -> predicted" (red: wrong);
     N even."""
     axes = fig.subplots(2, len(images) // 2)

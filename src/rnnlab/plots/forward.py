@@ -2,12 +2,21 @@
 sequence, and the training losses of the recurrent and the static network."""
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from .base import learning_curves
+from .._types import Array
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
-def forward_pass(fig, *, x, target, output, h, title="Forward propagation through time"):
+def forward_pass(fig: Figure, *, x: Array | Sequence[Any], target: Array | Sequence[Any],
+                 output: Array | Sequence[Any], h: Array | Sequence[Any],
+                 title: str = "Forward propagation through time") -> None:
     """Top: input x(t), target and output y(t) over time (each (T,)); bottom: the hidden state
     h (T, H) as a heat map, one row per hidden unit."""
     h = np.asarray(h)
@@ -28,6 +37,7 @@ def forward_pass(fig, *, x, target, output, h, title="Forward propagation throug
     fig.colorbar(im, ax=[ax1, ax2], label="h(t)", shrink=0.6)
 
 
-def training_loss(fig, *, losses, title="Training loss"):
+def training_loss(fig: Figure, *, losses: Mapping[str, Sequence[float]],
+                  title: str = "Training loss") -> None:
     """losses: label -> training loss per epoch; one curve each, log scale."""
     learning_curves(list(losses.values()), list(losses), ax=fig.add_subplot(), title=title)

@@ -2,8 +2,17 @@
 steps read an input and which answer (the experiment takes both from the model itself)."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
-def diagram(fig, *, reads, answers, encoder_steps=0, n_steps=None, title=""):
+from .._types import Array
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+
+def diagram(fig: Figure, *, reads: Array | Sequence[Any], answers: Iterable[int],
+            encoder_steps: int = 0, n_steps: int | None = None, title: str = "") -> None:
     """Boxes for x(t), h(t) and y(t) with arrows between them.
 
     reads: per step the stack runs, whether it reads an input (False: it reads zeros);
@@ -11,7 +20,7 @@ def diagram(fig, *, reads, answers, encoder_steps=0, n_steps=None, title=""):
     the encoder's steps (then n_steps decoder steps follow and `answers` counts decoder steps).
     """
     enc = encoder_steps
-    total = enc + n_steps if enc else len(reads)
+    total = enc + n_steps if enc else len(reads)  # type: ignore[operator]  # seq2seq gives n_steps
     answers = set(int(a) for a in answers)
     ax = fig.add_subplot()
     for t in range(total):

@@ -2,18 +2,24 @@
 the theory's rho^k, and the remedies' learning curves on a long-lag task."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from .base import curves, require
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
-def colours(n):
+
+def colours(n: int) -> list[Any]:
     """n colours along viridis, dark to light."""
     cmap = require().get_cmap("viridis")
     return [cmap(0.9 * i / max(n - 1, 1)) for i in range(n)]
 
 
-def lag_norms(fig, *, panels, what):
+def lag_norms(fig: Figure, *, panels: Mapping[Any, Any], what: str) -> None:
     """One panel per kind of units. panels: units -> [(rho, norms (K,) over lags 0..K-1 divided
     by the lag-0 norm), ...], one curve per radius, dashed the theory's rho^k; log scale."""
     for i, (units, series) in enumerate(panels.items()):
@@ -29,7 +35,7 @@ def lag_norms(fig, *, panels, what):
     fig.set_size_inches(11, 4.2)
 
 
-def learning_curves(fig, *, task, panels):
+def learning_curves(fig: Figure, *, task: str, panels: Mapping[Any, Any]) -> None:
     """One panel per sequence length. panels: T -> {"baseline": the memoryless error, "curves":
     {model: (training steps, test error)}}; log scale, the baseline dotted."""
     for i, (T, panel) in enumerate(panels.items()):

@@ -3,13 +3,18 @@ training rounds, and fill-in-the-blank exact match by blank length."""
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .base import curves
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
-def samples(fig, *, samples):
+
+def samples(fig: Figure, *, samples: Sequence[Sequence[Any]]) -> None:
     """samples: (temperature, prompt, generated text) triples, one block of text each."""
     ax = fig.add_subplot()
     ax.axis("off")
@@ -23,7 +28,8 @@ def samples(fig, *, samples):
     ax.set_title("Characters sampled from the language model (/ marks a newline)")
 
 
-def bpc_curve(fig, *, curve, unigram, bigram):
+def bpc_curve(fig: Figure, *, curve: Sequence[Sequence[float]], unigram: float,
+              bigram: float) -> None:
     """The RNN's validation bits per character after each round, against the two counting
     models' (constant) bits per character."""
     rounds = list(range(1, len(curve) + 1))
@@ -34,7 +40,7 @@ def bpc_curve(fig, *, curve, unigram, bigram):
            styles=[{"marker": "o"}, {"ls": "--"}, {"ls": ":"}])
 
 
-def blanks(fig, *, by_length):
+def blanks(fig: Figure, *, by_length: Mapping[str, Sequence[float]]) -> None:
     """by_length: model name -> exact match for blanks of 1, 2, ... characters; grouped bars."""
     ax = fig.add_subplot()
     n_lengths = len(next(iter(by_length.values())))

@@ -1,12 +1,19 @@
 """Figure of the `timeseries` experiment: one-step forecasts against the truth."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+STYLES: dict[str, dict[str, Any]]
 STYLES = {"truth": {"color": "k", "lw": 1.6}, "persistence": {"ls": ":", "lw": 1},
           "linear AR": {"ls": "--", "lw": 1}, "RNN many-to-one": {"lw": 1.2},
           "RNN many-to-many": {"lw": 1.2, "alpha": 0.8}}
 
 
-def forecasts(fig, *, series, n_max=100):
+def forecasts(fig: Figure, *, series: Mapping[str, Any], n_max: int = 100) -> None:
     """series: name -> (time axis (N,), {forecaster or "truth": values (N,)}), up to four series
     in a 2 x 2 grid, the first n_max test points of each; STYLES says which forecasters and how."""
     from matplotlib.ticker import MaxNLocator

@@ -10,28 +10,36 @@ from __future__ import annotations
 
 import copy
 import numbers
+from collections.abc import Sequence
 
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
+from numpy.typing import ArrayLike, DTypeLike
 
 from .. import optim
 from ..model import RNN
 from . import inputs
+from .._types import Seed
 
 OPTIMIZERS = ("adam", "sgd", "rmsprop")
 
 
 class RNNEstimator(BaseEstimator):
     """The shared base; use RNNClassifier or RNNRegressor."""
+    model_: RNN                                    # fitted attributes (none before fit)
+    optimizer_: optim.Optimizer
+    per_step_: bool
 
-    def __init__(self, *, cell="elman", n_hidden=32, n_layers=1, bidirectional=False,
-                 activation="tanh", epochs=50, batch_size=32, optimizer="adam",
-                 learning_rate=0.01, clip_norm=1.0, early_stopping=False,
-                 validation_fraction=0.1, patience=10, dtype="float64", random_state=None,
-                 verbose=False, warm_start=False):
+    def __init__(self, *, cell: str = "elman", n_hidden: int = 32, n_layers: int = 1,
+                 bidirectional: bool = False, activation: str = "tanh", epochs: int = 50,
+                 batch_size: int = 32, optimizer: str | optim.Optimizer = "adam",
+                 learning_rate: float = 0.01, clip_norm: float | None = 1.0,
+                 early_stopping: bool = False, validation_fraction: float = 0.1, patience: int = 10,
+                 dtype: DTypeLike = "float64", random_state: Seed = None, verbose: bool = False,
+                 warm_start: bool = False) -> None:
         self.cell = cell
         self.n_hidden = n_hidden
         self.n_layers = n_layers
@@ -62,7 +70,8 @@ class RNNEstimator(BaseEstimator):
         return tags
 
     # -- training -----------------------------------------------------------------------------
-    def fit(self, X, y):
+    def fit(self, X: ArrayLike | Sequence[ArrayLike],
+            y: ArrayLike | Sequence[ArrayLike]) -> RNNEstimator:
         """Train on X (n, T, D), (n, T) or a list of (T_i, D) sequences, and targets y (one per
         sequence, or one per step). A new model unless warm_start=True and one was fitted on
         data of the same kind; returns self."""
@@ -71,7 +80,8 @@ class RNNEstimator(BaseEstimator):
         return self._train(X, y, epochs=self.epochs, first=not warm, classes=None,
                            split=self.early_stopping)
 
-    def partial_fit(self, X, y, classes=None):
+    def partial_fit(self, X: ArrayLike | Sequence[ArrayLike], y: ArrayLike | Sequence[ArrayLike],
+                    classes: ArrayLike | None = None) -> RNNEstimator:
         """One epoch on (X, y), continuing the model and optimizer of earlier calls (the first
         call builds them; a classifier's first call takes `classes`, all the labels it will
         ever see, else the labels of this first batch). Returns self."""
@@ -159,6 +169,7 @@ class RNNEstimator(BaseEstimator):
         if not (isinstance(self.optimizer, optim.Optimizer) or self.optimizer in OPTIMIZERS):
             raise ValueError(f"optimizer must be one of {', '.join(map(repr, OPTIMIZERS))} or an "
                              f"rl.optim optimizer; got {self.optimizer!r}")
+        name: str | None
         for name in ("early_stopping", "warm_start"):
             if not isinstance(getattr(self, name), (bool, np.bool_)):
                 raise TypeError(f"{name} must be True or False, got {getattr(self, name)!r}")

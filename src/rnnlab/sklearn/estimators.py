@@ -9,14 +9,18 @@ step); targets one per step use mapping="many-to-many".
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.utils import assert_all_finite
 from sklearn.utils.multiclass import check_classification_targets
+from numpy.typing import ArrayLike
 
 from . import inputs
 from .base import RNNEstimator
+from .._types import Array
 
 
 def _sigmoid(a):
@@ -78,14 +82,14 @@ class RNNClassifier(ClassifierMixin, RNNEstimator):
             return index[..., None].astype(self.dtype), 1, "sigmoid"
         return index, len(self.classes_), "softmax"
 
-    def decision_function(self, X):
+    def decision_function(self, X: ArrayLike | Sequence[ArrayLike]) -> Array | list[Array]:
         """Logits: (n,) for two classes (> 0 means classes_[1]), (n, K) for K > 2; per-step
         models give (n, T) / (n, T, K) (a list of per-sequence arrays for a list X)."""
         a, seqs = self._outputs(X, logits=True)
         a = np.asarray(a, np.float64)
         return inputs.unpad(a[..., 0] if len(self.classes_) == 2 else a, seqs)
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: ArrayLike | Sequence[ArrayLike]) -> Array | list[Array]:
         """Class probabilities (n, K) (per step: (n, T, K)), columns in the order of classes_."""
         a, seqs = self._outputs(X, logits=True)
         if len(self.classes_) == 2:
@@ -95,19 +99,20 @@ class RNNClassifier(ClassifierMixin, RNNEstimator):
             p = _softmax(a)
         return inputs.unpad(p, seqs)
 
-    def predict_log_proba(self, X):
+    def predict_log_proba(self, X: ArrayLike | Sequence[ArrayLike]) -> Array | list[Array]:
         """log(predict_proba(X))."""
         p = self.predict_proba(X)
         with np.errstate(divide="ignore"):
             return [np.log(q) for q in p] if isinstance(p, list) else np.log(p)
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike | Sequence[ArrayLike]) -> Array | list[Array]:
         """Labels from classes_: (n,), or (n, T) per step (a list for a list X)."""
         a, seqs = self._outputs(X, logits=True)
         index = (a[..., 0] > 0).astype(np.intp) if len(self.classes_) == 2 else a.argmax(-1)
         return inputs.unpad(self.classes_[index], seqs)
 
-    def score(self, X, y, sample_weight=None):
+    def score(self, X: ArrayLike | Sequence[ArrayLike], y: ArrayLike | Sequence[ArrayLike],
+              sample_weight: ArrayLike | None = None) -> float:
         """Accuracy: the fraction of sequences (per step: of real steps) labelled right."""
         pred = self.predict(X)
         seqs = inputs.sequences(self, X, reset=False, dtype=np.dtype(self.dtype))
@@ -150,14 +155,15 @@ class RNNRegressor(RegressorMixin, RNNEstimator):
         tags.target_tags.multi_output = True       # y (n, k): k outputs per sequence
         return tags
 
-    def predict(self, X):
+    def predict(self, X: ArrayLike | Sequence[ArrayLike]) -> Array | list[Array]:
         """Predicted values, shaped like y in fit: (n,) or (n, k); per step (n, T) or (n, T, k)
         (a list of per-sequence arrays for a list X)."""
         out, seqs = self._outputs(X)
         out = np.asarray(out, np.float64)
         return inputs.unpad(out[..., 0] if self.squeeze_ else out, seqs)
 
-    def score(self, X, y, sample_weight=None):
+    def score(self, X: ArrayLike | Sequence[ArrayLike], y: ArrayLike | Sequence[ArrayLike],
+              sample_weight: ArrayLike | None = None) -> float:
         """R^2 (scikit-learn's r2_score; per step: over all real steps, outputs averaged)."""
         pred = self.predict(X)
         seqs = inputs.sequences(self, X, reset=False, dtype=np.dtype(self.dtype))

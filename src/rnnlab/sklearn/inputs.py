@@ -14,11 +14,16 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from sklearn.exceptions import DataConversionWarning
 from sklearn.utils import check_array
 from sklearn.utils.validation import validate_data
+from numpy.typing import ArrayLike, DTypeLike
+
+from .._types import Array
 
 
 @dataclass
@@ -29,12 +34,12 @@ class Sequences:
     form: str                                      # "2d", "3d" or "list"
 
     @property
-    def lengths(self):
+    def lengths(self) -> Array:
         n, T = self.X.shape[:2]
         return np.full(n, T) if self.mask is None else self.mask.sum(axis=1)
 
 
-def is_ragged(X) -> bool:
+def is_ragged(X: ArrayLike | Sequence[ArrayLike]) -> bool:
     """True for a list or tuple of sequences that NumPy cannot stack into one numeric array."""
     if not isinstance(X, (list, tuple)) or len(X) == 0:
         return False
@@ -53,7 +58,8 @@ def _ndim(X):
     return ndim if isinstance(ndim, int) else np.asarray(X).ndim
 
 
-def sequences(estimator, X, *, reset: bool, dtype) -> Sequences:
+def sequences(estimator: Any, X: ArrayLike | Sequence[ArrayLike], *, reset: bool,
+              dtype: DTypeLike) -> Sequences:
     """Validate X in any accepted form; with reset=True record n_features_in_ (and
     feature_names_in_ for a DataFrame), else check X against what fit saw."""
     if is_ragged(X):
@@ -86,7 +92,7 @@ def sequences(estimator, X, *, reset: bool, dtype) -> Sequences:
 
 def _ragged(X, dtype):
     """Each sequence of a ragged list as a checked (T_i, D) array; all D equal."""
-    seqs = []
+    seqs: list[Array] = []
     for i, s in enumerate(X):
         a = check_array(s, ensure_2d=False, dtype=dtype, input_name=f"X[{i}]")
         if a.ndim == 1:
@@ -115,7 +121,8 @@ def _features(estimator, D, reset, form):
                          f"expecting {expected} features per step as input")
 
 
-def targets(y, seqs: Sequences, name: str, *, multi_output: bool):
+def targets(y: ArrayLike | Sequence[ArrayLike], seqs: Sequences, name: str, *,
+            multi_output: bool) -> tuple[Array, bool]:
     """y as an array with one row per sequence and whether it is per step.
 
     Per step: y (n, T) or (n, T, k) for array X (T as X's, T > 1 for a 2-D y), or a list of
@@ -167,7 +174,7 @@ def _pad_targets(y, seqs, name):
     return out
 
 
-def unpad(Y, seqs: Sequences):
+def unpad(Y: Array, seqs: Sequences) -> Array | list[Array]:
     """Per-step outputs (n, T, ...) back in X's form: a list of (T_i, ...) arrays for a list X."""
     if seqs.form != "list":
         return Y

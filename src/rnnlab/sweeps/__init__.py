@@ -19,16 +19,23 @@ summarises them (summary.py) and draws them (figures.py). The module is called `
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
 
 from . import engine, figures, plan, store, summary
 from .execute import plain, versions
-from .plan import canonical, parse_seeds
+from .plan import Run, canonical, parse_seeds
+from .._types import StrPath
 
 __all__ = ["sweep", "parse_seeds"]
 
 
-def sweep(target, grid=None, seeds=1, *, client=None, out=None, workers=None, metric=None,
-          progress=False, frame=None, timeout=10.0):
+def sweep(target: str | Callable[[dict[str, Any], int], dict[str, Any]],
+          grid: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None,
+          seeds: int | Iterable[int] = 1, *, client: Any = None, out: StrPath | None = None,
+          workers: int | None = None, metric: str | None = None, progress: bool = False,
+          frame: bool | None = None, timeout: float = 10.0) -> Any:
     """Run target for every setting of grid and every seed; returns the table of runs.
 
     target:  an experiment name ("benefit"; its grid takes only `quick`), a function
@@ -96,7 +103,8 @@ def sweep(target, grid=None, seeds=1, *, client=None, out=None, workers=None, me
     return summary.table(rows, frame)
 
 
-def finish(out, doc, runs, records, metric):
+def finish(out: Path, doc: dict[str, Any], runs: Sequence[Run], records: Sequence[dict[str, Any]],
+           metric: str | None) -> None:
     """Write summary.csv, summary.md, the figures and the final sweep.json."""
     configs = list({canonical(r.config): r.config for r in runs}.values())
     settings = summary.setting_rows(runs, records)

@@ -16,11 +16,15 @@ import time
 import uuid
 import warnings
 from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from types import ModuleType
+from typing import Any, TextIO
 
 from .execute import execute, payload
+from .plan import Run, Target
 
 
-def require():
+def require() -> ModuleType:
     """The distributed package, or ImportError naming the extra."""
     try:
         import distributed
@@ -31,7 +35,7 @@ def require():
 
 
 @contextmanager
-def sigint_ignored():
+def sigint_ignored() -> Iterator[None]:
     """Ignore Ctrl-C while the local workers start: they inherit it, so Ctrl-C reaches only this
     process, which cancels the runs and shuts the cluster down (no traceback from every worker)."""
     if threading.current_thread() is not threading.main_thread():
@@ -44,7 +48,7 @@ def sigint_ignored():
         signal.signal(signal.SIGINT, previous)
 
 
-def local_worker_config():
+def local_worker_config() -> Any:
     """Dask settings for the workers of our own local cluster (never a user's cluster).
 
     glibc's allocator: Dask starts workers with MALLOC_TRIM_THRESHOLD_=65536, which also turns
@@ -61,7 +65,8 @@ def local_worker_config():
 
 
 @contextmanager
-def connect(client=None, *, workers=None, timeout=10.0):
+def connect(client: Any = None, *, workers: int | None = None,
+            timeout: float = 10.0) -> Iterator[Any]:
     """A Client for the sweep, closed afterwards unless the caller gave it.
 
     client: None (a local cluster of `workers` processes, one per core by default, one thread
@@ -119,14 +124,14 @@ def connect(client=None, *, workers=None, timeout=10.0):
 class Progress:
     """done / running / failed and the time left, on one line (rewritten on a terminal)."""
 
-    def __init__(self, total, skipped, stream=None):
+    def __init__(self, total: int, skipped: int, stream: TextIO | None = None) -> None:
         self.total, self.skipped, self.done, self.failed = total, skipped, 0, 0
         self.stream = stream
         self.tty = bool(stream) and getattr(stream, "isatty", lambda: False)()
         self.start = time.perf_counter()
         self.last = 0.0
 
-    def line(self, running) -> str:
+    def line(self, running: int) -> str:
         elapsed = time.perf_counter() - self.start
         left = self.total - self.skipped - self.done
         eta = "" if not self.done else f", about {elapsed / self.done * left:.0f} s left"
@@ -134,7 +139,7 @@ class Progress:
         return (f"sweep: {self.skipped + self.done}/{self.total} done{skip}, {running} running, "
                 f"{self.failed} failed, {elapsed:.0f} s{eta}")
 
-    def show(self, running, force=False):
+    def show(self, running: Callable[[], int], force: bool = False) -> None:
         """Print the line (running() counts the runs in progress; asked only when printing):
         on a terminal at most twice a second, elsewhere only when forced (a run finished)."""
         if not self.stream or not (force or self.tty and time.perf_counter() - self.last > 0.5):
@@ -144,12 +149,12 @@ class Progress:
         print(("\r\x1b[K" if self.tty else "") + self.line(running()), end=end,
               file=self.stream, flush=True)
 
-    def close(self):
+    def close(self) -> None:
         if self.stream and self.tty:
             print(file=self.stream, flush=True)
 
 
-def failure(exc) -> dict:
+def failure(exc: BaseException) -> dict:
     """The record of a run whose task itself failed (its worker died too often, or it was lost)."""
     name = type(exc).__name__
     why = ("its worker process died each time it ran it" if name == "KilledWorker" else str(exc))
@@ -157,7 +162,9 @@ def failure(exc) -> dict:
             "seconds": None}
 
 
-def run_all(client, target, runs, on_done, *, progress=None, skipped=0, total=None):
+def run_all(client: Any, target: Target, runs: Sequence[Run],
+            on_done: Callable[[Run, dict[str, Any]], object], *, progress: TextIO | None = None,
+            skipped: int = 0, total: int | None = None) -> None:
     """Submit every run, call on_done(run, record) as each finishes (in completion order).
 
     Ctrl-C cancels the runs not finished yet and re-raises KeyboardInterrupt; what on_done
@@ -191,7 +198,7 @@ def run_all(client, target, runs, on_done, *, progress=None, skipped=0, total=No
         show.close()
 
 
-def _record(fut) -> dict:
+def _record(fut: Any) -> dict:
     if fut.status == "finished":
         return fut.result()
     exc = fut.exception() if fut.status == "error" else None
@@ -200,7 +207,7 @@ def _record(fut) -> dict:
     return failure(exc if exc is not None else RuntimeError(f"the task was {fut.status}"))
 
 
-def _running(client) -> int:
+def _running(client: Any) -> int:
     try:
         return sum(len(keys) for keys in client.processing().values())
     except Exception:                                  # progress never stops a sweep

@@ -12,6 +12,7 @@ import socket
 import time
 import traceback
 from importlib import metadata
+from typing import Any
 
 import numpy as np
 
@@ -30,7 +31,7 @@ def versions() -> dict:
     return out
 
 
-def plain(obj):
+def plain(obj: Any) -> Any:
     """JSON-ready values: NumPy scalars and arrays as Python numbers and lists."""
     if isinstance(obj, dict):
         return {str(k): plain(v) for k, v in obj.items()}
@@ -43,7 +44,7 @@ def plain(obj):
     return obj
 
 
-def call(name: str, payload, config: dict, seed: int) -> tuple[dict, dict]:
+def call(name: str, payload: bytes | None, config: dict, seed: int) -> tuple[dict, dict]:
     """(results, extra files) of one run; raises what the target raises."""
     if payload is None:                                     # an experiment of the registry
         from .. import experiments
@@ -61,7 +62,7 @@ def call(name: str, payload, config: dict, seed: int) -> tuple[dict, dict]:
     return plain(results), {}
 
 
-def payload(target: Target):
+def payload(target: Target) -> bytes | None:
     """What travels to the workers: None for an experiment, else the function pickled with
     cloudpickle (by value when it lives in __main__ or a file, so workers need not import it;
     unpickled inside execute(), so a function a worker cannot load is a failed run, not a hang)."""
@@ -81,12 +82,12 @@ def where() -> dict:
     return out
 
 
-def execute(name: str, payload, config: dict, seed: int) -> dict:
+def execute(name: str, payload: bytes | None, config: dict, seed: int) -> dict:
     """The record of one run: status, results (or error and traceback), seconds, host.
 
     name: the experiment or the function's name; payload: see payload() above."""
     start = time.perf_counter()
-    record = {"status": "ok", "error": None, "results": {}, "files": {}}
+    record: dict[str, Any] = {"status": "ok", "error": None, "results": {}, "files": {}}
     try:
         record["results"], record["files"] = call(name, payload, config, seed)
     except Exception as err:                       # the run failed; the sweep goes on

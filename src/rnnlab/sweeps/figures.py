@@ -5,9 +5,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from collections.abc import Sequence
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 
-def pyplot():
+def pyplot() -> ModuleType:
     """matplotlib.pyplot on the Agg backend, or ImportError naming the extra."""
     try:
         import matplotlib
@@ -18,18 +24,19 @@ def pyplot():
     return plt
 
 
-def swept(configs) -> list[str]:
+def swept(configs: Sequence[dict[str, Any]]) -> list[str]:
     """The parameters that take more than one value across the settings."""
     keys = list(dict.fromkeys(k for c in configs for k in c))
     return [k for k in keys if len({repr(c.get(k)) for c in configs}) > 1]
 
 
-def draw(ax, rows, param, metric, others):
+def draw(ax: Axes, rows: list[dict[str, Any]], param: str, metric: str | None,
+         others: Sequence[str]) -> None:
     """Draw metric's mean +- std against param on ax, one line per value of the other params."""
     xs_all = list(dict.fromkeys(repr(r.get(param)) for r in rows))
     numeric = all(isinstance(r.get(param), (int, float)) and not isinstance(r.get(param), bool)
                   for r in rows)
-    lines = {}
+    lines: dict[tuple[Any, ...], Any] = {}
     for r in rows:
         lines.setdefault(tuple((k, r.get(k)) for k in others), []).append(r)
     for label, group in lines.items():
@@ -54,7 +61,8 @@ def draw(ax, rows, param, metric, others):
         ax.legend(fontsize="small")
 
 
-def save(out: Path, rows, configs, metric) -> list[str]:
+def save(out: Path, rows: list[dict[str, Any]], configs: Sequence[dict[str, Any]],
+         metric: str | None) -> list[str]:
     """figure-PARAM.png for every swept parameter. Returns the file names written."""
     from ..io import atomic_write
     params = swept(configs)

@@ -15,7 +15,8 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
+from collections.abc import Iterable, Mapping, Sequence
 
 SCALARS = (bool, int, float, str, type(None))
 EXPERIMENT_KEYS = ("quick",)        # what an experiment's run() takes besides its seed
@@ -39,7 +40,8 @@ class Run:
     seed: int
 
 
-def resolve_target(target) -> Target:
+def resolve_target(target: str | Callable[[dict[str, Any], int], dict[str, Any]] | Target
+                   ) -> Target:
     """An experiment name, a function, or a spec "pkg.module:function" / "path/file.py:function"."""
     if callable(target):
         return Target(f"{getattr(target, '__module__', None)}:"
@@ -69,6 +71,8 @@ def load_function(spec: str) -> Callable:
             raise ValueError(f"target: no file {where!r} (from {spec!r})")
         modname = f"rnnlab_sweep_{path.stem}_{hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:8]}"
         mod_spec = importlib.util.spec_from_file_location(modname, path)
+        if mod_spec is None or mod_spec.loader is None:
+            raise ValueError(f"target: {where!r} cannot be imported (from {spec!r})")
         module = importlib.util.module_from_spec(mod_spec)
         sys.modules[modname] = module
         mod_spec.loader.exec_module(module)
@@ -92,10 +96,11 @@ def load_function(spec: str) -> Callable:
     return fn
 
 
-def settings(grid, target: Target) -> list[dict]:
+def settings(grid: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None,
+             target: Target) -> list[dict]:
     """The list of configs a grid stands for (grid None: one empty config)."""
     if grid is None:
-        configs = [{}]
+        configs: list[dict[str, Any]] = [{}]
     elif isinstance(grid, dict):
         if not grid:
             raise ValueError("grid: empty dict; give lists of values, or grid=None for no "
@@ -131,7 +136,7 @@ def settings(grid, target: Target) -> list[dict]:
     return configs
 
 
-def check_config(config: dict, target: Target):
+def check_config(config: dict, target: Target) -> None:
     for key, value in config.items():
         if not isinstance(key, str):
             raise TypeError(f"grid: parameter names must be strings, got {key!r}")
@@ -150,7 +155,7 @@ def check_config(config: dict, target: Target):
             raise TypeError(f"grid['quick']: expected true or false, got {config['quick']!r}")
 
 
-def seed_list(seeds) -> list[int]:
+def seed_list(seeds: int | Iterable[int]) -> list[int]:
     """Seeds as a list of distinct non-negative ints (an int n stands for 0 .. n-1)."""
     if isinstance(seeds, bool):
         raise TypeError(f"seeds: expected an int or a list of ints, got {seeds!r}")
@@ -192,7 +197,7 @@ def parse_seeds(text: str) -> list[int]:
     return seed_list(out)
 
 
-def canonical(obj) -> str:
+def canonical(obj: Any) -> str:
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), allow_nan=True)
 
 
@@ -201,6 +206,7 @@ def run_id(config: dict, seed: int) -> str:
     return hashlib.sha256(canonical({"config": config, "seed": seed}).encode()).hexdigest()[:16]
 
 
-def plan(grid, seeds, target: Target) -> list[Run]:
+def plan(grid: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None, seeds: int | Iterable[int],
+         target: Target) -> list[Run]:
     """Every run, setting by setting, seeds in the order given."""
     return [Run(run_id(c, s), c, s) for c in settings(grid, target) for s in seed_list(seeds)]

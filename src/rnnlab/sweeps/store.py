@@ -15,17 +15,20 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from .. import io
+from .._types import StrPath
+from .plan import Run
 
 RUN_FILES = ("run.json", "results.json", "tables.json", "config.json", "error.txt")
 
 
-def write_json(path, doc):
+def write_json(path: StrPath, doc: dict[str, Any]) -> None:
     io.atomic_write(path, lambda f: f.write(json.dumps(doc, indent=2).encode()), overwrite=True)
 
 
-def write_text(path, text):
+def write_text(path: StrPath, text: str) -> None:
     io.atomic_write(path, lambda f: f.write(text.encode()), overwrite=True)
 
 
@@ -33,7 +36,7 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def check(out, target_name: str) -> Path:
+def check(out: StrPath, target_name: str) -> Path:
     """OUT as a Path; refuse a folder that holds a sweep of another target (creates nothing)."""
     out = Path(out)
     previous = out / "sweep.json"
@@ -48,7 +51,7 @@ def check(out, target_name: str) -> Path:
     return out
 
 
-def create(out: Path):
+def create(out: Path) -> None:
     (out / "runs").mkdir(parents=True, exist_ok=True)
 
 
@@ -65,7 +68,7 @@ def finished(out: Path, run_id: str) -> dict | None:
     return dict(meta, results=results)
 
 
-def save_run(out: Path, run, target_name: str, record: dict) -> dict:
+def save_run(out: Path, run: Run, target_name: str, record: dict) -> dict:
     """Write the run's folder atomically (replacing an earlier failed attempt). Returns run.json."""
     runs = out / "runs"
     meta = {"id": run.id, "target": target_name, "config": run.config, "seed": run.seed,
@@ -86,5 +89,5 @@ def _writer(text):
     return lambda f: f.write(text.encode())
 
 
-def save_sweep(out: Path, doc: dict):
+def save_sweep(out: Path, doc: dict) -> None:
     write_json(out / "sweep.json", doc)

@@ -6,15 +6,19 @@ from __future__ import annotations
 import csv
 import io
 import math
+from collections.abc import Sequence
+from typing import Any
+
+from .plan import Run
 
 RUN_COLUMNS = ("run", "seed", "status")
 
 
-def is_number(v) -> bool:
+def is_number(v: object) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
-def run_rows(runs, records) -> list[dict]:
+def run_rows(runs: Sequence[Run], records: Sequence[dict[str, Any]]) -> list[dict]:
     """One dict per run, in the plan's order: run, seed, status, the config, the results, error,
     seconds, host. A result named like a config key or a column gets the prefix "result."."""
     rows = []
@@ -35,9 +39,9 @@ def _stats(values):
     return mean, std, n
 
 
-def setting_rows(runs, records) -> list[dict]:
+def setting_rows(runs: Sequence[Run], records: Sequence[dict[str, Any]]) -> list[dict]:
     """One dict per setting (in the plan's order) with the statistics over its seeds."""
-    groups = {}
+    groups: dict[tuple[Any, ...], Any] = {}
     for run, rec in zip(runs, records):
         key = tuple(sorted((k, repr(v)) for k, v in run.config.items()))
         groups.setdefault(key, (run.config, []))[1].append(rec)
@@ -57,11 +61,11 @@ def setting_rows(runs, records) -> list[dict]:
     return rows
 
 
-def columns(rows) -> list:
+def columns(rows: list[dict[str, Any]]) -> list:
     return list(dict.fromkeys(k for r in rows for k in r))
 
 
-def to_csv(rows) -> str:
+def to_csv(rows: list[dict[str, Any]]) -> str:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=columns(rows), lineterminator="\n")
     writer.writeheader()
@@ -70,7 +74,7 @@ def to_csv(rows) -> str:
     return buf.getvalue()
 
 
-def _cell(v) -> str:
+def _cell(v: object) -> str:
     if v is None:
         return "-"
     if isinstance(v, float):
@@ -78,7 +82,7 @@ def _cell(v) -> str:
     return str(v)
 
 
-def to_markdown(rows, config_keys) -> str:
+def to_markdown(rows: list[dict[str, Any]], config_keys: Sequence[str]) -> str:
     """Settings as rows; each numeric result as "mean ± std (n)", each claim as "passed/n"."""
     if not rows:
         return "(no runs)\n"
@@ -101,7 +105,7 @@ def to_markdown(rows, config_keys) -> str:
     return "\n".join(lines) + "\n"
 
 
-def table(rows, frame=None):
+def table(rows: list[dict[str, Any]], frame: bool | None = None) -> Any:
     """rows as a pandas DataFrame when pandas is installed (frame=None) or asked for (True),
     else the list of dicts itself."""
     if frame is False:

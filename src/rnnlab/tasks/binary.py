@@ -27,12 +27,14 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .. import _checks
 from .._checks import check_random_state  # noqa: F401  (part of this module's API)
+from .._types import Array, Seed
 
 
-def add_bits(a, b):
+def add_bits(a: ArrayLike, b: ArrayLike) -> Array:
     """The bits of a + b from the bits of a and b, LSB first: (B, n) and (B, n) -> (B, n + 1)."""
     a = np.asarray(a, dtype=np.int8)
     b = np.asarray(b, dtype=np.int8)
@@ -61,7 +63,8 @@ def _addition_arrays(a, b, delay):
     return X, Y
 
 
-def addition(n_samples, n_bits, random_state=None, delay=0):
+def addition(n_samples: int, n_bits: int, random_state: Seed | None = None,
+             delay: int = 0) -> tuple[Array, Array]:
     """Random bit-serial additions of two n_bits-bit numbers (see the module docstring).
 
     Returns X (n_samples, n_bits + 1 + delay, 2) and Y (n_samples, n_bits + 1 + delay, 1),
@@ -75,14 +78,15 @@ def addition(n_samples, n_bits, random_state=None, delay=0):
     return _addition_arrays(bits[0], bits[1], delay)
 
 
-def encode_addition(a, b, n_bits, delay=0):
+def encode_addition(a: ArrayLike, b: ArrayLike, n_bits: int, delay: int = 0) -> tuple[Array, Array]:
     """The addition task's X, Y for given non-negative integers a[i] + b[i] (each < 2**n_bits)."""
     n_bits = _checks.check_int(n_bits, "n_bits", minimum=1)
     delay = _checks.check_int(delay, "delay", minimum=0)
     return _addition_arrays(int_to_bits(a, n_bits, "a"), int_to_bits(b, n_bits, "b"), delay)
 
 
-def parity(n_samples, n_bits, random_state=None, final_only=False):
+def parity(n_samples: int, n_bits: int, random_state: Seed | None = None,
+           final_only: bool = False) -> tuple[Array, Array]:
     """Random bit strings and their parity.
 
     Returns X (n_samples, n_bits, 1) and the running XOR Y (n_samples, n_bits, 1), or with
@@ -97,14 +101,14 @@ def parity(n_samples, n_bits, random_state=None, final_only=False):
     return X.astype(np.float32), parity_targets(X, final_only=final_only)
 
 
-def parity_targets(X, final_only=False):
+def parity_targets(X: ArrayLike, final_only: bool = False) -> Array:
     """Running parity (B, T, 1) of bit strings X (B, T, 1), or the final parity (B, 1)."""
     bits = _bit_array(X, "X", 3)
     running = np.bitwise_xor.accumulate(bits, axis=1).astype(np.float32)
     return running[:, -1, :] if final_only else running
 
 
-def bits_to_int(bits):
+def bits_to_int(bits: ArrayLike) -> Array:
     """Python integers from bit arrays, least significant bit first along the last axis.
 
     bits (..., n) of 0/1 -> an object array (...) of exact Python ints (any n, no overflow).
@@ -119,7 +123,7 @@ def bits_to_int(bits):
     return out.reshape(arr.shape[:-1])
 
 
-def int_to_bits(values, n_bits, name="values"):
+def int_to_bits(values: ArrayLike, n_bits: int, name: str = "values") -> Array:
     """Bits (B, n_bits), least significant first, of non-negative integers each < 2**n_bits."""
     n_bits = _checks.check_int(n_bits, "n_bits", minimum=1)
     vals = [values] if np.ndim(values) == 0 else list(np.asarray(values, dtype=object).ravel())
@@ -133,7 +137,7 @@ def int_to_bits(values, n_bits, name="values"):
     return out
 
 
-def decode_addition(X, Y, delay=0):
+def decode_addition(X: Array, Y: Array, delay: int = 0) -> tuple[Array, Array, Array]:
     """(a, b, s) as Python ints from the addition task's X (B, T, 2) and Y (B, T, 1).
 
     s reads Y's answers, so s == a + b for every sample of a correct X, Y (or of a correct

@@ -12,6 +12,7 @@ from typing import Callable
 import numpy as np
 
 from .. import _checks
+from .._types import Array, Seed
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class TaskSpec:
     samples: int              # default number of training samples
 
 
-def sine(n_samples, T, random_state=None):
+def sine(n_samples: int, T: int, random_state: Seed | None = None) -> tuple[Array, Array]:
     """Next-value prediction on sine waves of random frequency and phase, with a little noise.
 
     X (n, T, 1) = s(t), Y (n, T, 1) = s(t + 1), s(t) = sin(w t + p) + 0.05 noise,
@@ -77,7 +78,7 @@ TASKS = {t.name: t for t in (
 )}
 
 
-def get(name) -> TaskSpec:
+def get(name: str) -> TaskSpec:
     if not isinstance(name, str) or name not in TASKS:
         raise ValueError(f"unknown task {name!r}; choose one of {', '.join(TASKS)}")
     return TASKS[name]

@@ -9,14 +9,18 @@ fitted on the same training images. Needs the optional extra: pip install 'rnnla
 """
 from __future__ import annotations
 
+from types import ModuleType
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .. import _checks
+from .._types import Array, Seed
 
 N_CLASSES = 10
 
 
-def require_sklearn():
+def require_sklearn() -> ModuleType:
     """The sklearn module, or ImportError naming the extra to install."""
     try:
         import sklearn
@@ -26,7 +30,7 @@ def require_sklearn():
     return sklearn
 
 
-def load(*, test_size=0.25, random_state=0):
+def load(*, test_size: float = 0.25, random_state: Seed = 0) -> tuple[Array, Array, Array, Array]:
     """(X_train, y_train, X_test, y_test): images as (N, 8, 8) float64 sequences in [0, 1].
 
     The split is stratified by class (scikit-learn's train_test_split); row t of an image is
@@ -46,7 +50,8 @@ def load(*, test_size=0.25, random_state=0):
     return X_tr, y_tr, X_te, y_te
 
 
-def logistic_baseline(X_train, y_train, X_test, *, C=1.0, max_iter=2000):
+def logistic_baseline(X_train: Array, y_train: ArrayLike, X_test: Array, *, C: float = 1.0,
+                      max_iter: int = 2000) -> Array:
     """Predicted classes (N_test,) of a logistic regression on the flattened images."""
     require_sklearn()
     from sklearn.linear_model import LogisticRegression
@@ -55,12 +60,12 @@ def logistic_baseline(X_train, y_train, X_test, *, C=1.0, max_iter=2000):
     return clf.predict(np.asarray(X_test).reshape(len(X_test), -1))
 
 
-def accuracy(pred, truth) -> float:
+def accuracy(pred: ArrayLike, truth: ArrayLike) -> float:
     """Fraction of equal entries."""
     return float(np.mean(np.asarray(pred) == np.asarray(truth)))
 
 
-def confusion_matrix(truth, pred, n_classes=N_CLASSES) -> np.ndarray:
+def confusion_matrix(truth: ArrayLike, pred: ArrayLike, n_classes: int = N_CLASSES) -> np.ndarray:
     """Counts (K, K): entry [i, j] is the number of class-i examples predicted as class j."""
     truth, pred = np.asarray(truth, dtype=np.int64), np.asarray(pred, dtype=np.int64)
     if truth.shape != pred.shape:

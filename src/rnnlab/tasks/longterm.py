@@ -29,13 +29,14 @@ import math
 import numpy as np
 
 from .._checks import check_int, check_random_state
+from .._types import Array, Seed
 
 N_SYMBOLS = 8          # the alphabet of the copy task
 N_COPY = 10            # symbols to remember
 BLANK, DELIMITER = 0, N_SYMBOLS + 1
 
 
-def adding(n_samples, T, random_state=None):
+def adding(n_samples: int, T: int, random_state: Seed | None = None) -> tuple[Array, Array]:
     """The adding problem: X (n, T, 2) float64, Y (n, 1) float64 (many-to-one).
 
     X[..., 0] holds the values U(0, 1), X[..., 1] the two markers (one in each half of the
@@ -61,7 +62,7 @@ def adding_baseline() -> float:
     return 1.0 / 6.0
 
 
-def copy_memory(n_samples, T, random_state=None):
+def copy_memory(n_samples: int, T: int, random_state: Seed | None = None) -> tuple[Array, Array]:
     """The copy task: X (n, T + 20, 10) one-hot float64, Y (n, T + 20) int64 class indices.
 
     Classes: 0 blank, 1..8 symbols (and 9, the delimiter, in the input only). Needs T >= 1.
@@ -80,7 +81,7 @@ def copy_memory(n_samples, T, random_state=None):
     return X, Y
 
 
-def copy_memory_baseline(T) -> float:
+def copy_memory_baseline(T: int) -> float:
     """10 ln 8 / (T + 20): the memoryless cross-entropy per step of the copy task."""
     T = check_int(T, "T", minimum=1)
     return N_COPY * math.log(N_SYMBOLS) / (T + 2 * N_COPY)

@@ -30,9 +30,18 @@ all-zero row contributes neither loss nor gradient, so only the blanks are learn
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from collections.abc import Iterable, Sequence
+
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from .. import _checks
+from .._types import Array, Seed
+
+if TYPE_CHECKING:
+    from ..model import RNN
 
 UNKNOWN = "\ufffd"
 BLANK = "\u2581"
@@ -45,7 +54,7 @@ class Vocab:
     The special symbols are skipped where `chars` holds them.
     """
 
-    def __init__(self, chars):
+    def __init__(self, chars: Iterable[str]) -> None:
         chars = [c for c in chars if c not in SPECIALS]
         bad = [c for c in chars if not isinstance(c, str) or len(c) != 1]
         if bad:
@@ -56,7 +65,7 @@ class Vocab:
         self.index = {c: i for i, c in enumerate(self.symbols)}
 
     @classmethod
-    def from_text(cls, text, min_count=1) -> "Vocab":
+    def from_text(cls, text: str, min_count: int = 1) -> "Vocab":
         """The characters that occur at least `min_count` times in `text`, sorted."""
         from collections import Counter
         _checks.check_int(min_count, "min_count", minimum=1)
@@ -68,7 +77,7 @@ class Vocab:
     def __repr__(self):
         return f"Vocab({len(self)} symbols)"
 
-    def encode(self, text, errors="replace") -> np.ndarray:
+    def encode(self, text: str, errors: str = "replace") -> np.ndarray:
         """str (N chars) -> int64 indices (N,). errors="strict" raises on an unknown character."""
         _checks.check_choice(errors, "errors", ("replace", "strict"))
         if not isinstance(text, str):
@@ -80,7 +89,7 @@ class Vocab:
             raise ValueError(f"character {text[n]!r} at position {n} is not in the vocabulary")
         return np.array(ids, dtype=np.int64)
 
-    def check_ids(self, ids, name="ids") -> np.ndarray:
+    def check_ids(self, ids: ArrayLike, name: str = "ids") -> np.ndarray:
         """`ids` as an integer array of indices in 0..V-1 (negative indices are refused, never
         read from the end)."""
         ids = _checks.as_array(ids, name)
@@ -92,11 +101,11 @@ class Vocab:
                              f"{ids.min()}..{ids.max()}")
         return ids.astype(np.intp)
 
-    def decode(self, ids) -> str:
+    def decode(self, ids: ArrayLike) -> str:
         """Indices (any shape, read in order) -> str."""
         return "".join(self.symbols[i] for i in self.check_ids(ids).ravel())
 
-    def one_hot(self, ids, dtype=np.float32) -> np.ndarray:
+    def one_hot(self, ids: ArrayLike, dtype: DTypeLike = np.float32) -> np.ndarray:
         """Indices (...,) -> one-hot rows (..., V)."""
         return np.eye(len(self), dtype=dtype)[self.check_ids(ids)]
 
@@ -111,7 +120,7 @@ def load_corpus() -> str:
     return "\n\n".join(topics[k].strip("\n") for k in sorted(topics))
 
 
-def split_text(text, fractions=(0.9, 0.05, 0.05)):
+def split_text(text: str, fractions: Sequence[float] = (0.9, 0.05, 0.05)) -> tuple[str, str, str]:
     """Three contiguous parts (train, validation, test) of `text`, in this order."""
     f = np.asarray(fractions, dtype=float)
     if f.shape != (3,) or (f <= 0).any() or abs(f.sum() - 1) > 1e-9:
@@ -121,7 +130,8 @@ def split_text(text, fractions=(0.9, 0.05, 0.05)):
     return text[:a], text[a:b], text[b:]
 
 
-def lm_windows(ids, seq_len, *, n_windows=None, random_state=None):
+def lm_windows(ids: ArrayLike, seq_len: int, *, n_windows: int | None = None,
+               random_state: Seed | None = None) -> tuple[Array, Array]:
     """Next-character pairs from non-overlapping windows of `ids`.
 
     Returns inputs (N, T) and targets (N, T) as indices: targets[i, t] is the character that
@@ -143,7 +153,7 @@ def lm_windows(ids, seq_len, *, n_windows=None, random_state=None):
     return ids[take], ids[take + 1]
 
 
-def streams(ids, n_streams):
+def streams(ids: ArrayLike, n_streams: int) -> tuple[Array, Array]:
     """The whole text as n_streams long contiguous sequences: inputs (B, L), targets (B, L).
 
     Every target c(n), n >= 2, is scored exactly once (up to n_streams - 1 dropped at the end).
@@ -156,18 +166,18 @@ def streams(ids, n_streams):
     return ids[:B * L].reshape(B, L), ids[1:B * L + 1].reshape(B, L)
 
 
-def unigram(train_ids, n_symbols, alpha=1.0) -> np.ndarray:
+def unigram(train_ids: ArrayLike, n_symbols: int, alpha: float = 1.0) -> np.ndarray:
     """log2 p(c) (V,) with add-alpha smoothing: (n(c) + alpha) / (N + alpha V)."""
     ids, n_symbols, alpha = _counting_args(train_ids, n_symbols, alpha)
     counts = np.bincount(ids, minlength=n_symbols).astype(float)
     return np.log2((counts + alpha) / (counts.sum() + alpha * n_symbols))
 
 
-def bigram(train_ids, n_symbols, alpha=1.0) -> np.ndarray:
+def bigram(train_ids: ArrayLike, n_symbols: int, alpha: float = 1.0) -> np.ndarray:
     """log2 p(c | b) (V, V), row b: (n(b, c) + alpha) / (n(b) + alpha V)."""
     ids, n_symbols, alpha = _counting_args(train_ids, n_symbols, alpha)
     pair = ids[:-1] * n_symbols + ids[1:]
-    counts = np.bincount(pair, minlength=n_symbols ** 2).reshape(n_symbols, n_symbols)
+    counts: Array = np.bincount(pair, minlength=n_symbols ** 2).reshape(n_symbols, n_symbols)
     counts = counts.astype(float) + alpha
     return np.log2(counts / counts.sum(axis=1, keepdims=True))
 
@@ -183,14 +193,15 @@ def _counting_args(train_ids, n_symbols, alpha):
     return ids.astype(np.intp), n_symbols, alpha
 
 
-def log2_probs(model, vocab, inputs, targets) -> np.ndarray:
+def log2_probs(model: RNN, vocab: Vocab, inputs: ArrayLike, targets: ArrayLike) -> np.ndarray:
     """log2 p(target) (B, L) that a softmax model assigns, reading inputs (B, L) from h = 0."""
     p = model.predict(vocab.one_hot(inputs, model.dtype))     # (B, L, V)
     pt = np.take_along_axis(p, np.asarray(targets)[..., None], axis=-1)[..., 0]
     return np.log2(np.maximum(pt.astype(np.float64), np.finfo(np.float64).tiny))
 
 
-def bpc_table(model, vocab, train_ids, heldout_ids, *, n_streams=16, alpha=1.0) -> dict:
+def bpc_table(model: RNN, vocab: Vocab, train_ids: ArrayLike, heldout_ids: ArrayLike, *,
+              n_streams: int = 16, alpha: float = 1.0) -> dict:
     """Bits per character on held-out text: unigram, bigram and the model, on the same targets."""
     inp, tgt = streams(heldout_ids, n_streams)
     V = len(vocab)
@@ -201,7 +212,8 @@ def bpc_table(model, vocab, train_ids, heldout_ids, *, n_streams=16, alpha=1.0) 
     return {k: float(v) for k, v in out.items()}
 
 
-def sample(model, vocab, prompt, n_chars, *, temperature=1.0, random_state=None) -> str:
+def sample(model: RNN, vocab: Vocab, prompt: str, n_chars: int, *, temperature: float = 1.0,
+           random_state: Seed | None = None) -> str:
     """`n_chars` characters drawn one at a time after `prompt` (the prompt is not returned).
 
     p(c) ∝ p_model(c | prefix)^(1/temperature): below 1 sharper, above 1 flatter. The model reads
@@ -225,8 +237,9 @@ def sample(model, vocab, prompt, n_chars, *, temperature=1.0, random_state=None)
     return vocab.decode(np.array(out, dtype=np.int64))
 
 
-def blank_windows(ids, seq_len, n, *, n_blanks=1, min_blank=1, max_blank=5, min_context=4,
-                  random_state=None):
+def blank_windows(ids: ArrayLike, seq_len: int, n: int, *, n_blanks: int = 1, min_blank: int = 1,
+                  max_blank: int = 5, min_context: int = 4,
+                  random_state: Seed | None = None) -> tuple[Array, Array, Array]:
     """Windows with blank runs, drawn at random from `ids`.
 
     Returns inputs (n, T) with BLANK at the hidden steps, the true characters (n, T) and the
@@ -256,20 +269,21 @@ def blank_windows(ids, seq_len, n, *, n_blanks=1, min_blank=1, max_blank=5, min_
     first += S * np.arange(n_blanks)[:, None]                             # (n, n_blanks, 1)
     steps = np.arange(T)
     blanks = ((steps >= first) & (steps < first + length)).any(axis=1)   # (n, T)
-    return np.where(blanks, SPECIALS.index(BLANK), truth), truth, blanks
+    return np.where(blanks, SPECIALS.index(BLANK), truth), truth, blanks  # type: ignore[return-value]  # any(axis=1) of (n, k, T) is an array
 
 
-def blank_targets(vocab, truth, blanks, dtype=np.float32) -> np.ndarray:
+def blank_targets(vocab: Vocab, truth: ArrayLike, blanks: Array,
+                  dtype: DTypeLike = np.float32) -> np.ndarray:
     """One-hot targets (n, T, V) at the blanked steps, all-zero rows elsewhere (no loss there)."""
     return vocab.one_hot(truth, dtype) * blanks[..., None]
 
 
-def fill(model, vocab, inputs) -> np.ndarray:
+def fill(model: RNN, vocab: Vocab, inputs: ArrayLike) -> np.ndarray:
     """The model's most probable character at every step: (n, T) indices from inputs (n, T)."""
     return model.predict(vocab.one_hot(inputs, model.dtype)).argmax(axis=-1)
 
 
-def blank_accuracy(pred, truth, blanks):
+def blank_accuracy(pred: ArrayLike, truth: ArrayLike, blanks: Array) -> tuple[float, float]:
     """(character accuracy over all blanked steps, fraction of windows whose blanks are all right).
 
     With one blank per window the second number is the whole-blank exact match.
@@ -278,7 +292,7 @@ def blank_accuracy(pred, truth, blanks):
     return float(right[blanks].mean()), float(right.all(axis=1).mean())
 
 
-def fill_text(model, vocab, text, spans) -> str:
+def fill_text(model: RNN, vocab: Vocab, text: str, spans: Iterable[tuple[int, int]]) -> str:
     """`text` with the ranges `spans` [(start, stop), ...] hidden, then filled by the model."""
     hidden = vocab.encode(text)
     for a, b in spans:

@@ -36,10 +36,13 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .. import _checks
+from .._types import Array, Seed, StrPath
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -52,7 +55,7 @@ MAPPINGS = ("many-to-one", "many-to-many")
 
 
 # -- the series ----------------------------------------------------------------------------------
-def load_series(name, path=None):
+def load_series(name: str, path: StrPath | None = None) -> tuple[Array, Array]:
     """(years (N,) int, values (N,) float64) of a shipped yearly series ("sunspots", "nile").
 
     path: read this CSV file instead of the shipped one (same format: a header line, then
@@ -84,6 +87,8 @@ def _parse_rows(rows, header, path):
     if not rows or tuple(c.strip() for c in rows[0]) != header:
         got = ",".join(rows[0]) if rows else "an empty file"
         raise ValueError(f"{path}: line 1 must be the header {','.join(header)!r}, got {got!r}")
+    years: list[int]
+    values: list[float]
     years, values = [], []
     for n, row in enumerate(rows[1:], start=2):
         try:
@@ -104,7 +109,8 @@ def _parse_rows(rows, header, path):
     return np.array(years, dtype=np.int64), np.array(values, dtype=np.float64)
 
 
-def noisy_sine(n, *, period=25.0, noise=0.1, random_state=None) -> np.ndarray:
+def noisy_sine(n: int, *, period: float = 25.0, noise: float = 0.1,
+               random_state: Seed | None = None) -> np.ndarray:
     """v(t) = sin(2 pi t / period) + noise e(t), t = 0..n-1, e(t) ~ N(0, 1). Returns (n,)."""
     n = _checks.check_int(n, "n", minimum=1)
     period = _checks.check_float(period, "period", positive=True)
@@ -118,8 +124,9 @@ def _mg_rate(x, xd, beta, gamma, p):
     return beta * xd / (1 + xd ** p) - gamma * x
 
 
-def mackey_glass(n, *, tau=17.0, beta=0.2, gamma=0.1, p=10.0, step=1.0, dt=0.1, burn_in=500.0,
-                 random_state=None) -> np.ndarray:
+def mackey_glass(n: int, *, tau: float = 17.0, beta: float = 0.2, gamma: float = 0.1,
+                 p: float = 10.0, step: float = 1.0, dt: float = 0.1, burn_in: float = 500.0,
+                 random_state: Seed | None = None) -> np.ndarray:
     """n samples, `step` time units apart, of the Mackey-Glass delay differential equation.
 
     dx/dt = beta x(t - tau) / (1 + x(t - tau)^p) - gamma x(t), integrated with RK4 at step dt
@@ -160,7 +167,7 @@ def mackey_glass(n, *, tau=17.0, beta=0.2, gamma=0.1, p=10.0, step=1.0, dt=0.1, 
 
 
 # -- split, scaler, windows ----------------------------------------------------------------------
-def split_points(n, fractions=(0.7, 0.15, 0.15)):
+def split_points(n: int, fractions: Sequence[float] = (0.7, 0.15, 0.15)) -> tuple[int, int]:
     """(n_train, n_val): training is [0, n_train), validation [n_train, n_val), test [n_val, n)."""
     n = _checks.check_int(n, "n", minimum=0)
     f = _checks.as_array(fractions, "fractions")
@@ -176,17 +183,17 @@ class Scaler:
     std: float
 
     @classmethod
-    def fit(cls, values) -> "Scaler":
+    def fit(cls, values: ArrayLike) -> "Scaler":
         values = _checks.as_array(values, "values", dtype=np.float64)
         if values.size == 0:
             raise ValueError("values must hold at least one number to fit a Scaler")
         std = float(values.std())
         return cls(float(values.mean()), std if std > 0 else 1.0)
 
-    def transform(self, values):
+    def transform(self, values: ArrayLike) -> Array:
         return (np.asarray(values, dtype=np.float64) - self.mean) / self.std
 
-    def inverse(self, z):
+    def inverse(self, z: ArrayLike) -> Array:
         return np.asarray(z, dtype=np.float64) * self.std + self.mean
 
 
@@ -212,7 +219,8 @@ class Forecast:
     mapping: str
 
 
-def windows(z, window, *, horizon=1, mapping="many-to-one", last=None) -> Windows:
+def windows(z: ArrayLike, window: int, *, horizon: int = 1, mapping: str = "many-to-one",
+            last: ArrayLike | None = None) -> Windows:
     """The windows of a (normalised) series z (N,) whose last target index lies in `last`."""
     z = _checks.as_array(z, "z", ndim=1, dtype=np.float64)
     W = _checks.check_int(window, "window", minimum=1)
@@ -232,8 +240,8 @@ def windows(z, window, *, horizon=1, mapping="many-to-one", last=None) -> Window
     return Windows(X, Y, last)
 
 
-def forecasting(values, window, *, mapping="many-to-one", horizon=1,
-                fractions=(0.7, 0.15, 0.15)) -> Forecast:
+def forecasting(values: ArrayLike, window: int, *, mapping: str = "many-to-one", horizon: int = 1,
+                fractions: Sequence[float] = (0.7, 0.15, 0.15)) -> Forecast:
     """Split `values` (N,) in time order, normalise with the training part, cut into windows."""
     values = _checks.as_array(values, "values", ndim=1).astype(np.float64)
     window = _checks.check_int(window, "window", minimum=1)
@@ -246,37 +254,37 @@ def forecasting(values, window, *, mapping="many-to-one", horizon=1,
                          f"horizon={horizon} and fractions={fractions}")
     scaler = Scaler.fit(values[:n_train])
     z = scaler.transform(values)
-    parts = [windows(z, window, horizon=horizon, mapping=mapping, last=np.arange(a, b))
+    train, val, test = [windows(z, window, horizon=horizon, mapping=mapping, last=np.arange(a, b))
              for a, b in ((first, n_train), (max(first, n_train), n_val),
                           (n_val, len(values)))]
-    return Forecast(*parts, scaler, n_train, n_val, window, horizon, mapping)
+    return Forecast(train, val, test, scaler, n_train, n_val, window, horizon, mapping)
 
 
 # -- baselines and errors ------------------------------------------------------------------------
-def persistence(X) -> np.ndarray:
+def persistence(X: ArrayLike) -> np.ndarray:
     """The last value of each window, X (N, W, 1) -> (N,)."""
     return np.asarray(X)[:, -1, 0]
 
 
-def fit_ar(X, y) -> np.ndarray:
+def fit_ar(X: Array, y: ArrayLike) -> np.ndarray:
     """Least-squares coefficients (W + 1,) of y ~ sum_j w_j X[:, j, 0] + c."""
     A = np.hstack([np.asarray(X)[:, :, 0], np.ones((len(X), 1))])
     coef, *_ = np.linalg.lstsq(A, np.asarray(y, dtype=np.float64), rcond=None)
     return coef
 
 
-def predict_ar(coef, X) -> np.ndarray:
+def predict_ar(coef: Array, X: ArrayLike) -> np.ndarray:
     """The AR forecast (N,) of each window X (N, W, 1)."""
     return np.asarray(X)[:, :, 0] @ coef[:-1] + coef[-1]
 
 
-def last_target(Y) -> np.ndarray:
+def last_target(Y: ArrayLike) -> np.ndarray:
     """The last target (N,) of Y (N, 1) or (N, W, 1): the value every model is scored on."""
     Y = np.asarray(Y)
     return Y[:, 0] if Y.ndim == 2 else Y[:, -1, 0]
 
 
-def rmse(pred, truth) -> float:
+def rmse(pred: ArrayLike, truth: ArrayLike) -> float:
     """Root mean squared error."""
     diff = np.asarray(pred, dtype=np.float64) - np.asarray(truth, dtype=np.float64)
     return float(np.sqrt(np.mean(diff * diff)))
