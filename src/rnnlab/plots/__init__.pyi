@@ -8,6 +8,7 @@ from . import (
     forward as forward,
     mappings as mappings,
     stability as stability,
+    summary as summary,
     text as text,
     timeseries as timeseries,
 )
@@ -20,4 +21,5 @@ from .base import (
 )
 
 __all__ = ["available", "base", "benefit", "curves", "digits", "forward", "heatmap",
-           "learning_curves", "mappings", "require", "stability", "text", "timeseries"]
+           "learning_curves", "mappings", "require", "stability", "summary", "text",
+           "timeseries"]
