@@ -15,7 +15,14 @@ value. For squared error l = 1/2 ||y - t||^2, the loss per step is K/2 times the
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ._types import Array
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 
 @dataclass
@@ -60,7 +67,9 @@ class History:
                 "grad_norm": self.grad_norm, "epoch_time": self.epoch_time, "steps": self.steps,
                 "stopped": self.stopped}
 
-    def plot(self, ax=None, metrics=None, *, logy=False):
+    def plot(self, ax: Axes | Sequence[Axes] | Array | None = None,
+             metrics: str | Sequence[str] | None = None, *,
+             logy: bool = False) -> Axes | tuple[Axes, Axes]:
         """Draw the learning curves: loss and val_loss per answering step against the epoch,
         and the metrics beside them.
 
@@ -93,8 +102,8 @@ class History:
         """
         names = _metric_names(self.metrics, metrics)
         pair = isinstance(ax, (tuple, list)) or getattr(ax, "ndim", 0) == 1
-        if pair and len(ax) != 2:
-            raise ValueError(f"ax must be one Axes or a pair (loss, metrics), got {len(ax)} axes")
+        if pair and len(ax) != 2:  # type: ignore[arg-type]  # pair: a sequence of Axes here
+            raise ValueError(f"ax must be one Axes or a pair (loss, metrics), got {len(ax)} axes")  # type: ignore[arg-type]
         if ax is None:
             plt = _pyplot()
             if names:
@@ -102,7 +111,7 @@ class History:
             else:
                 _, ax_loss = plt.subplots(figsize=(6, 4))
         elif pair:
-            ax_loss, ax_metric = ax
+            ax_loss, ax_metric = ax  # type: ignore[misc]  # pair
         else:
             ax_loss = ax
         if names and not pair and ax is not None:
@@ -134,7 +143,7 @@ class History:
         return ax_loss, ax_metric
 
 
-def _metric_names(recorded, metrics) -> list:
+def _metric_names(recorded: dict, metrics: str | Sequence[str] | None) -> list:
     """The metric names to draw, checked against the recorded ones."""
     if metrics is None:
         return list(recorded)

@@ -366,7 +366,7 @@ class RNN:
             value = value * x.shape[1] / max(int(self._answers(x, loss_mask, n_steps).sum()), 1)
         return value
 
-    def answering_steps(self, X, Y, mask=None):
+    def answering_steps(self, X: ArrayLike, Y: ArrayLike, mask: ArrayLike | None = None) -> Array:
         """How many steps of each sequence answer, i.e. enter the loss: an integer array (B,).
 
         The mapping decides: 1 for many-to-one and one-to-one, T (or the steps the mask keeps)

@@ -20,6 +20,8 @@ import importlib.util
 import numbers
 import sys
 import time
+from collections.abc import Callable
+from typing import Any, TextIO
 
 from . import _checks
 
@@ -41,14 +43,14 @@ def in_jupyter() -> bool:
                                      for c in type(shell).__mro__)
 
 
-def _isatty(stream) -> bool:
+def _isatty(stream: Any) -> bool:
     try:
         return bool(stream.isatty())
     except (AttributeError, ValueError):            # no isatty, or a closed stream
         return False
 
 
-def level(verbose="auto", progress=None) -> int:
+def level(verbose: int | str | None = "auto", progress: bool | None = None) -> int:
     """The verbosity 0, 1 or 2 from fit's verbose and its older alias progress (True: 1,
     False: 0, None: not given). ValueError or TypeError naming the argument."""
     progress = _checks.check_optional_bool(progress, "progress")
@@ -66,7 +68,7 @@ def level(verbose="auto", progress=None) -> int:
     return 1 if in_jupyter() or _isatty(sys.stderr) else 2
 
 
-def display(verbose, epochs):
+def display(verbose: int, epochs: int) -> Display:
     """The display for a verbosity level (see level) and the number of epochs."""
     stream = sys.stdout if in_jupyter() else sys.stderr
     if verbose == 0 or stream is None:                      # pythonw: no stderr at all
@@ -94,26 +96,26 @@ def _tqdm():
 class Display:
     """Shows nothing (verbose=0); the base of the others."""
 
-    def begin(self, epoch, n_batches):
+    def begin(self, epoch: int, n_batches: int | None) -> None:
         """Epoch `epoch` (from 0) starts; n_batches is None for a batch source."""
 
-    def update(self, done, loss):
+    def update(self, done: int, loss: float) -> None:
         """`done` batches of the epoch are finished; loss: their mean so far."""
 
-    def end(self, line):
+    def end(self, line: str) -> None:
         """The epoch is finished: `line` sums it up (epoch, loss, val_loss, metrics, time)."""
 
-    def close(self):
+    def close(self) -> None:
         """Training is over (finished, stopped early or stopped by the non-finite guard)."""
 
 
 class Lines(Display):
     """One line per finished epoch (verbose=2)."""
 
-    def __init__(self, stream):
+    def __init__(self, stream: TextIO) -> None:
         self.stream = stream
 
-    def end(self, line):
+    def end(self, line: str) -> None:
         self.stream.write(line + "\n")
         self.stream.flush()
 
@@ -121,14 +123,15 @@ class Lines(Display):
 class Progress:
     """A one-line progress bar on a terminal: epoch, batches, loss, steps per second, ETA."""
 
-    def __init__(self, total, stream=None, enabled=None, label="epoch"):
+    def __init__(self, total: int | None, stream: TextIO | None = None, enabled: bool | None = None,
+                 label: str = "epoch") -> None:
         self.stream = stream or sys.stderr
         self.enabled = _isatty(self.stream) if enabled is None else bool(enabled)
         self.total, self.label = total, label
         self.start = time.perf_counter()
         self.last = 0.0
 
-    def update(self, done, loss, prefix="", force=False):
+    def update(self, done: int, loss: float, prefix: str = "", force: bool = False) -> None:
         if not self.enabled:
             return
         now = time.perf_counter()
@@ -148,7 +151,7 @@ class Progress:
                           f"{rate:.1f} steps/s ETA {eta:.0f}s   ")
         self.stream.flush()
 
-    def close(self, message=""):
+    def close(self, message: str = "") -> None:
         if self.enabled:
             self.stream.write(f"\r{message}\n" if message else "\n")
             self.stream.flush()
@@ -156,22 +159,23 @@ class Progress:
 
 class TerminalBar(Display):
     """verbose=1 outside Jupyter: a Progress bar per epoch, replaced by the epoch's line."""
+    bar: Any                                    # a Progress from begin to end, else None
 
-    def __init__(self, epochs, stream):
+    def __init__(self, epochs: int, stream: TextIO) -> None:
         self.epochs, self.stream, self.bar, self.prefix = epochs, stream, None, ""
 
-    def begin(self, epoch, n_batches):
+    def begin(self, epoch: int, n_batches: int | None) -> None:
         self.bar = Progress(n_batches, stream=self.stream, enabled=True)
         self.prefix = f"epoch {epoch + 1}/{self.epochs} "
 
-    def update(self, done, loss):
+    def update(self, done: int, loss: float) -> None:
         self.bar.update(done, loss, prefix=self.prefix)
 
-    def end(self, line):
+    def end(self, line: str) -> None:
         self.bar.close(line)
         self.bar = None
 
-    def close(self):
+    def close(self) -> None:
         if self.bar is not None:                            # stopped inside an epoch
             self.bar.close()
             self.bar = None
@@ -180,12 +184,13 @@ class TerminalBar(Display):
 class NotebookBar(Display):
     """verbose=1 in Jupyter with tqdm: one bar over every batch of every epoch (over the epochs
     for a batch source), its postfix the latest epoch's line and the running loss."""
+    bar: Any                                    # the tqdm bar from the first begin on
 
-    def __init__(self, tqdm, epochs):
+    def __init__(self, tqdm: Callable[..., Any], epochs: int) -> None:
         self.tqdm, self.epochs, self.bar, self.last = tqdm, epochs, None, ""
         self.per_batch = True                  # False for a batch source: a step per epoch
 
-    def begin(self, epoch, n_batches):
+    def begin(self, epoch: int, n_batches: int | None) -> None:
         if self.bar is None:
             total = self.epochs * n_batches if n_batches else self.epochs
             self.per_batch = bool(n_batches)
@@ -193,20 +198,20 @@ class NotebookBar(Display):
                                  leave=True, dynamic_ncols=True)
         self.bar.set_description(f"epoch {epoch + 1}/{self.epochs}", refresh=False)
 
-    def update(self, done, loss):
+    def update(self, done: int, loss: float) -> None:
         if self.per_batch:
             self.bar.set_postfix_str(f"loss {loss:.4g}" + (f" | {self.last}" if self.last
                                                            else ""), refresh=False)
             self.bar.update(1)
 
-    def end(self, line):
+    def end(self, line: str) -> None:
         self.last = line
         self.bar.set_postfix_str(line, refresh=False)
         if not self.per_batch:
             self.bar.update(1)
         self.bar.refresh()
 
-    def close(self):
+    def close(self) -> None:
         if self.bar is not None:
             if self.bar.n < self.bar.total:                 # stopped early: not a failure,
                 n = self.bar.n                              # so the bar ends full (not red)
@@ -219,8 +224,9 @@ class NotebookBar(Display):
 class NotebookText(Display):
     """verbose=1 in Jupyter without tqdm: one output line, updated in place (an IPython display
     handle): the running epoch's batches and loss, then each epoch's line."""
+    n_batches: int | None
 
-    def __init__(self, epochs, interval=0.25):
+    def __init__(self, epochs: int, interval: float = 0.25) -> None:
         self.epochs, self.interval, self.handle = epochs, interval, None
         self.prefix, self.n_batches, self.last_draw, self.last = "", None, 0.0, ""
         self.start = time.perf_counter()
@@ -233,11 +239,11 @@ class NotebookText(Display):
         else:
             self.handle.update(data, raw=True)
 
-    def begin(self, epoch, n_batches):
+    def begin(self, epoch: int, n_batches: int | None) -> None:
         self.prefix, self.n_batches = f"epoch {epoch + 1}/{self.epochs}", n_batches
         self.start = time.perf_counter()
 
-    def update(self, done, loss):
+    def update(self, done: int, loss: float) -> None:
         now = time.perf_counter()
         if now - self.last_draw < self.interval:
             return
@@ -247,6 +253,6 @@ class NotebookText(Display):
         last = f" | {self.last}" if self.last else ""
         self._show(f"{self.prefix}: batch {done}{of} loss {loss:.4g} {rate:.1f} steps/s{last}")
 
-    def end(self, line):
+    def end(self, line: str) -> None:
         self.last = line
         self._show(line)

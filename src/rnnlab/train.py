@@ -244,8 +244,8 @@ def fit(model: Any, X: ArrayLike | Batches, Y: ArrayLike | None = None, *,
             state.epoch = epoch
             _callbacks.call(cbs, "on_epoch_begin", state)
             if source is None:
-                order = rng.permutation(len(X)) if shuffle else np.arange(len(X))
-                batches, n_batches = run.array_batches(order), math.ceil(len(X) / batch_size)
+                order = rng.permutation(len(X)) if shuffle else np.arange(len(X))  # type: ignore[arg-type]  # arrays here
+                batches, n_batches = run.array_batches(order), math.ceil(len(X) / batch_size)  # type: ignore[arg-type]
             else:
                 batches, n_batches = _counted(model, _stream(model, source(), "X")), None
             shown.begin(epoch, n_batches)
@@ -276,7 +276,7 @@ def fit(model: Any, X: ArrayLike | Batches, Y: ArrayLike | None = None, *,
     return hist
 
 
-def _logs(hist, has_val, opt) -> dict:
+def _logs(hist: History, has_val: bool, opt: Optimizer) -> dict:
     """The callbacks' logs of the epoch just finished (losses per step and per sequence)."""
     return {"loss": hist.loss[-1], "val_loss": hist.val_loss[-1] if has_val else None,
             "loss_per_sequence": hist.loss_per_sequence[-1],
@@ -392,11 +392,12 @@ class _Run:
         for i in range(0, len(order), bs):
             idx = order[i:i + bs]
             yield (self.X[idx], self.Y[idx], None if self.mask is None else self.mask[idx],
-                   int(self.answers[idx].sum()))
+                   int(self.answers[idx].sum()))  # type: ignore[index]  # arrays: Y given
 
     def epoch(self, batches: Iterable[Any], epoch: int, hist: History, shown: Any) -> bool:
         """One pass over `batches`; False when the non-finite guard stopped it."""
         t0 = time.perf_counter()
+        norms: list[float]
         total, n, n_answers, norms = 0.0, 0, 0, []    # total: the summed loss of every sequence
         for i, (xb, yb, mb, nb) in enumerate(batches):
             if self.callbacks:

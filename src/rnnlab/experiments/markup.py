@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Any
 
 _CODE = re.compile(r"(`+)(.+?)\1", re.S)
 _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
@@ -24,7 +25,7 @@ _BULLET = re.compile(r"^([-*]|\d{1,3}[.)])\s+(.*)$")
 _SAFE_URL = re.compile(r"^(?:https?:|mailto:|[^:]*$)", re.I)
 
 
-def inline(text) -> str:
+def inline(text: object) -> str:
     """One span of Markdown as HTML: escaped, with `code`, **bold**, *emphasis* and links."""
     text = html.escape(str(text).replace("\x00", ""), quote=True)
     codes = []
@@ -47,6 +48,7 @@ def inline(text) -> str:
 
 def _blocks(text):
     """Split Markdown into ("p", lines) and ("ul"/"ol", items) blocks; an item is its lines."""
+    blocks: list[Any]
     blocks = []
     for line in str(text).replace("\r\n", "\n").split("\n"):
         m = _BULLET.match(line)
@@ -66,7 +68,7 @@ def _blocks(text):
     return [b for b in blocks if b]
 
 
-def to_html(text) -> str:
+def to_html(text: object) -> str:
     """Markdown (paragraphs and lists) as HTML; "" for empty text."""
     out = []
     for kind, body in _blocks(text):
@@ -78,7 +80,7 @@ def to_html(text) -> str:
     return "\n".join(out)
 
 
-def plain(text) -> str:
+def plain(text: object) -> str:
     """The text of a line of Markdown as GitHub sees it for an anchor: no backticks, no ** or
     *, a link's label without its address."""
     text = _LINK.sub(r"\1", str(text))
@@ -90,10 +92,11 @@ class Anchors:
     spaces kept), spaces as hyphens; the second "Claims" becomes "claims-1". One instance per
     document, so the Markdown and the HTML of a report share their anchors."""
 
-    def __init__(self):
+    def __init__(self) -> None:
+        self.seen: dict[str, int]
         self.seen = {}
 
-    def add(self, heading) -> str:
+    def add(self, heading: object) -> str:
         slug = re.sub(r"[^\w\- ]", "", plain(heading).strip().lower()).replace(" ", "-")
         n = self.seen.get(slug, 0)
         self.seen[slug] = n + 1

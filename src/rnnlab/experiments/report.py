@@ -18,9 +18,12 @@ from __future__ import annotations
 import base64
 import html
 import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from .. import io
+from .._types import StrPath
 from .markup import Anchors, inline, plain, to_html
 
 QUICK = ("**Quick mode**: smaller budgets (fewer epochs, less data, fewer seeds), so the numbers "
@@ -34,7 +37,7 @@ SUMMARY_CAPTION = ("The RNN against its baseline in each experiment, on the expe
 _NUMBER = re.compile(r"^[-+]?(\d[\d,]*(\.\d*)?|\.\d+)([eE][-+]?\d+)?(\s*/\s*\d+)?\s*%?$")
 
 
-def fmt(value) -> str:
+def fmt(value: object) -> str:
     """A table cell: floats with 4 significant digits, None as a dash."""
     if value is None:
         return "-"
@@ -43,7 +46,7 @@ def fmt(value) -> str:
     return str(value)
 
 
-def is_number(value) -> bool:
+def is_number(value: object) -> bool:
     """True for a number (not a bool) and for text that reads as one: "0.97", "9/10", "1e-5"."""
     if isinstance(value, bool):
         return False
@@ -60,14 +63,14 @@ def numeric_columns(table: dict) -> list:
                                                  for v in c) for c in cols]
 
 
-def _note_mark(text, n) -> str:
+def _note_mark(text: str, n: int) -> str:
     """The cell left in place of a text moved to note n: "ValueError (note 1)" when the text
     starts with a short head and a colon, else "see note 1"."""
     head = text.split(": ", 1)[0]
     return f"{head} (note {n})" if head != text and len(head) <= 24 else f"see note {n}"
 
 
-def collapse_notes(table: dict, *, min_rows=2, min_chars=40) -> dict:
+def collapse_notes(table: dict, *, min_rows: int = 2, min_chars: int = 40) -> dict:
     """The table with its long texts (min_chars or more) moved under it as notes, once each, in
     every column where min_rows or more cells hold long texts (several rows giving one reason,
     or the same kind of reason); the cell keeps a mark ("ValueError (note 1)", "see note 2").
@@ -90,7 +93,7 @@ def collapse_notes(table: dict, *, min_rows=2, min_chars=40) -> dict:
     return {**table, "rows": rows, "notes": notes}
 
 
-def claims_count(claims) -> str:
+def claims_count(claims: Sequence[Mapping[str, Any]] | None) -> str:
     """"3/3 ✓" (all tested claims hold), "2/3 ✗" (one fails), ", 1 not tested"; "-": none."""
     if not claims:
         return "-"
@@ -102,7 +105,7 @@ def claims_count(claims) -> str:
     return ", ".join(parts)
 
 
-def headline_text(h) -> str:
+def headline_text(h: Mapping[str, Any] | None) -> str:
     """"accuracy: RNN 0.982 vs logistic regression 0.969" ("-" for no headline)."""
     if not h:
         return "-"
@@ -110,7 +113,7 @@ def headline_text(h) -> str:
             f"{h.get('baseline_label') or 'baseline'} {fmt(h['baseline'])}")
 
 
-def summary_table(docs) -> dict:
+def summary_table(docs: Sequence[Mapping[str, Any]]) -> dict:
     """One row per experiment: name, status (ok, skipped, failed), seconds, claims that hold,
     the RNN against its baseline."""
     rows = []
@@ -122,7 +125,7 @@ def summary_table(docs) -> dict:
             "columns": ["experiment", "status", "seconds", "claims", "RNN vs baseline"]}
 
 
-def _md_cell(value) -> str:
+def _md_cell(value: object) -> str:
     return fmt(value).replace("|", "\\|").replace("\n", " ")
 
 
@@ -144,14 +147,14 @@ def html_table(table: dict) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
-def figure_title(name) -> str:
+def figure_title(name: StrPath) -> str:
     """A caption from a file name, for a figure without one: "learning_curves.png" ->
     "Learning curves"."""
     words = Path(name).stem.replace("_", " ").replace("-", " ").strip()
     return words[:1].upper() + words[1:]
 
 
-def _key_results(pairs) -> list:
+def _key_results(pairs: Iterable[tuple[str, Any]]) -> list:
     """(label, value) pairs as list items; a long value with parts ("a; b; c") as a sub-list."""
     items = []
     for label, value in pairs:
@@ -164,7 +167,7 @@ def _key_results(pairs) -> list:
     return items
 
 
-def _claim(c) -> tuple:
+def _claim(c: Mapping[str, Any]) -> tuple:
     """(mark, the claim's line in Markdown)."""
     verdict = c.get("passed")
     line = str(c.get("text", ""))
@@ -175,7 +178,7 @@ def _claim(c) -> tuple:
     return MARKS[verdict], line
 
 
-def _tally(docs) -> str:
+def _tally(docs: Sequence[Mapping[str, Any]]) -> str:
     claims = [c for d in docs for c in d.get("claims") or []]
     if not claims:
         return ""
@@ -184,13 +187,16 @@ def _tally(docs) -> str:
             + (f", {n[None]} {UNTESTED}" if n[None] else "") + ".")
 
 
-def outline(docs, meta, summary, *, title="rnnlab tour: the lecture, end to end",
-            summary_figure=None, folders=True) -> list:
+def outline(docs: Sequence[Mapping[str, Any]], meta: Mapping[str, Any], summary: dict, *,
+            title: str = "rnnlab tour: the lecture, end to end",
+            summary_figure: tuple[str | None, str | None] | None = None,
+            folders: bool = True) -> list:
     """The report as a list of blocks (kind, ...), in order; both renderers walk it.
 
     summary_figure: (file name or None, why it is missing or None); folders: True when each
     experiment's files sit in a folder of its name beside the report (a tour), False when they
     sit beside it (one `rnnlab run`)."""
+    blocks: list[tuple[Any, ...]]
     anchors, blocks, n_fig = Anchors(), [], 0
 
     def heading(level, text):
@@ -247,17 +253,17 @@ def outline(docs, meta, summary, *, title="rnnlab tour: the lecture, end to end"
     return blocks
 
 
-def _toc(blocks) -> list:
+def _toc(blocks: Sequence[tuple[Any, ...]]) -> list:
     """(level, text, anchor) of every h2 and h3."""
     return [b for b in blocks if b[0] in ("h2", "h3")]
 
 
-def _fence(text) -> str:
+def _fence(text: str) -> str:
     runs = re.findall(r"`+", text)
     return "`" * max(3, 1 + max(map(len, runs), default=0))
 
 
-def render_markdown(blocks) -> str:
+def render_markdown(blocks: Sequence[tuple[Any, ...]]) -> str:
     md = []
     for b in blocks:
         kind = b[0]
@@ -309,7 +315,7 @@ p.note{color:#444;font-size:.95em}nav ul{margin:.2em 0}
 """
 
 
-def render_html(blocks, read) -> str:
+def render_html(blocks: Sequence[tuple[Any, ...]], read: Callable[[str], bytes]) -> str:
     """read(path) -> the bytes of a figure, embedded as a data URI."""
     body, title = [], ""
     for b in blocks:
@@ -352,7 +358,7 @@ def render_html(blocks, read) -> str:
             + "\n".join(body) + "\n</body></html>\n")
 
 
-def _html_toc(entries) -> str:
+def _html_toc(entries: Iterable[tuple[str, str, str]]) -> str:
     out, open_sub = ["<ul>"], False
     for level, text, anchor in entries:
         link = f'<a href="#{anchor}">{inline(text)}</a>'
@@ -369,23 +375,28 @@ def _html_toc(entries) -> str:
     return "".join(out)
 
 
-def report_markdown(docs, meta, summary, **kw) -> str:
+def report_markdown(docs: Sequence[Mapping[str, Any]], meta: Mapping[str, Any], summary: dict,
+                    **kw: Any) -> str:
     """report.md: header, contents, summary, one section per experiment (see outline())."""
     return render_markdown(outline(docs, meta, summary, **kw))
 
 
-def report_html(out_dir, docs, meta, summary, **kw) -> str:
+def report_html(out_dir: StrPath, docs: Sequence[Mapping[str, Any]], meta: Mapping[str, Any],
+                summary: dict, **kw: Any) -> str:
     """report.html: the same as report.md, with the figures embedded as data URIs."""
     out_dir = Path(out_dir)
     return render_html(outline(docs, meta, summary, **kw), lambda p: (out_dir / p).read_bytes())
 
 
-def write_report(out_dir, docs, meta, summary=None, *, summary_figure=None, folders=True,
-                 title=None):
+def write_report(out_dir: StrPath, docs: Sequence[Mapping[str, Any]], meta: Mapping[str, Any],
+                 summary: dict | None = None, *,
+                 summary_figure: tuple[str | None, str | None] | None = None,
+                 folders: bool = True, title: str | None = None) -> None:
     """report.md and report.html in out_dir; summary: the summary_table(docs) (None: built
     here); summary_figure, folders: as in outline() (the runner draws summary.png)."""
     out_dir = Path(out_dir)
     summary = summary_table(docs) if summary is None else summary
+    kw: dict[str, Any]
     kw = {"summary_figure": summary_figure, "folders": folders}
     if title:
         kw["title"] = title

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TextIO
 
 import numpy as np
@@ -83,7 +83,8 @@ def git_commit() -> str | None:
     return head.stdout.strip() + (" (with uncommitted changes)" if dirty.stdout.strip() else "")
 
 
-def save_figure(draw, path, size=(7.5, 4.8)) -> None:
+def save_figure(draw: Callable[[Any], object], path: StrPath,
+                size: tuple[float, float] = (7.5, 4.8)) -> None:
     """Draw draw(fig) on a new figure and write it as PNG to path (atomically); ImportError
     naming the extra without matplotlib."""
     plt = plots.require()
@@ -96,7 +97,7 @@ def save_figure(draw, path, size=(7.5, 4.8)) -> None:
         plt.close(fig)
 
 
-def _drawable(headline) -> bool:
+def _drawable(headline: Any) -> bool:
     """A headline with two finite numbers to compare."""
     try:
         return bool(headline) and bool(np.isfinite([headline["rnn"], headline["baseline"]]).all())
@@ -104,7 +105,8 @@ def _drawable(headline) -> bool:
         return False
 
 
-def summary_figure(out_dir, docs) -> tuple:
+def summary_figure(out_dir: StrPath,
+                   docs: Sequence[Mapping[str, Any]]) -> tuple[str | None, str | None]:
     """Draw summary.png (the RNN against its baseline per experiment) from the docs' headlines
     (those with two finite numbers). Returns (its file name or None, why it is missing or
     None); (None, None): no headlines. A figure that fails to draw is reported, not raised: the
@@ -252,7 +254,8 @@ def tour(out_dir: StrPath, experiments: Iterable[Experiment] | None = None, *, q
     return TourReport(docs, summary, meta, out_dir)
 
 
-def run_one(exp, out_dir, *, quick=False, seed=0, progress=False, command=None) -> TourReport:
+def run_one(exp: Experiment | str, out_dir: StrPath, *, quick: bool = False, seed: int = 0,
+            progress: bool = False, command: str | None = None) -> TourReport:
     """`rnnlab run`: run one experiment (an Experiment or its name) with its files in out_dir
     itself (results.json, run.json, figures) and write its report there too: the tour's
     report.md and report.html for this one experiment. An exception of the experiment is raised

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import math
 import textwrap
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
-def headlines(fig, *, rows):
+def headlines(fig: Figure, *, rows: Sequence[Mapping[str, Any]]) -> None:
     """rows: one dict per experiment, {"experiment", "metric", "rnn", "baseline",
     "higher_is_better", "rnn_label", "baseline_label"} (an experiment's results.json headline
     with its name). Two bars per panel, the values written on them; the better bar is drawn in
