@@ -1,5 +1,5 @@
 """Figures of the `forward` experiment: the forward pass through time of a trained RNN on one
-sequence, and the training losses of the recurrent and the static network."""
+sequence, and the training losses (per answering step) of the recurrent and the static network."""
 from __future__ import annotations
 
 import numpy as np
@@ -28,6 +28,8 @@ def forward_pass(fig, *, x, target, output, h, title="Forward propagation throug
     fig.colorbar(im, ax=[ax1, ax2], label="h(t)", shrink=0.6)
 
 
-def training_loss(fig, *, losses, title="Training loss"):
-    """losses: label -> training loss per epoch; one curve each, log scale."""
-    learning_curves(list(losses.values()), list(losses), ax=fig.add_subplot(), title=title)
+def training_loss(fig, *, losses, title="Training loss", ylabel="training loss"):
+    """losses: label -> training loss per epoch; one curve each, log scale. Curves drawn on one
+    axis must be in one unit (the loss per answering step, say), which ylabel names."""
+    ax = learning_curves(list(losses.values()), list(losses), ax=fig.add_subplot(), title=title)
+    ax.set_ylabel(ylabel)
