@@ -134,11 +134,11 @@ def run(*, quick: bool, seed: int, progress: bool) -> Result:
         "learning_curves": Figure(plots.forward.training_loss, {
             "losses": {"Elman RNN": c_rnn, "static net (x(t) only)": c_static},
             "title": "Training loss per step (sine task)", "ylabel": "loss per step"},
-            caption=f"Training loss (half the squared error) per answering step on the sine task after "
-                    f"each epoch: the "
-                    f"summed loss divided by the steps that answer ({cfg['T']} for the RNN, 1 for "
-                    f"the static net), so both are on the same scale. The static net levels off "
-                    f"at what x(t) alone can predict; the RNN goes well below it.")}
+            caption=f"Training loss (half the squared error) per answering step on the sine "
+                    f"task after each epoch: the summed loss divided by the steps that answer "
+                    f"({cfg['T']} for the RNN, 1 for the static net), so both are on one scale. "
+                    f"The static net levels off at what x(t) alone can predict; the RNN goes well "
+                    f"below it.")}
     return Result(
         tables={"errors": table},
         figures=figures,
