@@ -77,13 +77,6 @@ def test_training_loss(fig):
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "b"]
 
 
-def test_text_samples(fig):
-    samples = [(0.5, "The ", "cat sat"), (1.0, "The ", "dog\nran")]
-    plots.text.samples(fig, samples=samples)
-    texts = [t.get_text() for t in fig.axes[0].texts]
-    assert texts == ["temperature 0.5:", "The cat sat", "temperature 1.0:", "The dog / ran"]
-
-
 def test_text_bpc_curve(fig):
     plots.text.bpc_curve(fig, curve=[3.0, 2.5, 2.2], unigram=4.1, bigram=3.3)
     assert [list(y) for y in _lines(fig.axes[0])] == [[3.0, 2.5, 2.2], [4.1] * 3, [3.3] * 3]
