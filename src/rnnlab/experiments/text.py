@@ -295,9 +295,9 @@ def run_with(cfg, *, seed, progress=False, quick=True) -> Result:
                            "character."),
                "blanks": Figure(plots.text.blanks, {"by_length": by_length},
                                 caption="Held-out blanks filled exactly, by the blank's length, "
-                                        "for the bidirectional and the forward-only RNN. The "
-                                        "right-hand context helps most where the left alone "
-                                        "leaves the word open.")}
+                                        "for the bidirectional and the forward-only RNN; the "
+                                        "gap between their bars is what the right-hand "
+                                        "context adds.")}
     acc = {r[0]: r for r in blanks.rows}
     summary = [("test bpc RNN", test_bpc["rnn"]), ("test bpc bigram", test_bpc["bigram"]),
                ("blank exact match bidirectional", acc["bidirectional"][4]),
