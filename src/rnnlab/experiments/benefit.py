@@ -256,7 +256,7 @@ def claims(tables, cfg) -> list:
         "Exact answers at any length: networks set by hand from the carry and parity machines "
         f"get every bit right on {cfg['exact_bits']:,}-bit inputs",
         all(r[5] == 1.0 for r in exact),
-        ", ".join(f"{r[0]}: exact {r[5]:.3g}, max |y - target| {r[7]:.2g}" for r in exact)))
+        "; ".join(f"{r[0]}: exact {r[5]:.3g}, max |y - target| {r[7]:.2g}" for r in exact)))
     solved = {(r[0], r[1]) for r in tables["rnn_exact"].rows if r[-1] == "yes"}
     adders = [r for r in tables["extraction"].rows if r[0] == "addition" and
               ("addition", r[1]) in solved]

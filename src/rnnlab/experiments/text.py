@@ -252,8 +252,8 @@ def claims(test_bpc, blank_rows, words, *, quick) -> list:
                 f"{WORDS['chars']} characters (the bigram model's samples: {words[1]:.0%})")
     if quick:
         out.append(Claim(text, None, "not tested at this budget (quick mode): after its short "
-                                     "training the model's samples are still mostly gibberish ("
-                                     + evidence + "); the full run trains a larger model longer"))
+                                     "training the model's samples are still mostly gibberish: "
+                                     + evidence + "; the full run trains a larger model longer"))
     else:
         out.append(Claim(text, words[0] >= WORDS["rate"], evidence))
     return out
