@@ -51,7 +51,7 @@ def machines(fig, *, machines):
     for i, (title, m) in enumerate(machines.items()):
         machine(fig.add_subplot(1, len(machines), i + 1), title=title, **m)
     flat = all(len(m["transitions"]) <= 2 for m in machines.values())   # two states: one row
-    fig.set_size_inches(11, 3.4 if flat else 4.5)
+    fig.set_size_inches(11, 2.8 if flat else 4.5)
 
 
 def machine(ax, *, symbols, transitions, outputs, title=""):
@@ -85,7 +85,7 @@ def machine(ax, *, symbols, transitions, outputs, title=""):
         ax.add_patch(Circle(pos[s], 0.16, color="C0" if s else "C1", alpha=0.9, zorder=3))
         ax.text(*pos[s], str(s), ha="center", va="center", color="w", fontsize=11, zorder=4)
     ax.set_xlim(-2, 2)
-    ax.set_ylim(*((-1.6, 1.8) if S > 2 else (-0.9, 0.9)))
+    ax.set_ylim(*((-1.6, 1.8) if S > 2 else (-0.5, 0.5)))
     ax.set_aspect("equal")
     ax.axis("off")
     ax.set_title(f"{title}\nstate 0 = start")
