@@ -14,6 +14,7 @@ extracted by clustering its hidden states (rl.analysis.extract_automaton) and mi
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import numpy as np
 
@@ -209,7 +210,7 @@ def _tables(res, cfg, runs, mlp, exact, extractions):
     ]
 
 
-def _shared_reason(mlp):
+def _shared_reason(mlp: list[list[Any]]) -> tuple[list[list[Any]], str]:
     """The MLP rows with the 2n-bit input's ValueError shortened to "ValueError"; the message
     (the same in every row but for the sizes) goes once into the note, with one row's sizes."""
     if not mlp or not all(str(r[-1]).startswith("ValueError: ") for r in mlp):
@@ -225,7 +226,7 @@ def _shared_reason(mlp):
 NEED = {"addition": 0.5, "parity": 1 / 3}
 
 
-def claims(tables, cfg) -> list:
+def claims(tables: dict[str, Table], cfg: dict[str, Any]) -> list[Claim]:
     """The lecture's claims checked on the experiment's tables (Table objects by name)."""
     gen = {r[0]: r for r in tables["generalisation"].rows}        # task, seeds, ok, fraction
     out = []
@@ -270,7 +271,7 @@ def claims(tables, cfg) -> list:
     return out
 
 
-def headline(tables) -> dict | None:
+def headline(tables: dict[str, Table]) -> dict[str, Any] | None:
     """The RNN adders (mean over the seeds) against the MLP at the MLP's largest n, both on
     held-out inputs of that many bits, for the tour's summary figure; None when the RNN was not
     tested at that length."""

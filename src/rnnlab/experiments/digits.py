@@ -11,6 +11,7 @@ skipped.
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from .. import plots
 from . import Claim, Figure, Result, Table
@@ -89,7 +90,7 @@ def run(*, quick: bool, seed: int, progress: bool) -> Result:
                   claims=claims(acc, base_acc), headline=headline(acc, base_acc))
 
 
-def claims(acc, base_acc) -> list:
+def claims(acc: float, base_acc: float) -> list[Claim]:
     """The claims checked on the RNN's and the logistic regression's test accuracy."""
     evidence = f"test accuracy: RNN {acc:.4f}, logistic regression {base_acc:.4f}"
     return [Claim("A static input can be read as a sequence: an RNN that reads a digit's image "
@@ -99,7 +100,7 @@ def claims(acc, base_acc) -> list:
                   "that sees all 64 pixels at once", acc > base_acc, evidence)]
 
 
-def headline(acc, base_acc) -> dict:
+def headline(acc: float, base_acc: float) -> dict[str, Any]:
     """The RNN against logistic regression, for the tour's summary figure."""
     return {"metric": "test accuracy, handwritten digits", "rnn": acc, "baseline": base_acc,
             "higher_is_better": True, "rnn_label": "Elman RNN (rows as steps)",

@@ -16,6 +16,8 @@ output over time, and the hidden state h(t) = tanh(W0 x(t) + W11 h(t-1) + b0) as
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -64,7 +66,8 @@ def _train_pair(make, baseline, cfg, seed, progress):
     from .. import RNN
     X, Y = make(cfg["n_train"] + cfg["n_test"], cfg["T"], seed)
     Xtr, Ytr, Xte, Yte = X[:cfg["n_train"]], Y[:cfg["n_train"]], X[cfg["n_train"]:], Y[cfg["n_train"]:]
-    H, curves = cfg["hidden"], ([], [])
+    H = cfg["hidden"]
+    curves: tuple[list[float], list[float]] = ([], [])
     rnn = RNN(1, H, 1, seed=seed)                              # many-to-many: answers T times
     t0 = time.perf_counter()
     h_rnn = rnn.fit(Xtr, Ytr, optimizer="adam", lr=0.01, epochs=cfg["epochs"], batch_size=32,
@@ -81,7 +84,7 @@ def _train_pair(make, baseline, cfg, seed, progress):
     return row, rnn, curves, (Xte, Yte)
 
 
-def claims(rows) -> list:
+def claims(rows: Sequence[Sequence[Any]]) -> list[Claim]:
     """The lecture's claims checked on the error table's rows [task, RNN MSE, static MSE,
     trivial baseline MSE, ...] (tasks "sine" and "echo")."""
     by = {r[0]: r for r in rows}
@@ -97,7 +100,7 @@ def claims(rows) -> list:
               f"echo: test MSE static {echo[2]:.4g}, mean {echo[3]:.4g}, RNN {echo[1]:.4g}")]
 
 
-def headline(rows) -> dict:
+def headline(rows: Sequence[Sequence[Any]]) -> dict[str, Any]:
     """The RNN against the static net on the sine task, for the tour's summary figure."""
     sine = next(r for r in rows if r[0] == "sine")
     return {"metric": "test MSE, next value of a sine", "rnn": sine[1], "baseline": sine[2],

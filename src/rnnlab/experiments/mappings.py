@@ -9,6 +9,9 @@ the models' own configuration (which steps read an input, which steps answer).
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 
 from .. import plots
@@ -125,13 +128,13 @@ def run(*, quick: bool, seed: int, progress: bool) -> Result:
                   claims=claims(rows), headline=headline(rows))
 
 
-def _solved(row):
+def _solved(row: Sequence[Any]) -> bool:
     """A row [variation, task, X, Y, metric, RNN, baseline, ...] whose task was learned: accuracy
     above 0.95, or an error below a tenth of the baseline's."""
     return row[5] > 0.95 if row[4] == "accuracy" else row[5] < 0.1 * row[6]
 
 
-def claims(rows) -> list:
+def claims(rows: Sequence[Sequence[Any]]) -> list[Claim]:
     """The lecture's claims checked on the variations table's rows."""
     by = {r[0]: r for r in rows}
     rest = [r for r in rows if not r[0].startswith("next input")]
@@ -153,7 +156,7 @@ def claims(rows) -> list:
               f"{bi[5]:.3g}; baseline (predict 0) {aligned[6]:.3g}")]
 
 
-def headline(rows) -> dict:
+def headline(rows: Sequence[Sequence[Any]]) -> dict[str, Any]:
     """The bidirectional RNN against the aligned one on y(t) = x(t+1), for the summary figure."""
     by = {r[0]: r for r in rows}
     return {"metric": "test MSE, y(t) = x(t+1)", "rnn": by["next input, bidirectional"][5],

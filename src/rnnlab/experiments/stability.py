@@ -15,6 +15,8 @@ the long-lag comparison (T = 50, 100, 200, 3 seeds) runs with setting="long"
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -80,7 +82,7 @@ def run(*, quick: bool = True, seed: int = 0, progress: bool = False, setting=No
     res.figures["learning_curves"] = curves_figure(runs, cfg)
     res.summary = _summary(sweep_rows, runs, cfg)
     res.claims = claims(res.tables, quick=setting == "quick")
-    res.headline = headline(res.tables["remedies"], cfg["task"])
+    res.headline = headline(res.tables["remedies"], str(cfg["task"]))
     return res
 
 
@@ -274,7 +276,7 @@ def curves_figure(runs, cfg) -> Figure:
 
 
 # -- the lecture's claims, checked on the tables -------------------------------------------------
-def claims(tables, *, quick=False) -> list:
+def claims(tables: dict[str, Table], *, quick: bool = False) -> list[Claim]:
     """The lecture's claims checked on the sweep and remedies tables (Table objects by name);
     quick: the tour's quick budget, too short for the LSTM to leave its plateau (not tested)."""
     sweep_rows = [dict(zip(tables["sweep"].columns, r)) for r in tables["sweep"].rows]
@@ -297,7 +299,7 @@ def claims(tables, *, quick=False) -> list:
             lo["gradient"] == "vanishing" and hi["rho(W11)"] > 1 and hi["gradient"] == "exploding",
             f"tanh gradient rate per step: {lo['gradient rate']:.4f} at rho "
             f"{lo['rho(W11)']:.2f}, {hi['gradient rate']:.4f} at rho {hi['rho(W11)']:.2f}"))
-    rem = {}
+    rem: dict[str, list[dict[str, Any]]] = {}
     for r in tables["remedies"].rows:
         r = dict(zip(tables["remedies"].columns, r))
         rem.setdefault(r["model"], []).append(r)
@@ -319,7 +321,7 @@ def claims(tables, *, quick=False) -> list:
     return out
 
 
-def _remedy_claim(text, rows, check) -> Claim:
+def _remedy_claim(text: str, rows: Sequence[dict[str, Any]] | None, check: Any) -> Claim:
     """A claim on one model's remedies rows (one per T): check(error / baseline) at every T."""
     done = [r for r in rows or () if r["test error"] is not None]
     if not done:
@@ -331,7 +333,7 @@ def _remedy_claim(text, rows, check) -> Claim:
                            for r in done))
 
 
-def headline(remedies, task="adding") -> dict | None:
+def headline(remedies: Table, task: str = "adding") -> dict[str, Any] | None:
     """The better gated cell against the plain Elman RNN at the longest lag, for the tour's
     summary figure (None when either is missing)."""
     rows = [dict(zip(remedies.columns, r)) for r in remedies.rows]
@@ -340,7 +342,7 @@ def headline(remedies, task="adding") -> dict | None:
     gated = [m for m in ("LSTM", "GRU") if m in at]
     if "Elman tanh" not in at or not gated:
         return None
-    best = min(gated, key=at.get)
+    best = min(gated, key=lambda m: at[m])
     return {"metric": f"test error, {task} task, T = {T}", "rnn": at[best],
             "baseline": at["Elman tanh"], "higher_is_better": False, "rnn_label": best,
             "baseline_label": "Elman tanh"}

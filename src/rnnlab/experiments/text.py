@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import time
+from typing import Any
 
 import numpy as np
 
@@ -45,7 +46,7 @@ TEMPERATURES = (0.5, 0.8, 1.0)
 # characters at WORDS["temperature"]; of their words of WORDS["letters"] or more letters, at
 # least WORDS["rate"] must be words of the training text. Seed 0: the full run's model 0.43
 # (single samples 0.17 .. 0.51), the quick run's 0.18, the bigram model's samples 0.05.
-WORDS = {"temperature": 0.8, "samples": 10, "chars": 300, "letters": 3, "rate": 0.3}
+WORDS: dict[str, Any] = {"temperature": 0.8, "samples": 10, "chars": 300, "letters": 3, "rate": 0.3}
 PROMPT = "The "
 TAJ = ("The Taj Mahal was commissioned by Shah Jahan in 1631, to be built in the memory of his "
        "wife Mumtaz Mahal, who died on 17 June that year, giving birth to their 14th child, "
@@ -203,7 +204,7 @@ def _taj_table(models, vocab):
                  "[...] marks the blanks and what fills them (\u23ce: a newline).")
 
 
-def word_rate(texts, known, letters=1) -> float:
+def word_rate(texts: list[str], known: set[str], letters: int = 1) -> float:
     """The fraction of the words (runs of letters) of at least `letters` letters in `texts` that
     are in the set `known` (lower case): how many sampled "words" are words at all."""
     words = [w.lower() for t in texts for w in re.findall(r"[A-Za-z]+", t) if len(w) >= letters]
@@ -228,7 +229,8 @@ def _word_check(lm, vocab, ids, seed):
             word_rate([vocab.decode(np.array(out, dtype=np.int64))], known, WORDS["letters"]))
 
 
-def claims(test_bpc, blank_rows, words, *, quick) -> list:
+def claims(test_bpc: dict[str, float], blank_rows: list[list[Any]],
+           words: tuple[float, float], *, quick: bool) -> list[Claim]:
     """The lecture's claims checked on the numbers: test_bpc {"bigram", "rnn", ...}; blank_rows
     the fill-in-the-blank table's rows [model, hidden, parameters, character accuracy, exact
     match, speed]; words: (RNN, bigram) word rates of samples (_word_check); quick: the run's
@@ -259,7 +261,7 @@ def claims(test_bpc, blank_rows, words, *, quick) -> list:
     return out
 
 
-def headline(test_bpc) -> dict:
+def headline(test_bpc: dict[str, float]) -> dict[str, Any]:
     """The RNN language model against the bigram, for the tour's summary figure."""
     return {"metric": "test bits per character", "rnn": test_bpc["rnn"],
             "baseline": test_bpc["bigram"], "higher_is_better": False,

@@ -18,6 +18,8 @@ on the same windows.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -81,7 +83,7 @@ def _one_series(name, values, window, cfg, seed, progress):
     return row, speed, units, data.test.last
 
 
-def claims(rows) -> list:
+def claims(rows: Sequence[Sequence[Any]]) -> list[Claim]:
     """The lecture's claims checked on the error table's rows [series, unit, window, test points,
     persistence, linear AR, RNN many-to-one, RNN many-to-many, best]."""
     by = {r[0]: r for r in rows}
@@ -99,7 +101,7 @@ def claims(rows) -> list:
               f"linear AR {mg[5]:.4g}")]
 
 
-def headline(rows) -> dict:
+def headline(rows: Sequence[Sequence[Any]]) -> dict[str, Any]:
     """The many-to-one RNN against persistence on the sunspots, for the tour's summary figure."""
     sun = next(r for r in rows if r[0] == "sunspots")
     return {"metric": "test RMSE, sunspots one year ahead", "rnn": sun[6], "baseline": sun[4],

@@ -75,15 +75,16 @@ def machine(ax, *, symbols, transitions, outputs, title=""):
         if s == n:                                                # self-loop: outside the circle
             out = pos[s] / (np.linalg.norm(pos[s]) or 1) if S > 1 else np.array([0.0, 1.0])
             ax.add_patch(Circle(pos[s] + 0.32 * out, 0.16, fill=False, lw=1.2))
-            ax.text(*(pos[s] + 0.5 * out), text, fontsize=8, bbox=box, **_outside(out))
+            x, y = pos[s] + 0.5 * out
+            ax.text(x, y, text, fontsize=8, bbox=box, **_outside(out))
             continue
         ax.add_patch(FancyArrowPatch(pos[s], pos[n], connectionstyle=f"arc3,rad={RAD}",
                                      arrowstyle="-|>", mutation_scale=14, shrinkA=18, shrinkB=18))
-        ax.text(*arc_middle(pos[s], pos[n], RAD), text, ha="center", va="center", fontsize=8,
-                bbox=box)
+        x, y = arc_middle(pos[s], pos[n], RAD)
+        ax.text(x, y, text, ha="center", va="center", fontsize=8, bbox=box)
     for s in range(S):
-        ax.add_patch(Circle(pos[s], 0.16, color="C0" if s else "C1", alpha=0.9, zorder=3))
-        ax.text(*pos[s], str(s), ha="center", va="center", color="w", fontsize=11, zorder=4)
+        ax.add_patch(Circle(pos[s], 0.16, color="C0" if s else "C1", alpha=0.9))
+        ax.text(*pos[s], str(s), ha="center", va="center", color="w", fontsize=11)
     ax.set_xlim(-2, 2)
     ax.set_ylim(*((-1.6, 1.8) if S > 2 else (-0.5, 0.5)))
     ax.set_aspect("equal")
@@ -94,7 +95,7 @@ def machine(ax, *, symbols, transitions, outputs, title=""):
 RAD = 0.25                          # the arrows' curvature (matplotlib's arc3 connection style)
 
 
-def arc_middle(a, b, rad):
+def arc_middle(a: np.ndarray, b: np.ndarray, rad: float) -> np.ndarray:
     """The middle of matplotlib's arc3 curve from a to b: a quadratic Bezier whose control point
     lies rad * |b - a| off the chord's midpoint, at right angles; at t = 1/2 it is half as far."""
     a, b = np.asarray(a, float), np.asarray(b, float)
@@ -102,7 +103,7 @@ def arc_middle(a, b, rad):
     return (a + b) / 2 + rad / 2 * np.array([d[1], -d[0]])
 
 
-def _outside(direction):
+def _outside(direction: np.ndarray) -> dict[str, str]:
     """Text alignment that puts a label on the far side of a point, along `direction`."""
     ha = "center" if abs(direction[0]) < 0.5 else "left" if direction[0] > 0 else "right"
     va = "center" if abs(direction[1]) < 0.5 else "bottom" if direction[1] > 0 else "top"
