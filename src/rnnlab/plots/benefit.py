@@ -76,7 +76,8 @@ def machine(ax, *, symbols, transitions, outputs, title=""):
             out = pos[s] / (np.linalg.norm(pos[s]) or 1) if S > 1 else np.array([0.0, 1.0])
             ax.add_patch(Circle(pos[s] + 0.32 * out, 0.16, fill=False, lw=1.2))
             x, y = pos[s] + 0.5 * out
-            ax.text(x, y, text, fontsize=8, bbox=box, **_outside(out))
+            ha, va = _outside(out)
+            ax.text(x, y, text, ha=ha, va=va, fontsize=8, bbox=box)
             continue
         ax.add_patch(FancyArrowPatch(pos[s], pos[n], connectionstyle=f"arc3,rad={RAD}",
                                      arrowstyle="-|>", mutation_scale=14, shrinkA=18, shrinkB=18))
@@ -103,8 +104,9 @@ def arc_middle(a: np.ndarray, b: np.ndarray, rad: float) -> np.ndarray:
     return (a + b) / 2 + rad / 2 * np.array([d[1], -d[0]])
 
 
-def _outside(direction: np.ndarray) -> dict[str, str]:
-    """Text alignment that puts a label on the far side of a point, along `direction`."""
+def _outside(direction: np.ndarray) -> tuple[str, str]:
+    """(ha, va): the text alignment that puts a label on the far side of a point, along
+    `direction`."""
     ha = "center" if abs(direction[0]) < 0.5 else "left" if direction[0] > 0 else "right"
     va = "center" if abs(direction[1]) < 0.5 else "bottom" if direction[1] > 0 else "top"
-    return {"ha": ha, "va": va}
+    return ha, va
