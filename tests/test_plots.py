@@ -77,13 +77,6 @@ def test_training_loss(fig):
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "b"]
 
 
-def test_text_samples(fig):
-    samples = [(0.5, "The ", "cat sat"), (1.0, "The ", "dog\nran")]
-    plots.text.samples(fig, samples=samples)
-    texts = [t.get_text() for t in fig.axes[0].texts]
-    assert texts == ["temperature 0.5:", "The cat sat", "temperature 1.0:", "The dog / ran"]
-
-
 def test_text_bpc_curve(fig):
     plots.text.bpc_curve(fig, curve=[3.0, 2.5, 2.2], unigram=4.1, bigram=3.3)
     assert [list(y) for y in _lines(fig.axes[0])] == [[3.0, 2.5, 2.2], [4.1] * 3, [3.3] * 3]
@@ -163,6 +156,34 @@ def test_benefit_machines(fig):
     plots.benefit.machines(fig, machines={"parity": parity})
     texts = sorted(t.get_text() for t in fig.axes[0].texts)
     assert texts == ["0", "0/0", "0/1", "1", "1/0", "1/1"]         # 2 states, 4 transitions
+
+
+def test_benefit_machine_labels_sit_on_their_arrows(fig):
+    """Each arrow's label lies on the arrow's own curve (matplotlib's path of the drawn patch,
+    sampled along its Bezier segments), in a box, and nearer to it than to the other arrow."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.patches import FancyArrowPatch
+    parity = {"symbols": np.array([[0], [1]]), "transitions": np.array([[0, 1], [1, 0]]),
+              "outputs": np.array([[0, 1], [1, 0]])}
+    plots.benefit.machines(fig, machines={"parity": parity})
+    ax = fig.axes[0]
+    FigureCanvasAgg(fig).draw()                     # as when saved: the equal aspect applied
+    arrows = [p for p in ax.patches if isinstance(p, FancyArrowPatch)]
+    labels = {t.get_text(): np.array(t.get_position()) for t in ax.texts}
+    assert len(arrows) == 2 and all(t.get_bbox_patch() for t in ax.texts if "/" in t.get_text())
+
+    def curve(arrow):
+        return np.concatenate([bez(np.linspace(0, 1, 50))
+                               for bez, _ in arrow.get_path().iter_bezier()])
+
+    # the arrow 0 -> 1 reads 1/1, the arrow 1 -> 0 reads 1/0 (matched by where each starts)
+    for arrow in arrows:
+        pts = curve(arrow)
+        text = "1/1" if pts[0][0] < 0 else "1/0"
+        other = "1/0" if text == "1/1" else "1/1"
+        near = np.min(np.linalg.norm(pts - labels[text], axis=1))
+        assert near < 0.02, (text, near)
+        assert np.min(np.linalg.norm(pts - labels[other], axis=1)) > 0.2
 
 
 def test_stability_lag_norms(fig):

@@ -50,8 +50,20 @@ def test_mlp_table_shows_input_space_and_fixed_size(result):
     for r in rows:
         assert r[2] == spaces[(r[0], r[1])]
         assert r[3] + r[4] <= r[2]                             # distinct examples
-        assert r[8].startswith("ValueError") and "one-to-one" in r[8]
+        assert r[8] == "ValueError"                      # the message once, in the note
         assert r[6] <= r[7] if r[0] == "addition" else r[6] == r[7]   # parity: one bit
+
+
+def test_mlp_table_states_the_shared_reason_once(result):
+    note = result.tables["mlp"].note
+    assert note.count("ValueError") == 1 and "mapping='one-to-one'" in note
+    assert "X must have shape (batch, 6) for mapping='one-to-one', got (1, 12)" in note  # parity 6
+
+
+def test_shared_reason_keeps_rows_that_differ():
+    rows = [["addition", 4, "ValueError: X must have shape (batch, 8)"],
+            ["addition", 8, "accepted (unexpected)"]]
+    assert benefit._shared_reason(rows) == (rows, "")
 
 
 def test_exact_and_extracted_machines(result):
@@ -70,7 +82,9 @@ def test_exact_and_extracted_machines(result):
 def test_figures_draw(result):
     plt = pytest.importorskip("matplotlib.pyplot")
     assert set(result.figures) == {"accuracy_vs_length", "hidden_states_pca", "automaton"}
+    assert "state 1 is the carry" in result.figures["automaton"].caption   # 2 exact states
     for draw in result.figures.values():
+        assert len(draw.caption) > 40
         fig = plt.figure()
         draw(fig)
         assert fig.axes
@@ -82,3 +96,60 @@ def test_module_interface():
     assert set(benefit.SETTINGS["full"]) == set(TINY)
     assert benefit.SETTINGS["full"]["seeds"] >= 5
     assert benefit.SETTINGS["full"]["lengths"] == (8, 16, 64, 256, 1024, 10000)
+
+
+def _tables(add_ok=5, par_ok=3, mlp_add=0.0, mlp_par=0.49, exact=1.0, states=2,
+            other="ValueError"):
+    """Synthetic tables of the shapes the experiment writes: 5 seeds per task, lengths 8 and 16,
+    MLPs at n = 4 and 16."""
+    from rnnlab.experiments import Table
+    rnn = [[task, s, 0.01, 1.0, 1.0 if s < ok else 0.2, "yes" if s < ok else "NO"]
+           for task, ok in (("addition", add_ok), ("parity", par_ok)) for s in range(5)]
+    gen = [["addition", 5, add_ok, add_ok / 5, "-"], ["parity", 5, par_ok, par_ok / 5, "-"]]
+    cols = ["task", "n", "input space", "train examples", "held-out examples", "train exact",
+            "held-out exact", "held-out per bit", "applied to a 2n-bit input"]
+    mlp = [["addition", 4, 256, 192, 64, 1.0, 1.0, 1.0, other],
+           ["addition", 16, 2 ** 32, 2000, 500, 0.01, mlp_add, 0.6, other],
+           ["parity", 4, 16, 12, 4, 1.0, 0.5, 0.5, other],
+           ["parity", 16, 2 ** 16, 2000, 500, 0.56, mlp_par, mlp_par, other]]
+    extraction = [[task, s, 8, 1.0, states if task == "addition" else 2, 1.0]
+                  for task in ("addition", "parity") for s in range(5)]
+    return {"rnn_exact": Table("", ["task", "seed", "loss", "8 bits", "16 bits", "exact"], rnn),
+            "generalisation": Table("", ["task", "seeds", "ok", "fraction", "failing"], gen),
+            "mlp": Table("", cols, mlp),
+            "exact": Table("", [], [["exact_adder", 9, 118, 100, 2, exact, exact, 0.0],
+                                    ["exact_parity", 5, 41, 100, 2, 1.0, 1.0, 0.0]]),
+            "extraction": Table("", [], extraction)}
+
+
+CFG = dict(train_bits=8, lengths=(8, 16), exact_bits=100, long_bits=50)
+
+
+@pytest.mark.parametrize("kw, verdicts", [
+    ({}, [True, True, True, True, True, True]),
+    (dict(add_ok=2), [False, True, True, True, True, True]),      # 2/5 adders: not most
+    (dict(par_ok=1), [True, False, True, True, True, True]),      # 1/5: not a third
+    (dict(other="accepted (unexpected)"), [True, True, False, True, True, True]),
+    (dict(mlp_add=0.9), [True, True, True, False, True, True]),   # an MLP that generalised
+    (dict(mlp_par=0.9), [True, True, True, False, True, True]),
+    (dict(exact=0.5), [True, True, True, True, False, True]),
+    (dict(states=3), [True, True, True, True, True, False]),      # not the carry machine
+    (dict(add_ok=0), [False, True, True, True, True, False]),     # no exact adder to read
+])
+def test_claims_follow_the_numbers(kw, verdicts):
+    got = benefit.claims(_tables(**kw), CFG)
+    assert [c.passed for c in got] == verdicts
+    assert all(c.text and c.evidence for c in got)
+
+
+def test_headline_compares_at_the_mlps_largest_n():
+    h = benefit.headline(_tables(add_ok=4, mlp_add=0.05))
+    assert h["metric"] == "exact accuracy, 16-bit addition (held out)"
+    assert (h["rnn"], h["baseline"], h["higher_is_better"]) == \
+        (pytest.approx((4 * 1.0 + 0.2) / 5), 0.05, True)
+
+
+def test_claims_of_the_tiny_run(result):
+    """Seed 0's tiny run: every network generalises (test_exact_and_extracted_machines)."""
+    assert [c.passed for c in result.claims][:2] == [True, True]
+    assert result.claims[2].passed and result.claims[4].passed and result.claims[5].passed

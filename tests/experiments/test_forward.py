@@ -43,13 +43,65 @@ def test_the_recurrent_net_beats_the_static_one(result):
                                           sine_["trivial baseline"])
 
 
-def test_figures_draw(result):
+def test_figures_draw_with_captions(result):
     plt = pytest.importorskip("matplotlib.pyplot")
-    for draw in result.figures.values():
+    for figure in result.figures.values():
+        assert len(figure.caption) > 40
         fig = plt.figure()
-        draw(fig)
+        figure(fig)
         assert fig.axes
         plt.close(fig)
+
+
+def test_learning_curves_are_per_answering_step(result):
+    """The curves end at the loss per step of the trained models on the training data: the RNN's
+    summed loss divided by its T answering steps, the static net's by its single one. Here the
+    RNN's last value is recomputed from the trained net's predictions: 1/2 (y - t)^2 per step."""
+    cfg = fw_exp.SETTINGS[True]
+    curves = result.figures["learning_curves"].data["losses"]
+    assert set(curves) == {"Elman RNN", "static net (x(t) only)"}
+    assert all(len(c) == cfg["epochs"] for c in curves.values())
+    assert result.figures["learning_curves"].data["ylabel"] == "loss per step"
+    X, Y = sine(cfg["n_train"] + cfg["n_test"], cfg["T"], 0)
+    Xtr, Ytr = X[:cfg["n_train"]], Y[:cfg["n_train"]]
+    from rnnlab import RNN
+    rnn = RNN(1, cfg["hidden"], 1, seed=0)
+    seen = []
+    rnn.fit(Xtr, Ytr, optimizer="adam", lr=0.01, epochs=2, batch_size=32, seed=0,
+            callback=fw_exp._per_step_curve(rnn, Xtr, Ytr, cfg["T"], seen))
+    want = 0.5 * np.mean((rnn.predict(Xtr) - Ytr) ** 2)      # per sequence, per step
+    assert seen[-1] == pytest.approx(want, rel=1e-4)
+    # on one scale, the RNN ends below the static net, as in the test table
+    assert curves["Elman RNN"][-1] < curves["static net (x(t) only)"][-1]
+
+
+def _table(sine_rnn, sine_static, echo_rnn, echo_static, echo_mean=0.33):
+    return [["sine", sine_rnn, sine_static, 0.09, "persistence", 1],
+            ["echo", echo_rnn, echo_static, echo_mean, "mean", 1]]
+
+
+@pytest.mark.parametrize("rows, verdicts", [
+    (_table(0.02, 0.09, 0.001, 0.31), [True, True]),
+    (_table(0.05, 0.09, 0.001, 0.31), [False, True]),     # sine: not below half the static net
+    (_table(0.02, 0.09, 0.2, 0.31), [False, True]),       # echo: the RNN did not learn it
+    (_table(0.02, 0.09, 0.001, 0.1), [True, False]),      # a static net that recalls the past
+])
+def test_claims_follow_the_numbers(rows, verdicts):
+    got = fw_exp.claims(rows)
+    assert [c.passed for c in got] == verdicts
+    assert all(c.text and c.evidence for c in got)
+    assert "0.09" in got[0].evidence
+
+
+def test_headline_is_the_sine_row():
+    h = fw_exp.headline(_table(0.02, 0.09, 0.001, 0.31))
+    assert (h["rnn"], h["baseline"], h["higher_is_better"]) == (0.02, 0.09, False)
+
+
+@pytest.mark.training
+def test_quick_claims_hold(result):
+    assert [c.passed for c in result.claims] == [True, True]
+    assert result.headline["rnn"] < result.headline["baseline"]
 
 
 def test_experiment_interface():

@@ -68,9 +68,39 @@ def test_each_variation_learns_and_aligned_cannot_see_the_future(result):
         assert r["train loss, last"] < 0.5 * r["train loss, epoch 1"], r
 
 
+def _table(aligned=0.29, delayed=3e-5, seq2seq=6e-4, xor=1.0):
+    names = ["one-to-one", "one-to-many", "many-to-one", "many-to-many", "next input, aligned",
+             "next input, delayed", "next input, bidirectional", "running sum, 2 layers",
+             "seq2seq"]
+    values = [xor, 1e-5, 0.008, 0.001, aligned, delayed, 2e-4, 0.005, seq2seq]
+    return [[n, "", "", "", "accuracy" if n == "one-to-one" else "MSE", v,
+             0.5 if n == "one-to-one" else 0.3, 1.0, 0.01] for n, v in zip(names, values)]
+
+
+@pytest.mark.parametrize("rows, verdicts", [
+    (_table(), [True, True]),
+    (_table(seq2seq=0.05), [False, True]),         # above a tenth of its baseline
+    (_table(xor=0.75), [False, True]),             # XOR accuracy below 0.95
+    (_table(aligned=0.1), [True, False]),          # an aligned net that saw the future
+    (_table(delayed=0.2), [True, False]),          # a delayed net that did not learn
+])
+def test_claims_follow_the_numbers(rows, verdicts):
+    got = mp_exp.claims(rows)
+    assert [c.passed for c in got] == verdicts
+    assert all(c.text and c.evidence for c in got)
+    h = mp_exp.headline(rows)
+    assert (h["rnn"], h["baseline"], h["higher_is_better"]) == (2e-4, rows[4][5], False)
+
+
+@pytest.mark.training
+def test_quick_claims_hold(result):
+    assert [c.passed for c in result.claims] == [True, True]
+
+
 def test_figures_draw(result):
     plt = pytest.importorskip("matplotlib.pyplot")
     for draw in result.figures.values():
+        assert len(draw.caption) > 40
         fig = plt.figure()
         draw(fig)
         assert fig.axes

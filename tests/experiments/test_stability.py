@@ -98,3 +98,69 @@ def test_summary_and_config(result):
     assert "linear impulse rate at rho = 0.50" in labels
     assert any(label.startswith("Elman tanh, T = 12") for label in labels)
 
+
+
+def test_figures_have_captions(result):
+    assert set(result.figures) == {"impulse", "gradients", "learning_curves"}
+    assert all(len(f.caption) > 40 for f in result.figures.values())
+
+
+SWEEP_COLS = ["units", "rho(W11)", "sigma(W11)", "theory", "impulse rate", "impulse gain",
+              "impulse", "gradient rate", "gradient gain", "gradient"]
+REMEDY_COLS = ["model", "T", "test error", "min", "max", "baseline", "error / baseline",
+               "below baseline/2", "gradient ratio at init", "note"]
+
+
+def _verdict(rate):
+    return "vanishing" if rate < 0.98 else "exploding" if rate > 1.02 else "neutral"
+
+
+def _tables(lin_rate=1.0, tanh_top=1.05, elman=0.17, lstm=0.001, gru=0.0005, lstm_note=""):
+    """Sweep rows at rho 0.5 and 1.5 (linear rates rho * lin_rate; tanh 0.47 and tanh_top) and
+    remedies rows at T = 50 with the given test errors (baseline 1/6)."""
+    from rnnlab.experiments import Table
+    sweep = [["linear", rho, 1.0, "", rho * lin_rate, 0.0, _verdict(rho * lin_rate),
+              rho * lin_rate, 0.0, _verdict(rho * lin_rate)] for rho in (0.5, 1.5)]
+    sweep += [["tanh", rho, 1.0, "", rate, 0.0, _verdict(rate), rate, 0.0, _verdict(rate)]
+              for rho, rate in ((0.5, 0.47), (1.5, tanh_top))]
+    base = 1 / 6
+    rem = [[m, 50, e, e, e, base, None if e is None else e / base, "", 1.0, note]
+           for m, e, note in (("Elman tanh", elman, ""), ("LSTM", lstm, lstm_note),
+                              ("GRU", gru, ""))]
+    return {"sweep": Table("", SWEEP_COLS, sweep), "remedies": Table("", REMEDY_COLS, rem)}
+
+
+@pytest.mark.parametrize("kw, quick, verdicts", [
+    ({}, False, [True, True, True, True, True]),
+    (dict(lin_rate=1.1), False, [False, True, True, True, True]),   # not the rate rho
+    (dict(tanh_top=1.0), False, [True, False, True, True, True]),   # tanh gradient not growing
+    (dict(elman=0.05), False, [True, True, False, True, True]),     # an Elman net that learned
+    (dict(lstm=0.11), False, [True, True, True, False, True]),      # the LSTM on its plateau
+    (dict(gru=0.16), False, [True, True, True, True, False]),
+    (dict(lstm=0.11), True, [True, True, True, None, True]),        # quick: not tested
+    (dict(lstm=None, lstm_note="not available: x"), False, [True, True, True, None, True]),
+])
+def test_claims_follow_the_numbers(kw, quick, verdicts):
+    got = exp.claims(_tables(**kw), quick=quick)
+    assert [c.passed for c in got] == verdicts
+    assert all(c.text and c.evidence for c in got)
+    if quick:
+        assert got[3].evidence.startswith("quick mode: ")
+        assert "0.11" in got[3].evidence                    # the numbers are still shown
+
+
+def test_headline_is_the_better_gated_cell_against_elman():
+    h = exp.headline(_tables(lstm=0.002, gru=0.0005)["remedies"])
+    assert (h["rnn_label"], h["rnn"], h["baseline"], h["higher_is_better"]) == \
+        ("GRU", 0.0005, 0.17, False)
+    assert h["metric"] == "test error, adding task, T = 50"
+    assert exp.headline(_tables(elman=None)["remedies"]) is None
+
+
+def test_quick_sweep_claims_hold():
+    """The quick tour's sweep (no training, float64): its two claims pass."""
+    cfg = exp.SETTINGS["quick"]
+    rows = exp.sweep(cfg["radii"], cfg["sweep_T"], cfg["sweep_H"], seed=0)
+    tables = {"sweep": exp._sweep_table(rows, cfg["sweep_T"]),
+              "remedies": _tables()["remedies"]}
+    assert [c.passed for c in exp.claims(tables, quick=True)[:2]] == [True, True]

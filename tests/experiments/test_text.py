@@ -47,9 +47,12 @@ def test_text_bpc_table(text_result):
 
 
 def test_text_samples_and_blanks(text_result):
-    samples = text_result.tables["samples"].rows
-    assert [r[0] for r in samples] == list(text_exp.TEMPERATURES)
-    assert all(len(r[2]) == TINY_TEXT["sample_chars"] for r in samples)
+    samples = text_result.texts                            # shown as text, not as a figure
+    assert list(samples) == [f"temperature {t}" for t in text_exp.TEMPERATURES]
+    assert all(s.startswith(text_exp.PROMPT) for s in samples.values())
+    assert all(len(s) == len(text_exp.PROMPT) + TINY_TEXT["sample_chars"]
+               for s in samples.values())
+    assert "samples" not in text_result.tables and "sample" not in text_result.figures
     rows = _rows(text_result.tables["blanks"])
     for name in ("bidirectional", "forward only"):
         assert 0 <= rows[name]["character accuracy"] <= 1 and 0 <= rows[name]["exact match"] <= 1
@@ -73,6 +76,43 @@ def test_text_fills_only_the_blanks_of_the_taj_mahal_sentence(text_result):
 
 def test_figures_draw(text_result):
     _draw_all(text_result)
+    assert all(len(f.caption) > 40 for f in text_result.figures.values())
+
+
+def test_word_rate_counts_known_words():
+    known = {"the", "cat", "sat", "a"}
+    assert text_exp.word_rate(["The cat xqz,", "sat\nfoo"], known) == 3 / 5
+    assert text_exp.word_rate(["a cat b,", "ab"], known, letters=2) == 1 / 2   # cat; not ab
+    assert text_exp.word_rate(["  ", "12 ,"], known) == 0.0
+
+
+def test_the_tiny_models_samples_are_measured(text_result):
+    """The word check ran: its rates are in the claim's evidence, the bigram's below 0.2."""
+    import re
+    evidence = text_result.claims[2].evidence
+    rnn, bigram = (int(p) / 100 for p in re.findall(r"(\d+)%", evidence)[:2])
+    assert 0 <= rnn <= 1 and bigram < 0.2
+
+
+def _blank_rows(bi, fwd):
+    return [["most frequent character (' ')", None, None, 0.27, 0.15, None],
+            ["bidirectional", 64, 100, 0.42, bi, 1], ["forward only", 64, 50, 0.35, fwd, 1]]
+
+
+@pytest.mark.parametrize("bpc, bi, fwd, rate, quick, verdicts", [
+    ({"rnn": 2.1, "bigram": 3.3}, 0.35, 0.28, 0.43, False, [True, True, True]),
+    ({"rnn": 3.4, "bigram": 3.3}, 0.35, 0.28, 0.6, False, [False, True, True]),
+    ({"rnn": 2.1, "bigram": 3.3}, 0.25, 0.28, 0.6, False, [True, False, True]),
+    ({"rnn": 2.1, "bigram": 3.3}, 0.35, 0.28, 0.18, False, [True, True, False]),
+    ({"rnn": 2.1, "bigram": 3.3}, 0.35, 0.28, 0.18, True, [True, True, None]),
+])
+def test_claims_follow_the_numbers(bpc, bi, fwd, rate, quick, verdicts):
+    got = text_exp.claims(bpc, _blank_rows(bi, fwd), (rate, 0.05), quick=quick)
+    assert [c.passed for c in got] == verdicts
+    assert all(c.text and c.evidence for c in got)
+    if quick:
+        assert got[2].evidence.startswith("quick mode: ")
+    assert text_exp.headline(bpc)["rnn"] == bpc["rnn"]
 
 
 def test_experiment_interface():

@@ -45,6 +45,32 @@ def test_timeseries_tables(ts_result):
 
 def test_figures_draw(ts_result):
     _draw_all(ts_result)
+    assert all(len(f.caption) > 40 for f in ts_result.figures.values())
+
+
+def _table(nile_rnn=124.0, mg_rnn=0.006, mg_ar=0.071):
+    return [["sunspots", "n", 12, 47, 29.1, 18.5, 16.8, 16.0, "RNN many-to-many"],
+            ["nile", "u", 8, 15, 158.6, 118.1, nile_rnn, 129.5, "linear AR"],
+            ["noisy sine", "-", 20, 120, 0.23, 0.106, 0.111, 0.110, "linear AR"],
+            ["Mackey-Glass", "-", 16, 150, 0.185, mg_ar, mg_rnn, 0.0065, "RNN many-to-one"]]
+
+
+@pytest.mark.parametrize("rows, verdicts", [
+    (_table(), [True, True]),
+    (_table(nile_rnn=160.0), [False, True]),           # one RNN worse than persistence
+    (_table(mg_ar=0.01), [True, False]),               # a linear model nearly as good
+])
+def test_claims_follow_the_numbers(rows, verdicts):
+    got = ts_exp.claims(rows)
+    assert [c.passed for c in got] == verdicts
+    assert all(c.text and c.evidence for c in got)
+    h = ts_exp.headline(rows)
+    assert (h["rnn"], h["baseline"], h["higher_is_better"]) == (16.8, 29.1, False)
+
+
+@pytest.mark.training
+def test_quick_claims_hold(ts_result):
+    assert [c.passed for c in ts_result.claims] == [True, True]
 
 
 def test_experiment_interface():

@@ -11,16 +11,20 @@ skipped.
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from .. import plots
-from . import Figure, Result, Table
+from . import Claim, Figure, Result, Table
 
 NAME = "digits"
 TITLE = "Digits: images as sequences of rows (many-to-one)"
 DESCRIPTION = __doc__.split("\n\n", 1)[1]
 
-SETTINGS = {True: {"hidden": 32, "epochs": 25, "lr": 0.005},
-            False: {"hidden": 96, "epochs": 100, "lr": 0.003}}
+# quick: the learning rate decays to 0 along a cosine, so the short run ends on a settled model
+# (constant-rate runs of 25 epochs ended at 0.93 .. 0.97, below logistic regression in half of
+# them; with the decay 9 of 9 splits and seeds ended at 0.976 .. 0.984, above it in all 9)
+SETTINGS = {True: {"hidden": 48, "epochs": 30, "lr": 0.01, "cosine": True},
+            False: {"hidden": 96, "epochs": 100, "lr": 0.003, "cosine": False}}
 BATCH, CLIP = 32, 1.0
 N_EXAMPLES = 12                     # test images in the examples figure
 
@@ -28,12 +32,15 @@ N_EXAMPLES = 12                     # test images in the examples figure
 def _fit_rnn(X_tr, y_tr, X_te, cfg, seed, progress):
     """Train the many-to-one RNN. Returns (model, test predictions, seconds, time steps/s)."""
     from .. import RNN
+    from ..callbacks import CosineDecay, LearningRateScheduler
     from ..tasks import digits as dg
     model = RNN(8, cfg["hidden"], dg.N_CLASSES, output="softmax", mapping="many-to-one",
                 seed=seed)
+    schedule = [LearningRateScheduler(CosineDecay(cfg["epochs"]))] if cfg.get("cosine") else None
     t0 = time.perf_counter()
     hist = model.fit(X_tr, y_tr, optimizer="adam", lr=cfg["lr"], epochs=cfg["epochs"],
-                     batch_size=BATCH, clip_norm=CLIP, seed=seed, progress=progress)
+                     batch_size=BATCH, clip_norm=CLIP, seed=seed, progress=progress,
+                     callbacks=schedule)
     secs = time.perf_counter() - t0
     return model, model.predict(X_te).argmax(axis=1), secs, hist.steps * BATCH * 8 / secs
 
@@ -58,20 +65,44 @@ def run(*, quick: bool, seed: int, progress: bool) -> Result:
     table = Table("Test accuracy on handwritten digits", ["model", "test accuracy",
                   "parameters", "training seconds", "training speed (time steps/s)"], rows,
                   note=f"{len(X_tr)} training and {len(X_te)} test images (stratified split, "
-                       f"seed {seed}); pixels scaled to [0, 1]. RNN: Adam lr {cfg['lr']}, batch "
-                       f"{BATCH}, gradient norm clipped to {CLIP}, {cfg['epochs']} epochs. Logistic regression: scikit-learn, "
-                       f"C = 1.")
+                       f"seed {seed}); pixels scaled to [0, 1]. RNN: Adam lr {cfg['lr']}"
+                       f"{' decaying to 0 along a cosine' if cfg.get('cosine') else ''}, batch "
+                       f"{BATCH}, gradient norm clipped to {CLIP}, {cfg['epochs']} epochs. "
+                       f"Logistic regression: scikit-learn, C = 1.")
     cm = dg.confusion_matrix(y_te, pred)
     cm_table = Table("Confusion matrix of the RNN (rows: true digit, columns: predicted)",
                      ["true \\ predicted", *range(dg.N_CLASSES)],
                      [[i, *map(int, r)] for i, r in enumerate(cm)])
-    return Result(tables={"accuracy": table, "confusion": cm_table},
-                  figures={"confusion_matrix": Figure(plots.digits.confusion,
-                                                      {"matrix": cm, "accuracy": acc}),
-                           "examples": Figure(plots.digits.examples, {
-                               "images": X_te[:N_EXAMPLES], "truth": y_te[:N_EXAMPLES],
-                               "pred": pred[:N_EXAMPLES]})},
+    figures = {"confusion_matrix": Figure(
+                   plots.digits.confusion, {"matrix": cm, "accuracy": acc},
+                   caption="How often the RNN answered each digit (columns) for each true digit "
+                           "(rows) on the test images. Nearly everything sits on the diagonal; "
+                           "the few off-diagonal cells are the digits it mixes up."),
+               "examples": Figure(plots.digits.examples, {
+                   "images": X_te[:N_EXAMPLES], "truth": y_te[:N_EXAMPLES],
+                   "pred": pred[:N_EXAMPLES]},
+                   caption="The first test images, which the RNN reads one row of 8 pixels per "
+                           "step, each with its true digit and the RNN's answer (red: wrong).")}
+    return Result(tables={"accuracy": table, "confusion": cm_table}, figures=figures,
                   summary=[("RNN accuracy", acc), ("logistic regression accuracy", base_acc)],
                   config=dict(cfg, seed=seed, batch_size=BATCH, clip_norm=CLIP,
-                              test_size=0.25))
+                              test_size=0.25),
+                  claims=claims(acc, base_acc), headline=headline(acc, base_acc))
+
+
+def claims(acc: float, base_acc: float) -> list[Claim]:
+    """The claims checked on the RNN's and the logistic regression's test accuracy."""
+    evidence = f"test accuracy: RNN {acc:.4f}, logistic regression {base_acc:.4f}"
+    return [Claim("A static input can be read as a sequence: an RNN that reads a digit's image "
+                  "one row per step recognises it (test accuracy at least 0.9; chance is 0.1)",
+                  acc >= 0.9, evidence),
+            Claim("Reading the 8 rows one after another, the RNN beats a logistic regression "
+                  "that sees all 64 pixels at once", acc > base_acc, evidence)]
+
+
+def headline(acc: float, base_acc: float) -> dict[str, Any]:
+    """The RNN against logistic regression, for the tour's summary figure."""
+    return {"metric": "test accuracy, handwritten digits", "rnn": acc, "baseline": base_acc,
+            "higher_is_better": True, "rnn_label": "Elman RNN (rows as steps)",
+            "baseline_label": "logistic regression"}
 

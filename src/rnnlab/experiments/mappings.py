@@ -9,13 +9,14 @@ the models' own configuration (which steps read an input, which steps answer).
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from .. import plots
-from . import Figure, Result, Table
+from . import Claim, Figure, Result, Table
 from .._types import Array
 
 if TYPE_CHECKING:
@@ -84,12 +85,16 @@ def layout(model: RNN, X: ArrayLike, n_steps: int | None = None) -> tuple[Array,
     return reads, answers, 0
 
 
-def diagram(model: RNN, X: ArrayLike, n_steps: int | None, title: str) -> Figure:
+def diagram(model: RNN, X: ArrayLike, n_steps: int | None, title: str,
+            what: str = "") -> Figure:
     """The model's mapping unrolled in time, as a Figure: which steps read, which answer."""
     reads, answers, enc = layout(model, X, n_steps)
+    caption = (f"The {model.mapping.name} mapping unrolled in time, drawn from the model's own "
+               f"configuration: a box for each input x(t) read, each hidden state h(t) and each "
+               f"output y(t) that enters the loss." + (f" Task: {what}." if what else ""))
     return Figure(plots.mappings.diagram, {"reads": reads, "answers": answers,
                                            "encoder_steps": enc, "n_steps": n_steps,
-                                           "title": title})
+                                           "title": title}, caption=caption)
 
 
 def run(*, quick: bool, seed: int, progress: bool) -> Result:
@@ -110,10 +115,11 @@ def run(*, quick: bool, seed: int, progress: bool) -> Result:
         if "," not in name:                                       # one diagram per mapping
             n_steps = Y.shape[1] if model.mapping.takes_n_steps else None
             figures[f"mapping_{model.mapping.name}"] = diagram(
-                model, X[:1], n_steps, f"{model.mapping.name}: {what}")
+                model, X[:1], n_steps, f"{model.mapping.name}: {what}", what)
     delayed = RNN(1, 4, 1, mapping="many-to-many-delayed", delay=2)
-    figures["mapping_many-to-many-delayed"] = diagram(delayed, np.ones((1, 5, 1)), None,
-                                                      "many-to-many-delayed (delay = 2)")
+    figures["mapping_many-to-many-delayed"] = diagram(
+        delayed, np.ones((1, 5, 1)), None, "many-to-many-delayed (delay = 2)",
+        "the answer for x(t) comes at step t + 2, after two more inputs have been read")
     table = Table("Each variation on a task that needs it (test set)",
                   ["variation", "task", "X per sample", "Y per sample", "metric", "RNN",
                    "baseline (0.5 / predict 0)", "train loss, epoch 1", "train loss, last"],
@@ -124,7 +130,44 @@ def run(*, quick: bool, seed: int, progress: bool) -> Result:
                   summary=[("next input MSE aligned", by["next input, aligned"]),
                            ("delayed", by["next input, delayed"]),
                            ("bidirectional", by["next input, bidirectional"])],
-                  config=dict(cfg, seed=seed, lr=0.01, batch_size=32))
+                  config=dict(cfg, seed=seed, lr=0.01, batch_size=32),
+                  claims=claims(rows), headline=headline(rows))
+
+
+def _solved(row: Sequence[Any]) -> bool:
+    """A row [variation, task, X, Y, metric, RNN, baseline, ...] whose task was learned: accuracy
+    above 0.95, or an error below a tenth of the baseline's."""
+    return row[5] > 0.95 if row[4] == "accuracy" else row[5] < 0.1 * row[6]
+
+
+def claims(rows: Sequence[Sequence[Any]]) -> list[Claim]:
+    """The lecture's claims checked on the variations table's rows."""
+    by = {r[0]: r for r in rows}
+    rest = [r for r in rows if not r[0].startswith("next input")]
+    failed = [r[0] for r in rest if not _solved(r)]
+    aligned, delayed, bi = (by[f"next input, {k}"] for k in ("aligned", "delayed",
+                                                              "bidirectional"))
+    return [
+        Claim("RNNs represent every mapping of the lecture: one-to-one, one-to-many, "
+              "many-to-one, many-to-many (also deep) and encoder-decoder each learn a task that "
+              "needs them (accuracy above 0.95, or an error below a tenth of the baseline's)",
+              not failed,
+              ("not learned: " + ", ".join(failed) + "; ") * bool(failed) + "; ".join(
+                  f"{r[0]}: {r[4]} {r[5]:.3g} (baseline {r[6]:.3g})" for r in rest)),
+        Claim("An aligned many-to-many RNN cannot see the future: on y(t) = x(t+1) it stays at "
+              "the baseline (error above 0.8 of it), while reading one step ahead (delayed) or a "
+              "backward pass (bidirectional) solves it (below a tenth)",
+              aligned[5] > 0.8 * aligned[6] and _solved(delayed) and _solved(bi),
+              f"test MSE: aligned {aligned[5]:.3g}, delayed {delayed[5]:.3g}, bidirectional "
+              f"{bi[5]:.3g}; baseline (predict 0) {aligned[6]:.3g}")]
+
+
+def headline(rows: Sequence[Sequence[Any]]) -> dict[str, Any]:
+    """The bidirectional RNN against the aligned one on y(t) = x(t+1), for the summary figure."""
+    by = {r[0]: r for r in rows}
+    return {"metric": "test MSE, y(t) = x(t+1)", "rnn": by["next input, bidirectional"][5],
+            "baseline": by["next input, aligned"][5], "higher_is_better": False,
+            "rnn_label": "bidirectional RNN", "baseline_label": "aligned many-to-many RNN"}
 
 
 def _error_of_zero(Y, mask):

@@ -6,7 +6,7 @@ without it and a drawing function raises ImportError naming the extra.
 
     base         require(), available(), and the generic pieces: curves, learning_curves, heatmap
     forward      the forward pass through time and the training losses (experiment `forward`)
-    text         sampled text, bits per character, fill-in-the-blank accuracy (`text`)
+    text         bits per character, fill-in-the-blank accuracy (`text`)
     timeseries   forecasts against the truth (`timeseries`)
     digits       the confusion matrix and example images (`digits`)
     mappings     the unrolled diagram of a sequence mapping (`mappings`)

@@ -60,12 +60,15 @@ def machines(fig: Figure, *, machines: Mapping[str, Mapping[str, Any]]) -> None:
     "transitions": (S, S_in) next states, "outputs": (S, S_in) outputs}."""
     for i, (title, m) in enumerate(machines.items()):
         machine(fig.add_subplot(1, len(machines), i + 1), title=title, **m)
-    fig.set_size_inches(11, 4.5)
+    flat = all(len(m["transitions"]) <= 2 for m in machines.values())   # two states: one row
+    fig.set_size_inches(11, 2.8 if flat else 4.5)
 
 
 def machine(ax: Axes, *, symbols: Array | Sequence[Any], transitions: Array | Sequence[Any],
             outputs: Array | Sequence[Any], title: str = "") -> None:
-    """States on a circle, one arrow per (state, next state) labelled with its input/output."""
+    """States on a circle, one arrow per (state, next state) labelled with its input/output: the
+    label sits on the arrow, at the middle of its arc, on a white box; a self-loop's label sits
+    just outside its loop."""
     from matplotlib.patches import Circle, FancyArrowPatch
     transitions, outputs = np.asarray(transitions), np.asarray(outputs)
     S = len(transitions)
@@ -77,24 +80,45 @@ def machine(ax: Axes, *, symbols: Array | Sequence[Any], transitions: Array | Se
             word = "".join(str(int(v)) for v in np.ravel(sym))
             labels.setdefault((s, int(transitions[s, k])), []).append(
                 f"{word}/{int(outputs[s, k])}")
+    box = {"boxstyle": "round,pad=0.2", "facecolor": "w", "edgecolor": "0.7", "lw": 0.6}
     for (s, n), words in labels.items():
         text = "\n".join(words)
         if s == n:                                                # self-loop: outside the circle
             out = pos[s] / (np.linalg.norm(pos[s]) or 1) if S > 1 else np.array([0.0, 1.0])
             ax.add_patch(Circle(pos[s] + 0.32 * out, 0.16, fill=False, lw=1.2))
-            ax.text(*(pos[s] + 0.62 * out), text, ha="center", va="center",  # type: ignore[call-arg]
-                    fontsize=8)                  # *(x, y): mypy cannot count an array
+            x, y = pos[s] + 0.5 * out
+            ha, va = _outside(out)
+            ax.text(x, y, text, ha=ha, va=va, fontsize=8, bbox=box)
             continue
-        ax.add_patch(FancyArrowPatch(pos[s], pos[n], connectionstyle="arc3,rad=0.25",
+        ax.add_patch(FancyArrowPatch(pos[s], pos[n], connectionstyle=f"arc3,rad={RAD}",
                                      arrowstyle="-|>", mutation_scale=14, shrinkA=18, shrinkB=18))
-        mid = (pos[s] + pos[n]) / 2 + 0.3 * np.array([pos[n][1] - pos[s][1], pos[s][0] - pos[n][0]])
-        ax.text(*mid, text, ha="center", va="center", fontsize=8)  # type: ignore[call-arg]
+        x, y = arc_middle(pos[s], pos[n], RAD)
+        ax.text(x, y, text, ha="center", va="center", fontsize=8, bbox=box)
     for s in range(S):
         ax.add_patch(Circle(pos[s], 0.16, color="C0" if s else "C1", alpha=0.9))
         ax.text(*pos[s], str(s), ha="center", va="center", color="w",  # type: ignore[call-arg]
                 fontsize=11)
     ax.set_xlim(-2, 2)
-    ax.set_ylim(-1.6, 1.8)
+    ax.set_ylim(*((-1.6, 1.8) if S > 2 else (-0.5, 0.5)))
     ax.set_aspect("equal")
     ax.axis("off")
     ax.set_title(f"{title}\nstate 0 = start")
+
+
+RAD = 0.25                          # the arrows' curvature (matplotlib's arc3 connection style)
+
+
+def arc_middle(a: np.ndarray, b: np.ndarray, rad: float) -> np.ndarray:
+    """The middle of matplotlib's arc3 curve from a to b: a quadratic Bezier whose control point
+    lies rad * |b - a| off the chord's midpoint, at right angles; at t = 1/2 it is half as far."""
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    d = b - a
+    return (a + b) / 2 + rad / 2 * np.array([d[1], -d[0]])
+
+
+def _outside(direction: np.ndarray) -> tuple[str, str]:
+    """(ha, va): the text alignment that puts a label on the far side of a point, along
+    `direction`."""
+    ha = "center" if abs(direction[0]) < 0.5 else "left" if direction[0] > 0 else "right"
+    va = "center" if abs(direction[1]) < 0.5 else "bottom" if direction[1] > 0 else "top"
+    return ha, va

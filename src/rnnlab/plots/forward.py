@@ -1,5 +1,5 @@
 """Figures of the `forward` experiment: the forward pass through time of a trained RNN on one
-sequence, and the training losses of the recurrent and the static network."""
+sequence, and the training losses (per answering step) of the recurrent and the static network."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -38,6 +38,8 @@ def forward_pass(fig: Figure, *, x: Array | Sequence[Any], target: Array | Seque
 
 
 def training_loss(fig: Figure, *, losses: Mapping[str, Sequence[float]],
-                  title: str = "Training loss") -> None:
-    """losses: label -> training loss per epoch; one curve each, log scale."""
-    learning_curves(list(losses.values()), list(losses), ax=fig.add_subplot(), title=title)
+                  title: str = "Training loss", ylabel: str = "training loss") -> None:
+    """losses: label -> training loss per epoch; one curve each, log scale. Curves drawn on one
+    axis must be in one unit (the loss per answering step, say), which ylabel names."""
+    ax = learning_curves(list(losses.values()), list(losses), ax=fig.add_subplot(), title=title)
+    ax.set_ylabel(ylabel)

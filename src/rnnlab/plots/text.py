@@ -1,10 +1,9 @@
-"""Figures of the `text` experiment: sampled text, the validation bits per character against
-training rounds, and fill-in-the-blank exact match by blank length."""
+"""Figures of the `text` experiment: the validation bits per character against training rounds,
+and fill-in-the-blank exact match by blank length. (Sampled text is shown as text: Result.texts.)"""
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -12,20 +11,6 @@ from .base import curves
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
-
-
-def samples(fig: Figure, *, samples: Sequence[Sequence[Any]]) -> None:
-    """samples: (temperature, prompt, generated text) triples, one block of text each."""
-    ax = fig.add_subplot()
-    ax.axis("off")
-    y = 0.98
-    for temp, prompt, text in samples:
-        body = textwrap.fill((prompt + text).replace("\n", " / "), 90)
-        ax.text(0, y, f"temperature {temp}:", weight="bold", va="top", transform=ax.transAxes)
-        ax.text(0, y - 0.06, body, family="monospace", fontsize=7.5, va="top",
-                transform=ax.transAxes)
-        y -= 1 / len(samples)
-    ax.set_title("Characters sampled from the language model (/ marks a newline)")
 
 
 def bpc_curve(fig: Figure, *, curve: Sequence[Sequence[float]], unigram: float,
