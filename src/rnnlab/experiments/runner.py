@@ -29,6 +29,7 @@ import numpy as np
 from .. import __version__, plots
 from .. import io
 from . import Experiment, Result, get, select
+from .parallel import takes_pool
 
 
 def jsonable(obj):
@@ -106,11 +107,13 @@ def provenance() -> dict:
 
 
 def run_experiment(exp, *, quick=False, seed=0, out_dir, progress=False, command=None,
-                   source=None) -> dict:
+                   source=None, pool=None) -> dict:
     """Run one experiment and write its files into out_dir. Returns the results document.
 
     exp: an Experiment (or its name, looked up with rnnlab.experiments.get); source: the
-    provenance() of the tour this run belongs to (None: computed here).
+    provenance() of the tour this run belongs to (None: computed here); pool: where the
+    experiment's independent runs go (an open rnnlab.sweeps.Pool; None: here, one after
+    another), handed to experiments whose run() takes `pool` (the others run here as always).
     """
     if isinstance(exp, str):
         exp = get(exp)
@@ -122,7 +125,9 @@ def run_experiment(exp, *, quick=False, seed=0, out_dir, progress=False, command
     out_dir.mkdir(parents=True, exist_ok=True)
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     start = time.perf_counter()
-    result = exp.run(quick=quick, seed=seed, progress=progress)
+    spread = pool is not None and takes_pool(exp.run)
+    result = exp.run(quick=quick, seed=seed, progress=progress, **({"pool": pool} if spread
+                                                                      else {}))
     seconds = time.perf_counter() - start
     figures, fig_note = save_figures(result, out_dir)
     doc = {"experiment": exp.name, "title": exp.title, "quick": quick, "seed": seed,
@@ -138,7 +143,9 @@ def run_experiment(exp, *, quick=False, seed=0, out_dir, progress=False, command
     write_json(out_dir / "run.json", {
         "experiment": exp.name, "command": command or " ".join(sys.argv), "quick": quick,
         "seed": seed, "config": result.config, "versions": source["versions"],
-        "git_commit": source["git_commit"], "started": started})
+        "git_commit": source["git_commit"], "started": started,
+        "runs_on": (getattr(pool, "describe", lambda: repr(pool))() if spread
+                    else "this process")})
     return doc
 
 
@@ -276,12 +283,13 @@ def _select(experiments, only) -> list:
 
 
 def tour(out_dir, experiments=None, *, quick=False, seed=0, progress=True, command=None,
-         stream=None, only=None) -> TourReport:
+         stream=None, only=None, pool=None) -> TourReport:
     """Run every experiment into out_dir/<name>/ and write the report (report.md, report.html).
 
     experiments: Experiment objects (default: every registered one, in the tour's order); only:
     names to keep of those. The versions and git state are computed once, and so is the summary.
-    A failing experiment is reported and the tour goes on.
+    A failing experiment is reported and the tour goes on. pool: an open rnnlab.sweeps.Pool for
+    the experiments' independent runs (see run_experiment; None: all here, one after another).
     """
     stream = stream or sys.stderr
     out_dir = Path(out_dir)
@@ -296,7 +304,7 @@ def tour(out_dir, experiments=None, *, quick=False, seed=0, progress=True, comma
         t0 = time.perf_counter()
         try:
             doc = run_experiment(exp, quick=quick, seed=seed, out_dir=out_dir / exp.name,
-                                 progress=progress, command=command, source=source)
+                                 progress=progress, command=command, source=source, pool=pool)
         except Exception as err:                    # one failure must not hide the others
             doc = {"experiment": exp.name, "title": exp.title, "tables": {}, "figures": [],
                    "summary": [], "seconds": time.perf_counter() - t0,

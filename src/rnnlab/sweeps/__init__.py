@@ -13,7 +13,8 @@
 
 Dask's distributed scheduler runs the runs (the `dask` extra); this package plans them
 (plan.py), runs one on a worker (execute.py), talks to Dask (engine.py), stores them (store.py),
-summarises them (summary.py) and draws them (figures.py). The module is called `sweeps` so that
+summarises them (summary.py) and draws them (figures.py); pool.py holds one cluster open for the
+sweeps of the tour's experiments (`rnnlab tour --workers N`). The module is called `sweeps` so that
 `rl.sweep` stays the function even after `import rnnlab.sweeps`.
 """
 from __future__ import annotations
@@ -23,8 +24,9 @@ import sys
 from . import engine, figures, plan, store, summary
 from .execute import plain, versions
 from .plan import canonical, parse_seeds
+from .pool import Pool
 
-__all__ = ["sweep", "parse_seeds"]
+__all__ = ["sweep", "parse_seeds", "Pool"]
 
 
 def sweep(target, grid=None, seeds=1, *, client=None, out=None, workers=None, metric=None,
