@@ -1,4 +1,4 @@
-"""Pool: one Dask client for several sweeps (what `rnnlab tour --workers N` hands to the
+"""rl.sweeps.Pool: one Dask client for several sweeps (what `rnnlab tour --workers N` hands to the
 experiments): its results are the target's own, in order; a failed run, bad arguments and a
 scheduler that does not answer are errors that say so."""
 import socket
@@ -8,7 +8,7 @@ import pytest
 
 import sweep_targets as targets
 from rnnlab.sweeps import Pool
-from rnnlab.sweeps.pool import results
+from rnnlab.sweeps.summary import run_results
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +40,7 @@ def test_map_outside_a_with_starts_a_cluster_for_the_call():
 def test_results_come_from_the_row_without_the_runs_own_columns():
     row = {"run": "ab12", "seed": 3, "status": "ok", "lr": 0.1, "result.seed": 3, "loss": 0.5,
            "result.lr": 0.2, "error": None, "seconds": 1.5, "host": "h"}
-    assert results(row, {"lr": 0.1}) == {"seed": 3, "loss": 0.5, "lr": 0.2}
+    assert run_results(row, {"lr": 0.1}) == {"seed": 3, "loss": 0.5, "lr": 0.2}
 
 
 @pytest.mark.parametrize("kwargs, error, words", [
