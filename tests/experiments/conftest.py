@@ -1,9 +1,10 @@
-"""Fixtures of the experiments' tests: local Dask clusters of 1 and 2 worker processes, started
-once for the session and shared by every experiment whose runs can go to a pool."""
+"""Fixtures of the experiments' tests: local Dask clusters of 1 and 2 worker processes for the
+experiments whose runs can go to a pool (one pair per test module, shut down at its end: a
+client left running would allocate in its threads during later tests that measure memory)."""
 import pytest
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def pools():
     """{1: Pool(workers=1), 2: Pool(workers=2)}, both open (skipped without the dask extra)."""
     pytest.importorskip("distributed")

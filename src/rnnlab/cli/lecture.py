@@ -51,7 +51,7 @@ def _pool_options(p):
     where.add_argument("--scheduler", metavar="ADDRESS",
                        help="run them on an existing Dask cluster, e.g. tcp://head:8786")
     p.add_argument("--timeout", type=positive_float, default=10.0, metavar="S",
-                   help="seconds to reach the scheduler (default 10)")
+                   help="seconds to reach the scheduler")
 
 
 def _pool(args, exps):
