@@ -139,44 +139,50 @@ def fake_pool(monkeypatch):
     return FakePool.made
 
 
+@pytest.fixture
+def fake_runs(monkeypatch):
+    """forward and stability replaced by instant experiments (the registry reads each module's
+    run() when asked): forward takes no pool, stability does; returns the pools it was given."""
+    from rnnlab.experiments import Result, Table, forward, stability
+    given = []
+
+    def plain_run(*, quick, seed, progress):
+        return Result(tables={"t": Table("t", ["v"], [[1.0]])}, summary=[("v", 1.0)])
+
+    def pooled_run(*, quick=True, seed=0, progress=False, setting=None, pool=None):
+        given.append(pool)
+        return plain_run(quick=quick, seed=seed, progress=progress)
+    monkeypatch.setattr(forward, "run", plain_run)
+    monkeypatch.setattr(stability, "run", pooled_run)
+    return given
+
+
 @pytest.mark.parametrize("args, workers, scheduler", [
     ([], None, None), (["--workers", "3"], 3, None),
     (["--scheduler", "tcp://head:8786", "--timeout", "4"], None, "tcp://head:8786")])
-def test_the_tour_hands_the_pool_to_the_runner(tmp_path, monkeypatch, capsys, fake_pool, args,
-                                               workers, scheduler):
-    from rnnlab.experiments import runner
-    got = {}
-
-    def tour(out, exps, **kw):
-        got.update(kw, names=[e.name for e in exps])
-        return runner.TourReport([], {"columns": ["experiment"], "rows": []}, {}, out)
-    monkeypatch.setattr(runner, "tour", tour)
-    assert main(["tour", "--quick", "--only", "forward,benefit", "--out", str(tmp_path / "t"),
+def test_the_tour_hands_the_pool_to_the_experiments(tmp_path, capsys, fake_pool, fake_runs,
+                                                    args, workers, scheduler):
+    assert main(["tour", "--quick", "--only", "forward,stability", "--out", str(tmp_path / "t"),
                  *args]) == 0
-    assert got["names"] == ["forward", "benefit"]
     if workers is None and scheduler is None:
-        assert got["pool"] is None and fake_pool == []        # serial: no Dask at all
+        assert fake_runs == [None] and fake_pool == []        # serial: no Dask at all
     else:
         pool, = fake_pool
-        assert got["pool"] is pool and pool.workers == workers
+        assert fake_runs == [pool] and pool.workers == workers
         assert pool.kw["scheduler"] == scheduler
         assert pool.kw["timeout"] == (4.0 if scheduler else 10.0)
+    runs_on = [json.loads((tmp_path / "t" / n / "run.json").read_text())["runs_on"]
+               for n in ("forward", "stability")]
+    assert runs_on == ["this process", "this process" if not args else f"fake pool of {workers}"]
 
 
-def test_run_hands_the_pool_on_and_ignores_it_where_nothing_spreads(tmp_path, monkeypatch,
-                                                                     capsys, fake_pool):
-    from rnnlab.experiments import runner
-    got = []
-
-    def run_experiment(exp, **kw):
-        got.append((exp.name, kw["pool"]))
-        return {"skipped": None, "tables": {}, "seconds": 0.0}
-    monkeypatch.setattr(runner, "run_experiment", run_experiment)
+def test_run_hands_the_pool_on_and_ignores_it_where_nothing_spreads(tmp_path, capsys, fake_pool,
+                                                                     fake_runs):
     assert main(["run", "stability", "--workers", "2", "--out", str(tmp_path / "s")]) == 0
-    assert got == [("stability", fake_pool[0])] and fake_pool[0].workers == 2
+    assert fake_runs == fake_pool and fake_pool[0].workers == 2
     assert "runs on fake pool of 2" in capsys.readouterr().err
     assert main(["run", "forward", "--workers", "2", "--out", str(tmp_path / "f")]) == 0
-    assert got[-1] == ("forward", None) and len(fake_pool) == 1     # no cluster for nothing
+    assert len(fake_pool) == 1                                    # no cluster for nothing
     assert "forward has no independent runs to spread over workers; --workers/--scheduler " \
            "ignored" in capsys.readouterr().err
 
