@@ -83,21 +83,21 @@ def test_each_seed_is_a_run_of_its_own(result):
                        alone["machine_exact"]]
 
 
-def _tables(res):
+def _table_dicts(res):
     return {name: t.as_dict() for name, t in res.tables.items()}
 
 
 def test_the_same_tables_on_1_and_2_workers(pools, result):
     one = benefit.run_with(dict(TINY), seed=0, pool=pools[1])
     two = benefit.run_with(dict(TINY), seed=0, pool=pools[2])
-    assert _tables(one) == _tables(two)                       # bit for bit
-    assert _tables(one).keys() == _tables(result).keys()
+    assert _table_dicts(one) == _table_dicts(two)                  # bit for bit
+    assert _table_dicts(one).keys() == _table_dicts(result).keys()
     assert one.figures["hidden_states_pca"].data["pca"]["parity"][0].tolist() == \
         two.figures["hidden_states_pca"].data["pca"]["parity"][0].tolist()
 
 
 def test_without_dask_the_seeds_run_here(without_dask, result):
-    assert _tables(benefit.run_with(dict(TINY), seed=0)) == _tables(result)
+    assert _table_dicts(benefit.run_with(dict(TINY), seed=0)) == _table_dicts(result)
 
 
 def test_figures_draw(result):
