@@ -132,9 +132,9 @@ def finish(out, doc, runs, records, metric):
 class Pool:
     """A Dask client held open for several sweeps, what `rnnlab tour --workers N` hands to the
     experiments (their run(..., pool=pool)), which call pool.map through
-    rnnlab.experiments.parallel.map_runs. Where the runs go: a local Dask cluster of `workers` processes, the scheduler
-    at `scheduler`, or a distributed.Client the caller holds (`client`). At most one of the three;
-    none: a local cluster of one process per core.
+    rnnlab.experiments.parallel.map_runs. Where the runs go: a local Dask cluster of `workers`
+    processes, the scheduler at `scheduler`, or a distributed.Client the caller holds
+    (`client`). At most one of the three; none: a local cluster of one process per core.
 
     timeout:  seconds to reach a scheduler (ConnectionError after that)
     progress: True (stderr) or a stream for each sweep's progress line
