@@ -19,6 +19,7 @@ rnnlab.experiments.parallel), with the same results.
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import numpy as np
 
@@ -26,7 +27,7 @@ import rnnlab as rl
 from rnnlab.analysis import automata
 from rnnlab import plots
 from rnnlab.experiments import Figure, Result, Table
-from rnnlab.experiments.parallel import map_runs
+from rnnlab.experiments.parallel import RunPool, map_runs
 from rnnlab.tasks import binary
 
 NAME = "benefit"
@@ -75,7 +76,7 @@ def _train_rnn(task, seed, cfg, rng):
     return model, hist.loss[-1]
 
 
-def seed_run(config, seed) -> dict:
+def seed_run(config: dict[str, Any], seed: int) -> dict[str, Any]:
     """One seed of one task, a function of (config, seed) only (for rl.sweep's workers): train
     the RNN, test it at every length, extract its machine, project its hidden states.
 
@@ -210,7 +211,8 @@ def _pca_points(task, model, rng):
     return centred @ vt[:2].T, state, X.shape[1]
 
 
-def run(*, quick: bool = True, seed: int = 0, progress: bool = False, pool=None) -> Result:
+def run(*, quick: bool = True, seed: int = 0, progress: bool = False,
+        pool: RunPool | None = None) -> Result:
     """Train, test, compare and extract (see the module docstring); returns tables and figures.
     pool: where the seeds run (None: here, one after another; an rnnlab.sweeps.Pool: on its
     Dask workers), with the same results."""
@@ -218,7 +220,8 @@ def run(*, quick: bool = True, seed: int = 0, progress: bool = False, pool=None)
     return run_with(cfg, seed=seed, progress=progress, pool=pool)
 
 
-def run_with(cfg, *, seed=0, progress=False, pool=None) -> Result:
+def run_with(cfg: dict[str, Any], *, seed: int = 0, progress: bool = False,
+             pool: RunPool | None = None) -> Result:
     """run() with explicit settings (a dict like SETTINGS["full"]); lets tests use tiny sizes."""
     rng = np.random.default_rng(seed)
 

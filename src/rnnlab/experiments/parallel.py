@@ -17,11 +17,22 @@ they finished. This module imports no Dask: the pool is handed in by the caller.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol
 
 import numpy as np
 
+Run = Callable[[dict[str, Any], int], dict[str, Any]]      # f(config, seed) -> results
 
-def plain(obj):
+
+class RunPool(Protocol):
+    """What map_runs needs of a pool (rnnlab.sweeps.Pool is one): map(fn, configs, seeds) -> the
+    results of fn(config, seed), configs outer, seeds inner."""
+
+    def map(self, fn: Run, configs: list[dict[str, Any]], seeds: list[int]) -> list[Any]: ...
+
+
+def plain(obj: Any) -> Any:
     """JSON-ready values: NumPy scalars and arrays as Python numbers and lists, tuples as lists."""
     if isinstance(obj, dict):
         return {str(k): plain(v) for k, v in obj.items()}
@@ -34,7 +45,9 @@ def plain(obj):
     return obj
 
 
-def map_runs(fn, configs, seeds, pool=None, *, report=None) -> list:
+def map_runs(fn: Run, configs: Iterable[dict[str, Any]], seeds: Iterable[int],
+             pool: RunPool | None = None, *,
+             report: Callable[[dict[str, Any], int, Any], None] | None = None) -> list[Any]:
     """[fn(config, seed) for config in configs for seed in seeds], each made plain().
 
     fn:     a module-level function f(config: dict, seed: int) -> dict
@@ -45,7 +58,7 @@ def map_runs(fn, configs, seeds, pool=None, *, report=None) -> list:
     """
     configs, seeds = [dict(c) for c in configs], [int(s) for s in seeds]
     if pool is None:
-        out = []
+        out: list[Any] = []
         for config in configs:
             for seed in seeds:
                 out.append(plain(fn(dict(config), seed)))
@@ -62,7 +75,7 @@ def map_runs(fn, configs, seeds, pool=None, *, report=None) -> list:
     return out
 
 
-def takes_pool(run) -> bool:
+def takes_pool(run: Callable[..., Any]) -> bool:
     """Whether an experiment's run() takes a `pool` keyword (experiments without independent
     runs to spread do not, and the runner then calls them without one)."""
     try:

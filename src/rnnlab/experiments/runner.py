@@ -29,7 +29,7 @@ import numpy as np
 from .. import __version__, plots
 from .. import io
 from . import Experiment, Result, get, select
-from .parallel import takes_pool
+from .parallel import RunPool, takes_pool
 
 
 def jsonable(obj):
@@ -107,7 +107,7 @@ def provenance() -> dict:
 
 
 def run_experiment(exp, *, quick=False, seed=0, out_dir, progress=False, command=None,
-                   source=None, pool=None) -> dict:
+                   source=None, pool: RunPool | None = None) -> dict:
     """Run one experiment and write its files into out_dir. Returns the results document.
 
     exp: an Experiment (or its name, looked up with rnnlab.experiments.get); source: the
@@ -283,7 +283,7 @@ def _select(experiments, only) -> list:
 
 
 def tour(out_dir, experiments=None, *, quick=False, seed=0, progress=True, command=None,
-         stream=None, only=None, pool=None) -> TourReport:
+         stream=None, only=None, pool: RunPool | None = None) -> TourReport:
     """Run every experiment into out_dir/<name>/ and write the report (report.md, report.html).
 
     experiments: Experiment objects (default: every registered one, in the tour's order); only:

@@ -18,6 +18,7 @@ seed): here one after another, or on the Dask workers of a pool (`rnnlab tour --
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import numpy as np
 
@@ -27,7 +28,7 @@ from ..model import RNN
 from ..optim import Adam
 from ..tasks import longterm
 from . import Figure, Result, Table
-from .parallel import map_runs
+from .parallel import RunPool, map_runs
 
 NAME = "stability"
 TITLE = "Stability: exploding and vanishing signals and gradients, and their remedies"
@@ -71,8 +72,8 @@ TASKS = ("adding", "copy")
 TRAIN_KEYS = ("hidden", "steps", "batch", "eval_every", "n_test", "lr")   # what one run reads
 
 
-def run(*, quick: bool = True, seed: int = 0, progress: bool = False, setting=None,
-        pool=None) -> Result:
+def run(*, quick: bool = True, seed: int = 0, progress: bool = False,
+        setting: str | dict[str, Any] | None = None, pool: RunPool | None = None) -> Result:
     """The tour's run (setting None: "quick" or "full"), or setting="long" or a settings dict.
 
     pool: where the trainings of the comparison run (rnnlab.experiments.parallel.map_runs: None
@@ -100,7 +101,7 @@ def run(*, quick: bool = True, seed: int = 0, progress: bool = False, setting=No
     return res
 
 
-def _tasks(cfg) -> tuple:
+def _tasks(cfg: dict[str, Any]) -> tuple[str, ...]:
     """The tasks a setting compares the remedies on: cfg["tasks"] (or a single cfg["task"])."""
     tasks = tuple(cfg["tasks"]) if "tasks" in cfg else (cfg.get("task", "adding"),)
     bad = [t for t in tasks if t not in TASKS]
@@ -162,7 +163,8 @@ def _sweep_table(rows, T):
 
 
 # -- part 2: the remedies, trained ----------------------------------------------------------------
-def compare(cfg, *, seed=0, progress=False, pool=None):
+def compare(cfg: dict[str, Any], *, seed: int = 0, progress: bool = False,
+            pool: RunPool | None = None) -> list[dict[str, Any]]:
     """Train every variant at every length and seed, for every task of the setting: one run of
     remedy_run per (task, length, variant, seed), in that order (seeds innermost), here or on the
     pool's workers (see run). Returns a list of run dicts (see train_one)."""
@@ -178,13 +180,13 @@ def compare(cfg, *, seed=0, progress=False, pool=None):
                     report=report if progress else None)
 
 
-def remedy_run(config, seed) -> dict:
+def remedy_run(config: dict[str, Any], seed: int) -> dict[str, Any]:
     """One run of the comparison (a function of (config, seed) only, for rl.sweep's workers):
     config holds TRAIN_KEYS, the task, the length T and the variant's name."""
     return train_one(config["variant"], config["T"], config, seed=seed)
 
 
-def _task(task, T):
+def _task(task: str, T: int) -> dict[str, Any]:
     """The task at length T: make(n, rng) -> (X, Y), the model's sizes and options, the reported
     error(model, X, Y) and its memoryless baseline."""
     if task == "adding":
@@ -198,18 +200,19 @@ def _task(task, T):
     raise ValueError(f"task must be 'adding' or 'copy', got {task!r}")
 
 
-def train_one(name, T, cfg, *, seed=0, task=None):
+def train_one(name: str, T: int, cfg: dict[str, Any], *, seed: int = 0,
+              task: str | None = None) -> dict[str, Any]:
     """One variant, one length, one seed: a learning curve of test error every eval_every steps.
     task: "adding" or "copy" (None: the first of the setting's tasks)."""
-    task_name = _tasks(cfg)[0] if task is None else task
-    task = _task(task_name, T)
-    make, error = task["make"], task["error"]
+    kind = _tasks(cfg)[0] if task is None else task
+    spec = _task(kind, T)
+    make, error = spec["make"], spec["error"]
     model_opts, fit_opts = VARIANTS[name]
-    rec = {"task": task_name, "variant": name, "T": T, "seed": seed,
-           "baseline": task["baseline"], "error": None, "curve": [], "steps": 0, "stopped": None,
-           "ratio": None, "time": 0.0}
+    rec: dict[str, Any] = {"task": kind, "variant": name, "T": T, "seed": seed,
+                           "baseline": spec["baseline"], "error": None, "curve": [], "steps": 0,
+                           "stopped": None, "ratio": None, "time": 0.0}
     try:
-        model = RNN(task["n_in"], cfg["hidden"], task["n_out"], seed=seed, **task["opts"],
+        model = RNN(spec["n_in"], cfg["hidden"], spec["n_out"], seed=seed, **spec["opts"],
                     **model_opts)
     except NotImplementedError as err:
         rec["stopped"] = f"not available: {err}"
@@ -241,7 +244,8 @@ def _groups(runs, task=None):
     return out
 
 
-def remedy_table(runs, cfg, task=None):
+def remedy_table(runs: list[dict[str, Any]], cfg: dict[str, Any],
+                 task: str | None = None) -> Table:
     """The comparison on one task (None: the setting's first) as a Table: one row per
     (variant, T), statistics over the seeds."""
     task = _tasks(cfg)[0] if task is None else task
@@ -287,7 +291,8 @@ def sweep_figure(rows, key) -> Figure:
     return Figure(plots.stability.lag_norms, {"panels": panels, "what": what})
 
 
-def curves_figure(runs, cfg, task=None) -> Figure:
+def curves_figure(runs: list[dict[str, Any]], cfg: dict[str, Any],
+                  task: str | None = None) -> Figure:
     """Test error against training steps from compare() on one task (None: the setting's first),
     mean over the seeds, one panel per length, with the memoryless baseline."""
     task = _tasks(cfg)[0] if task is None else task

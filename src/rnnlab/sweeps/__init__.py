@@ -24,7 +24,10 @@ The module is called `sweeps` so that `rl.sweep` stays the function even after
 """
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from . import engine, figures, plan, store, summary
 from .execute import plain, versions
@@ -146,8 +149,9 @@ class Pool:
     call only.
     """
 
-    def __init__(self, workers=None, *, scheduler=None, client=None, timeout=10.0,
-                 progress=False, out=None):
+    def __init__(self, workers: int | None = None, *, scheduler: str | None = None,
+                 client: Any = None, timeout: float = 10.0, progress: Any = False,
+                 out: str | os.PathLike[str] | None = None) -> None:
         given = [n for n, v in (("workers", workers), ("scheduler", scheduler),
                                 ("client", client)) if v is not None]
         if len(given) > 1:
@@ -161,10 +165,10 @@ class Pool:
                             f"{type(scheduler).__name__}")
         self.workers, self.scheduler, self.client = workers, scheduler, client
         self.timeout, self.progress, self.out = timeout, progress, out
-        self._held = None                  # the open connect() while inside `with`
-        self._active = None
+        self._held: Any = None             # the open connect() while inside `with`
+        self._active: Any = None
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"Pool({self.describe()})"
 
     def describe(self) -> str:
@@ -176,7 +180,7 @@ class Pool:
         n = "one per core" if self.workers is None else self.workers
         return f"a local Dask cluster ({n} worker process{'' if n == 1 else 'es'})"
 
-    def __enter__(self):
+    def __enter__(self) -> Pool:
         if self._held is not None:
             raise RuntimeError("this Pool is already open")
         held = engine.connect(self.client if self.client is not None else self.scheduler,
@@ -185,11 +189,12 @@ class Pool:
         self._held = held
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: Any) -> Any:
         held, self._held, self._active = self._held, None, None
         return held.__exit__(*exc)
 
-    def map(self, fn, configs, seeds) -> list:
+    def map(self, fn: Callable[[dict[str, Any], int], dict[str, Any]],
+            configs: Iterable[dict[str, Any]], seeds: Iterable[int]) -> list[dict[str, Any]]:
         """fn(config, seed) for every config and seed, through rl.sweep: the results (dicts) in
         the order of the configs, seeds innermost. RuntimeError naming the first failed run
         when any failed (its error and traceback are in the sweep's table and folder)."""
