@@ -237,7 +237,7 @@ def train_one(name: str, T: int, cfg: dict[str, Any], *, seed: int = 0,
 
 def _groups(runs, task=None):
     """(variant, T) -> runs, in the order they ran (only those of `task`, if given)."""
-    out = {}
+    out: dict[tuple[str, int], list[dict[str, Any]]] = {}
     for r in runs:
         if task is None or r.get("task", task) == task:
             out.setdefault((r["variant"], r["T"]), []).append(r)
@@ -296,7 +296,7 @@ def curves_figure(runs: list[dict[str, Any]], cfg: dict[str, Any],
     """Test error against training steps from compare() on one task (None: the setting's first),
     mean over the seeds, one panel per length, with the memoryless baseline."""
     task = _tasks(cfg)[0] if task is None else task
-    panels = {}
+    panels: dict[Any, Any] = {}
     for (name, T), rs in _groups(runs, task).items():
         panel = panels.setdefault(T, {"baseline": rs[0]["baseline"], "curves": {}})
         if not rs[0]["curve"]:
