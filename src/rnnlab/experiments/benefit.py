@@ -119,19 +119,19 @@ def _rnn_runs(cfg, seed, pool, log):
     return out
 
 
-def _machine_doc(m) -> dict:
+def _machine_doc(m: automata.Automaton) -> dict[str, Any]:
     return {"transitions": m.transitions, "outputs": m.outputs, "symbols": m.symbols,
             "start": m.start}
 
 
-def _extraction_doc(e) -> dict:
+def _extraction_doc(e: automata.Extraction) -> dict[str, Any]:
     """An Extraction as JSON-ready data (what a worker sends back); _extraction rebuilds it."""
     return {"automaton": _machine_doc(e.automaton), "raw": _machine_doc(e.raw),
             "n_clusters": e.n_clusters, "agreement": e.agreement, "tried": e.tried,
             "centroids": e.centroids}
 
 
-def _extraction(doc) -> automata.Extraction:
+def _extraction(doc: dict[str, Any]) -> automata.Extraction:
     machine = lambda d: automata.Automaton(d["transitions"], d["outputs"],      # noqa: E731
                                            d["symbols"], d["start"])
     return automata.Extraction(machine(doc["automaton"]), machine(doc["raw"]), doc["n_clusters"],
