@@ -20,7 +20,7 @@ from .common import (UsageError, command_line, count, examples, new_folder, posi
 def add_commands(sub):
     t = sub.add_parser("tour", help="run every experiment of the lecture and write one report",
                        epilog=examples("rnnlab tour --quick", "rnnlab tour --only parity,stability "
-                                       "--out report"))
+                                       "--out report", "rnnlab tour --workers 2"))
     t.add_argument("--out", type=Path, help="report folder (default: a new rnnlab-report-* here)")
     t.add_argument("--quick", action="store_true", help="small settings: about 2 minutes")
     t.add_argument("--seed", type=count(0), default=0, help="seed of every experiment")
