@@ -249,3 +249,47 @@ def test_a_summary_figure_that_fails_is_a_note_not_a_crash(tmp_path, monkeypatch
     monkeypatch.setattr(runner, "save_figure", fail)
     assert runner.summary_figure(tmp_path, [_report_doc()]) == (
         None, "the summary figure failed: RuntimeError: no room")
+
+
+class RecordingPool:
+    """Stands in for an open rnnlab.sweeps.Pool: runs the runs itself and says where."""
+    def __init__(self):
+        self.maps = 0
+
+    def map(self, fn, configs, seeds):
+        self.maps += 1
+        return [fn(dict(c), s) for c in configs for s in seeds]
+
+    def describe(self):
+        return "a recording pool"
+
+
+def _pooled_experiment(name, seen):
+    """An Experiment whose run() takes a pool, and hands it to map_runs as the real ones do."""
+    from rnnlab.experiments.parallel import map_runs
+
+    def run(*, quick, seed, progress, pool=None):
+        seen.append(pool)
+        values = map_runs(_double, [{"k": 1}], [seed, seed + 1], pool)
+        return Result(tables={"t": Table("t", ["v"], [[v["v"]] for v in values])})
+    return Experiment(name, name, name, run)
+
+
+def _double(config, seed):
+    return {"v": 2 * seed + config["k"]}
+
+
+def test_the_pool_reaches_the_experiments_that_take_one(tmp_path, counted):
+    seen, pool = [], RecordingPool()
+    exps = [_experiment("plain"), _pooled_experiment("pooled", seen)]
+    report = runner.tour(tmp_path, exps, seed=3, progress=False, stream=io.StringIO(),
+                         pool=pool)
+    assert report.failed == [] and seen == [pool] and pool.maps == 1
+    assert report.docs[1]["tables"]["t"]["rows"] == [[7], [9]]
+    runs_on = {n: json.loads((tmp_path / n / "run.json").read_text())["runs_on"]
+               for n in ("plain", "pooled")}
+    assert runs_on == {"plain": "this process", "pooled": "a recording pool"}
+    runner.run_experiment(exps[1], seed=3, out_dir=tmp_path / "alone")     # no pool: here
+    assert seen[-1] is None and pool.maps == 1
+    assert json.loads((tmp_path / "alone" / "results.json").read_text())["tables"] == \
+        report.docs[1]["tables"]

@@ -1,4 +1,6 @@
-"""The stability experiment on a tiny setting: its tables hold what the issue asks, from the run."""
+"""The stability experiment on a tiny setting: its tables hold what the issue asks, from the run;
+the comparison's trainings give the same runs here and on 1 or 2 Dask workers, and the long-lag
+setting compares the adding and copy tasks up to T = 400."""
 import math
 
 import numpy as np
@@ -6,8 +8,9 @@ import pytest
 
 import rnnlab as rl
 from rnnlab.experiments import stability as exp
+from rnnlab.experiments.parallel import plain
 
-TINY = {"sweep_T": 40, "sweep_H": 8, "radii": (0.5, 1.0, 1.5), "task": "adding",
+TINY = {"sweep_T": 40, "sweep_H": 8, "radii": (0.5, 1.0, 1.5), "tasks": ("adding",),
         "lengths": (12,), "hidden": 8, "steps": 40, "batch": 16, "eval_every": 20, "n_test": 64,
         "seeds": 1, "lr": 1e-2, "variants": tuple(exp.VARIANTS)}
 
@@ -62,7 +65,7 @@ def test_train_one_curve_and_error_are_consistent():
 def test_task_errors_are_the_reported_measures(task):
     """adding: the mean of (y - t)^2 (twice the model's 1/2 squared-error loss); copy: the
     cross-entropy per step, -mean log p(target), from the predicted probabilities."""
-    t = exp._task(dict(TINY, task=task), 5)
+    t = exp._task(task, 5)
     error, baseline = t["error"], t["baseline"]
     X, Y = t["make"](6, np.random.default_rng(0))
     m = rl.RNN(t["n_in"], 4, t["n_out"], dtype="float64", seed=1, **t["opts"])
@@ -164,3 +167,68 @@ def test_quick_sweep_claims_hold():
     tables = {"sweep": exp._sweep_table(rows, cfg["sweep_T"]),
               "remedies": _tables()["remedies"]}
     assert [c.passed for c in exp.claims(tables, quick=True)[:2]] == [True, True]
+
+
+# -- the comparison's runs: independent, the same here and on workers; both tasks -------------
+TWO = dict(TINY, tasks=("adding", "copy"), variants=("Elman tanh", "GRU"), lengths=(6, 10),
+           seeds=2, steps=20, eval_every=10, n_test=32)
+
+
+def _same(runs):
+    """The runs as plain values without their wall time (the only thing that may differ between
+    two runs of the same seeds)."""
+    return plain([{k: v for k, v in r.items() if k != "time"} for r in runs])
+
+
+@pytest.fixture(scope="module")
+def two_tasks():
+    return exp.compare(TWO, seed=4)
+
+
+def test_compare_runs_every_task_length_variant_and_seed_in_order(two_tasks):
+    assert [(r["task"], r["T"], r["variant"], r["seed"]) for r in two_tasks] == \
+        [(t, T, v, s) for t in TWO["tasks"] for T in TWO["lengths"] for v in TWO["variants"]
+         for s in (4, 5)]
+    config = dict({k: TWO[k] for k in exp.TRAIN_KEYS}, task="copy", T=10, variant="GRU")
+    alone = exp.remedy_run(config, 5)                            # one run, on its own
+    assert _same([two_tasks[-1]]) == _same([alone]) and alone["task"] == "copy"
+    assert [s for s, _ in alone["curve"]] == [0, 10, 20]
+
+
+def test_the_same_runs_on_1_and_2_workers(pools, two_tasks):
+    one, two = (exp.compare(TWO, seed=4, pool=pools[n]) for n in (1, 2))
+    assert _same(one) == _same(two)                              # bit for bit
+    for task in TWO["tasks"]:
+        assert exp.remedy_table(one, TWO, task).as_dict() == \
+            exp.remedy_table(two, TWO, task).as_dict()
+    assert [r["seed"] for r in one] == [r["seed"] for r in two_tasks]
+
+
+def test_without_dask_the_comparison_runs_here(without_dask, two_tasks):
+    assert _same(exp.compare(TWO, seed=4)) == _same(two_tasks)
+
+
+def test_each_task_has_its_table_and_curves(two_tasks):
+    res = exp.run(setting=dict(TWO, seeds=1, variants=("Elman tanh",), lengths=(6,)))
+    assert list(res.tables) == ["sweep", "remedies", "remedies_copy"]
+    assert {"learning_curves", "learning_curves_copy"} <= set(res.figures)
+    assert res.figures["learning_curves_copy"].data["task"] == "copy"
+    adding, copy = (_rows(res.tables[n]) for n in ("remedies", "remedies_copy"))
+    assert res.tables["remedies_copy"].title.startswith("The copy task")
+    assert adding[0]["baseline"] == pytest.approx(1 / 6)
+    assert copy[0]["baseline"] == pytest.approx(10 * math.log(8) / (6 + 20))
+    labels = [label for label, _ in res.summary]
+    assert any(label.startswith("Elman tanh, T = 6:") for label in labels)
+    assert any(label.startswith("copy: Elman tanh, T = 6:") for label in labels)
+    table = exp.remedy_table(two_tasks, TWO, "copy")
+    assert [(r["model"], r["T"]) for r in _rows(table)] == \
+        [(v, T) for T in TWO["lengths"] for v in TWO["variants"]]
+
+
+def test_the_long_setting_compares_both_tasks_up_to_400_steps():
+    long = exp.SETTINGS["long"]
+    assert long["tasks"] == ("adding", "copy") and long["lengths"] == (50, 100, 200, 400)
+    assert long["seeds"] == 3 and long["variants"] == exp.LONG_VARIANTS
+    assert exp._tasks({"task": "copy"}) == ("copy",)              # a setting of one task
+    with pytest.raises(ValueError, match="tasks: expected some of 'adding', 'copy', got"):
+        exp._tasks({"tasks": ("adding", "sorting")})

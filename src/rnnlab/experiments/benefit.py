@@ -10,6 +10,11 @@ with one tanh layer, trained on as many pairs as the RNN for n = 4, 8, 12, 16; i
 Then the exact constructions (rl.analysis.exact_adder / exact_parity, compiled from the carry and
 parity machines) are run over long inputs, and the finite-state machine of every trained net is
 extracted by clustering its hidden states (rl.analysis.extract_automaton) and minimised.
+
+Every (task, seed) is one independent run, seed_run(config, seed): its own training data, its
+network, its tests (the same test sequences for every seed of a task), its extracted machine.
+The runs go one after another here, or on the Dask workers of a pool (`rnnlab tour --workers N`;
+rnnlab.experiments.parallel), with the same results.
 """
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ import rnnlab as rl
 from rnnlab.analysis import automata
 from rnnlab import plots
 from rnnlab.experiments import Claim, Figure, Result, Table
+from rnnlab.experiments.parallel import RunPool, map_runs
 from rnnlab.tasks import binary
 
 NAME = "benefit"
@@ -46,6 +52,7 @@ SETTINGS = {
                  exact_bits=100_000, long_bits=1000),
 }
 TASKS = ("addition", "parity")
+SEED_KEYS = ("n_train", "train_bits", "hidden", "epochs", "lr", "lengths", "n_test", "long_bits")
 
 
 def _data(task, n, n_bits, rng):
@@ -70,19 +77,67 @@ def _train_rnn(task, seed, cfg, rng):
     return model, hist.loss[-1]
 
 
-def _rnn_runs(task, cfg, seed, rng, log):
-    """Train one RNN per seed and test it at every length. Returns (rows, models)."""
-    tests = {L: _data(task, cfg["n_test"], L, rng) for L in cfg["lengths"]}
-    rows, models = [], []
-    for s in range(seed, seed + cfg["seeds"]):
-        model, loss = _train_rnn(task, s, cfg, rng)
-        accs = [_accuracy(model.predict(X), Y) for X, Y in tests.values()]
-        rows.append({"seed": s, "loss": loss, "exact": [a[0] for a in accs],
-                     "bits": [a[1] for a in accs]})
-        models.append(model)
-        log(f"{task} seed {s}: loss {loss:.4f}, exact at {cfg['lengths'][-1]} bits "
-            f"{accs[-1][0]:.3f}")
-    return rows, models
+def seed_run(config: dict[str, Any], seed: int) -> dict[str, Any]:
+    """One seed of one task, a function of (config, seed) only (for rl.sweep's workers): train
+    the RNN, test it at every length, extract its machine, project its hidden states.
+
+    config: the settings named in SEED_KEYS, "task", and "test_seed" (the seed of the test
+    sequences, shared by every seed of the task). Each part draws from its own generator, seeded
+    by (seed, task), so a run never depends on the runs before it.
+    """
+    task, k = config["task"], TASKS.index(config["task"])
+    model, loss = _train_rnn(task, seed, config, np.random.default_rng([seed, k, 1]))
+    test_rng = np.random.default_rng([config["test_seed"], k, 0])
+    accs = []
+    for L in config["lengths"]:
+        X, Y = _data(task, config["n_test"], L, test_rng)
+        accs.append(_accuracy(model.predict(X), Y))
+    found, machine_exact = _extract(task, model, config, np.random.default_rng([seed, k, 2]))
+    points, state, T = _pca_points(task, model, np.random.default_rng([seed, k, 3]))
+    return {"seed": seed, "loss": float(loss), "exact": [a[0] for a in accs],
+            "bits": [a[1] for a in accs], "extraction": _extraction_doc(found),
+            "machine_exact": machine_exact, "pca": {"points": points, "state": state, "T": T}}
+
+
+def _rnn_runs(cfg, seed, pool, log):
+    """seed_run for every task and seed (here or on the pool). Returns {task: (rows, extractions,
+    pca)}: rows {"seed", "loss", "exact", "bits"} per seed, (Extraction, exact accuracy of the
+    machine on the task) per seed, and the first seed's hidden states (points, state, T)."""
+    seeds = list(range(seed, seed + cfg["seeds"]))
+    configs = [dict({k: cfg[k] for k in SEED_KEYS}, task=task, test_seed=seed) for task in TASKS]
+
+    def report(config, s, r):
+        log(f"{config['task']} seed {s}: loss {r['loss']:.4f}, exact at {cfg['lengths'][-1]} "
+            f"bits {r['exact'][-1]:.3f}")
+    results = map_runs(seed_run, configs, seeds, pool, report=report)
+    out = {}
+    for i, task in enumerate(TASKS):
+        rs = results[i * len(seeds):(i + 1) * len(seeds)]
+        pca = rs[0]["pca"]
+        out[task] = ([{k: r[k] for k in ("seed", "loss", "exact", "bits")} for r in rs],
+                     [(_extraction(r["extraction"]), r["machine_exact"]) for r in rs],
+                     (np.asarray(pca["points"]), np.asarray(pca["state"]), pca["T"]))
+    return out
+
+
+def _machine_doc(m: automata.Automaton) -> dict[str, Any]:
+    return {"transitions": m.transitions, "outputs": m.outputs, "symbols": m.symbols,
+            "start": m.start}
+
+
+def _extraction_doc(e: automata.Extraction) -> dict[str, Any]:
+    """An Extraction as JSON-ready data (what a worker sends back); _extraction rebuilds it."""
+    return {"automaton": _machine_doc(e.automaton), "raw": _machine_doc(e.raw),
+            "n_clusters": e.n_clusters, "agreement": e.agreement, "tried": e.tried,
+            "centroids": e.centroids}
+
+
+def _extraction(doc: dict[str, Any]) -> automata.Extraction:
+    machine = lambda d: automata.Automaton(d["transitions"], d["outputs"],      # noqa: E731
+                                           d["symbols"], d["start"])
+    return automata.Extraction(machine(doc["automaton"]), machine(doc["raw"]), doc["n_clusters"],
+                               doc["agreement"], [tuple(t) for t in doc["tried"]],
+                               np.asarray(doc["centroids"]))
 
 
 def _mlp_data(task, n, n_pairs, rng):
@@ -157,13 +212,17 @@ def _pca_points(task, model, rng):
     return centred @ vt[:2].T, state, X.shape[1]
 
 
-def run(*, quick: bool = True, seed: int = 0, progress: bool = False) -> Result:
-    """Train, test, compare and extract (see the module docstring); returns tables and figures."""
+def run(*, quick: bool = True, seed: int = 0, progress: bool = False,
+        pool: RunPool | None = None) -> Result:
+    """Train, test, compare and extract (see the module docstring); returns tables and figures.
+    pool: where the seeds run (None: here, one after another; an rnnlab.sweeps.Pool: on its
+    Dask workers), with the same results."""
     cfg = dict(SETTINGS["quick" if quick else "full"])
-    return run_with(cfg, seed=seed, progress=progress)
+    return run_with(cfg, seed=seed, progress=progress, pool=pool)
 
 
-def run_with(cfg: dict[str, Any], *, seed: int = 0, progress: bool = False) -> Result:
+def run_with(cfg: dict[str, Any], *, seed: int = 0, progress: bool = False,
+             pool: RunPool | None = None) -> Result:
     """run() with explicit settings (a dict like SETTINGS["full"]); lets tests use tiny sizes."""
     rng = np.random.default_rng(seed)
 
@@ -171,13 +230,13 @@ def run_with(cfg: dict[str, Any], *, seed: int = 0, progress: bool = False) -> R
         if progress:
             print(f"[benefit] {msg}", file=sys.stderr, flush=True)
 
-    runs = {task: _rnn_runs(task, cfg, seed, rng, log) for task in TASKS}
+    runs = _rnn_runs(cfg, seed, pool, log)        # task -> (rows, extractions, hidden states)
+    extractions = {task: runs[task][1] for task in TASKS}
+    pca = {task: runs[task][2] for task in TASKS}
+    log("RNN seeds, their extracted machines done")
     mlp = [_mlp_run(task, n, cfg, seed, rng) for task in TASKS for n in cfg["mlp_bits"]]
-    log("MLP baselines done")
     exact = _exact_rows(cfg, rng)
-    extractions = {task: [_extract(task, m, cfg, rng) for m in runs[task][1]] for task in TASKS}
-    pca = {task: _pca_points(task, runs[task][1][0], rng) for task in TASKS}
-    log("exact constructions and extraction done")
+    log("MLP baselines and exact constructions done")
     res = Result(config=dict(cfg, seed=seed))
     _tables(res, cfg, runs, mlp, exact, extractions)
     _figures(res, cfg, runs, mlp, extractions, pca)

@@ -34,6 +34,7 @@ from .. import io
 from . import Experiment, Figure, Result, get, select
 from .report import summary_table, write_report
 from .._types import StrPath
+from .parallel import RunPool, takes_pool
 
 
 def jsonable(obj: Any) -> Any:
@@ -148,11 +149,14 @@ def provenance() -> dict:
 
 def run_experiment(exp: Experiment | str, *, quick: bool = False, seed: int = 0, out_dir: StrPath,
                    progress: bool = False, command: str | None = None,
-                   source: dict[str, Any] | None = None) -> dict:
+                   source: dict[str, Any] | None = None,
+                   pool: RunPool | None = None) -> dict:
     """Run one experiment and write its files into out_dir. Returns the results document.
 
     exp: an Experiment (or its name, looked up with rnnlab.experiments.get); source: the
-    provenance() of the tour this run belongs to (None: computed here).
+    provenance() of the tour this run belongs to (None: computed here); pool: where the
+    experiment's independent runs go (an open rnnlab.sweeps.Pool; None: here, one after
+    another), handed to experiments whose run() takes `pool` (the others run here as always).
     """
     if isinstance(exp, str):
         exp = get(exp)
@@ -164,7 +168,9 @@ def run_experiment(exp: Experiment | str, *, quick: bool = False, seed: int = 0,
     out_dir.mkdir(parents=True, exist_ok=True)
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     start = time.perf_counter()
-    result = exp.run(quick=quick, seed=seed, progress=progress)
+    spread = pool is not None and takes_pool(exp.run)
+    result = exp.run(quick=quick, seed=seed, progress=progress, **({"pool": pool} if spread
+                                                                      else {}))
     seconds = time.perf_counter() - start
     figures, fig_note = save_figures(result, out_dir)
     doc = {"experiment": exp.name, "title": exp.title, "quick": quick, "seed": seed,
@@ -180,7 +186,9 @@ def run_experiment(exp: Experiment | str, *, quick: bool = False, seed: int = 0,
     write_json(out_dir / "run.json", {
         "experiment": exp.name, "command": command or " ".join(sys.argv), "quick": quick,
         "seed": seed, "config": result.config, "versions": source["versions"],
-        "git_commit": source["git_commit"], "started": started})
+        "git_commit": source["git_commit"], "started": started,
+        "runs_on": (getattr(pool, "describe", lambda: repr(pool))() if spread
+                    else "this process")})
     return doc
 
 
@@ -218,12 +226,14 @@ def _select(experiments: Iterable[Experiment] | None, only: Iterable[str] | None
 
 def tour(out_dir: StrPath, experiments: Iterable[Experiment] | None = None, *, quick: bool = False,
          seed: int = 0, progress: bool = True, command: str | None = None,
-         stream: TextIO | None = None, only: Iterable[str] | None = None) -> TourReport:
+         stream: TextIO | None = None, only: Iterable[str] | None = None,
+         pool: RunPool | None = None) -> TourReport:
     """Run every experiment into out_dir/<name>/ and write the report (report.md, report.html).
 
     experiments: Experiment objects (default: every registered one, in the tour's order); only:
     names to keep of those. The versions and git state are computed once, and so is the summary.
-    A failing experiment is reported and the tour goes on.
+    A failing experiment is reported and the tour goes on. pool: an open rnnlab.sweeps.Pool for
+    the experiments' independent runs (see run_experiment; None: all here, one after another).
     """
     stream = stream or sys.stderr
     out_dir = Path(out_dir)
@@ -238,7 +248,7 @@ def tour(out_dir: StrPath, experiments: Iterable[Experiment] | None = None, *, q
         t0 = time.perf_counter()
         try:
             doc = run_experiment(exp, quick=quick, seed=seed, out_dir=out_dir / exp.name,
-                                 progress=progress, command=command, source=source)
+                                 progress=progress, command=command, source=source, pool=pool)
         except Exception as err:                    # one failure must not hide the others
             doc = {"experiment": exp.name, "title": exp.title, "tables": {}, "figures": [],
                    "summary": [], "seconds": time.perf_counter() - t0,
@@ -255,7 +265,8 @@ def tour(out_dir: StrPath, experiments: Iterable[Experiment] | None = None, *, q
 
 
 def run_one(exp: Experiment | str, out_dir: StrPath, *, quick: bool = False, seed: int = 0,
-            progress: bool = False, command: str | None = None) -> TourReport:
+            progress: bool = False, command: str | None = None,
+            pool: RunPool | None = None) -> TourReport:
     """`rnnlab run`: run one experiment (an Experiment or its name) with its files in out_dir
     itself (results.json, run.json, figures) and write its report there too: the tour's
     report.md and report.html for this one experiment. An exception of the experiment is raised
@@ -267,7 +278,7 @@ def run_one(exp: Experiment | str, out_dir: StrPath, *, quick: bool = False, see
     start = time.perf_counter()
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     doc = run_experiment(exp, quick=quick, seed=seed, out_dir=out_dir, progress=progress,
-                         command=command, source=source)
+                         command=command, source=source, pool=pool)
     doc["description"] = exp.description
     meta = {"command": command, "quick": quick, "seed": seed,
             "seconds": time.perf_counter() - start, **source, "started": started}

@@ -8,9 +8,12 @@ rho^k (rnnlab.analysis.stability states the theory).
 Part 2, the remedies (training). The adding problem (rnnlab.tasks.adding; always answering 1
 scores a mean squared error of 1/6): the plain Elman RNN against gradient-norm clipping, an
 orthogonal W11, W11 rescaled to radius 1, the IRNN (ReLU with identity W11, Le et al. 2015), LSTM
-and GRU, all with the same number of Adam steps on fresh data. The tour runs one short length;
-the long-lag comparison (T = 50, 100, 200, 3 seeds) runs with setting="long"
-(benchmarks/longterm.py).
+and GRU, all with the same number of Adam steps on fresh data. The tour runs one length of the
+adding problem with one seed; the long-lag comparison, setting="long" (benchmarks/longterm.py),
+runs the adding problem and the copy-memory task (rnnlab.tasks.copy_memory) at T = 50, 100, 200
+and 400 with 3 seeds. Every (task, model, length, seed) is one independent run, remedy_run(config,
+seed): here one after another, or on the Dask workers of a pool (`rnnlab tour --workers N`,
+`benchmarks/longterm.py --workers N`), with the same results.
 """
 from __future__ import annotations
 
@@ -26,6 +29,7 @@ from ..model import RNN
 from ..optim import Adam
 from ..tasks import longterm
 from . import Claim, Figure, Result, Table
+from .parallel import RunPool, map_runs
 
 NAME = "stability"
 TITLE = "Stability: exploding and vanishing signals and gradients, and their remedies"
@@ -52,39 +56,62 @@ LONG_VARIANTS = ("Elman tanh", "Elman tanh + clip", "IRNN + clip", "LSTM", "GRU"
 
 SETTINGS: dict[str, dict[str, Any]] = {
     "quick": {"sweep_T": 60, "sweep_H": 32, "radii": (0.5, 0.75, 1.0, 1.25, 1.5),
-              "task": "adding", "lengths": (50,), "hidden": 32, "steps": 600, "batch": 32,
+              "tasks": ("adding",), "lengths": (50,), "hidden": 32, "steps": 600, "batch": 32,
               "eval_every": 100, "n_test": 300, "seeds": 1, "lr": 1e-2,
               "variants": tuple(VARIANTS)},
     "full": {"sweep_T": 100, "sweep_H": 64, "radii": (0.5, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5),
-             "task": "adding", "lengths": (100,), "hidden": 32, "steps": 1500, "batch": 32,
+             "tasks": ("adding",), "lengths": (100,), "hidden": 32, "steps": 1500, "batch": 32,
              "eval_every": 100, "n_test": 500, "seeds": 1, "lr": 1e-2,
              "variants": tuple(VARIANTS)},
     "long": {"sweep_T": 100, "sweep_H": 64, "radii": (0.5, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5),
-             "task": "adding", "lengths": (50, 100, 200), "hidden": 32, "steps": 4000,
+             "tasks": ("adding", "copy"), "lengths": (50, 100, 200, 400), "hidden": 32,
+             "steps": 4000,
              "batch": 32, "eval_every": 200, "n_test": 1000, "seeds": 3, "lr": 1e-2,
              "variants": LONG_VARIANTS},
 }
+TASKS = ("adding", "copy")
+TRAIN_KEYS = ("hidden", "steps", "batch", "eval_every", "n_test", "lr")   # what one run reads
 
 
 def run(*, quick: bool = True, seed: int = 0, progress: bool = False,
-        setting: str | None = None) -> Result:
-    """The tour's run (setting None: "quick" or "full"), or setting="long" or a settings dict."""
+        setting: str | dict[str, Any] | None = None, pool: RunPool | None = None) -> Result:
+    """The tour's run (setting None: "quick" or "full"), or setting="long" or a settings dict.
+
+    pool: where the trainings of the comparison run (rnnlab.experiments.parallel.map_runs: None
+    here, one after another; an rnnlab.sweeps.Pool on its Dask workers), with the same results.
+    The first task's comparison is the table "remedies" and the figure "learning_curves"; any
+    other task's are "remedies_TASK" and "learning_curves_TASK".
+    """
     if setting is None:
         setting = "quick" if quick else "full"
     cfg = dict(SETTINGS[setting]) if isinstance(setting, str) else dict(setting)
+    tasks = _tasks(cfg)
     sweep_rows = sweep(cfg["radii"], cfg["sweep_T"], cfg["sweep_H"], seed=seed)
-    runs = compare(cfg, seed=seed, progress=progress)
+    runs = compare(cfg, seed=seed, progress=progress, pool=pool)
     res = Result(config=dict(cfg, seed=seed, setting=setting if isinstance(setting, str) else
                              "custom"))
     res.tables["sweep"] = _sweep_table(sweep_rows, cfg["sweep_T"])
-    res.tables["remedies"] = remedy_table(runs, cfg)
+    for i, task in enumerate(tasks):
+        res.tables["remedies" + ("" if i == 0 else f"_{task}")] = remedy_table(runs, cfg, task)
     res.figures["impulse"] = sweep_figure(sweep_rows, "impulse")
     res.figures["gradients"] = sweep_figure(sweep_rows, "grad")
-    res.figures["learning_curves"] = curves_figure(runs, cfg)
+    for i, task in enumerate(tasks):
+        res.figures["learning_curves" + ("" if i == 0 else f"_{task}")] = \
+            curves_figure(runs, cfg, task)
     res.summary = _summary(sweep_rows, runs, cfg)
     res.claims = claims(res.tables, quick=setting == "quick")
-    res.headline = headline(res.tables["remedies"], str(cfg["task"]))
+    res.headline = headline(res.tables["remedies"], tasks[0])
     return res
+
+
+def _tasks(cfg: dict[str, Any]) -> tuple[str, ...]:
+    """The tasks a setting compares the remedies on: cfg["tasks"] (or a single cfg["task"])."""
+    tasks = tuple(cfg["tasks"]) if "tasks" in cfg else (cfg.get("task", "adding"),)
+    bad = [t for t in tasks if t not in TASKS]
+    if not tasks or bad:
+        raise ValueError(f"tasks: expected some of {', '.join(map(repr, TASKS))}, got "
+                         f"{cfg.get('tasks', cfg.get('task'))!r}")
+    return tasks
 
 
 # -- part 1: the sweep ----------------------------------------------------------------------------
@@ -140,44 +167,56 @@ def _sweep_table(rows, T):
 
 
 # -- part 2: the remedies, trained ----------------------------------------------------------------
-def compare(cfg: dict[str, Any], *, seed: int = 0, progress: bool = False) -> list[dict[str, Any]]:
-    """Train every variant at every length and seed. Returns a list of run dicts."""
-    runs = []
-    for T in cfg["lengths"]:
-        for name in cfg["variants"]:
-            for s in range(cfg["seeds"]):
-                r = train_one(name, T, cfg, seed=seed + s)
-                runs.append(r)
-                if progress:
-                    err = "n/a" if r["error"] is None else f"{r['error']:.4f}"
-                    print(f"  {name:18s} T={T:4d} seed={seed + s}: error {err} "
-                          f"({r['time']:.1f}s)", flush=True)
-    return runs
+def compare(cfg: dict[str, Any], *, seed: int = 0, progress: bool = False,
+            pool: RunPool | None = None) -> list[dict[str, Any]]:
+    """Train every variant at every length and seed, for every task of the setting: one run of
+    remedy_run per (task, length, variant, seed), in that order (seeds innermost), here or on the
+    pool's workers (see run). Returns a list of run dicts (see train_one)."""
+    base = {k: cfg[k] for k in TRAIN_KEYS}
+    configs = [dict(base, task=task, T=T, variant=name) for task in _tasks(cfg)
+               for T in cfg["lengths"] for name in cfg["variants"]]
+
+    def report(config, s, r):
+        err = "n/a" if r["error"] is None else f"{r['error']:.4f}"
+        print(f"  {config['task']:6s} {config['variant']:18s} T={config['T']:4d} seed={s}: "
+              f"error {err} ({r['time']:.1f}s)", flush=True)
+    return map_runs(remedy_run, configs, [seed + s for s in range(cfg["seeds"])], pool,
+                    report=report if progress else None)
 
 
-def _task(cfg: dict[str, Any], T: int) -> dict[str, Any]:
+def remedy_run(config: dict[str, Any], seed: int) -> dict[str, Any]:
+    """One run of the comparison (a function of (config, seed) only, for rl.sweep's workers):
+    config holds TRAIN_KEYS, the task, the length T and the variant's name."""
+    return train_one(config["variant"], config["T"], config, seed=seed)
+
+
+def _task(task: str, T: int) -> dict[str, Any]:
     """The task at length T: make(n, rng) -> (X, Y), the model's sizes and options, the reported
     error(model, X, Y) and its memoryless baseline."""
-    if cfg["task"] == "adding":
+    if task == "adding":
         return {"make": lambda n, rng: longterm.adding(n, T, rng), "n_in": 2, "n_out": 1,
                 "opts": {"mapping": "many-to-one"}, "baseline": longterm.adding_baseline(),
                 "error": lambda m, X, Y: float(np.mean((m.predict(X) - Y) ** 2))}
-    if cfg["task"] == "copy":
+    if task == "copy":
         return {"make": lambda n, rng: longterm.copy_memory(n, T, rng), "n_in": 10, "n_out": 9,
                 "opts": {"output": "softmax"}, "baseline": longterm.copy_memory_baseline(T),
                 "error": lambda m, X, Y: m.evaluate(X, Y) / X.shape[1]}   # CE per step
-    raise ValueError(f"task must be 'adding' or 'copy', got {cfg['task']!r}")
+    raise ValueError(f"task must be 'adding' or 'copy', got {task!r}")
 
 
-def train_one(name: str, T: int, cfg: dict[str, Any], *, seed: int = 0) -> dict[str, Any]:
-    """One variant, one length, one seed: a learning curve of test error every eval_every steps."""
-    task = _task(cfg, T)
-    make, error = task["make"], task["error"]
+def train_one(name: str, T: int, cfg: dict[str, Any], *, seed: int = 0,
+              task: str | None = None) -> dict[str, Any]:
+    """One variant, one length, one seed: a learning curve of test error every eval_every steps.
+    task: "adding" or "copy" (None: the first of the setting's tasks)."""
+    kind = _tasks(cfg)[0] if task is None else task
+    spec = _task(kind, T)
+    make, error = spec["make"], spec["error"]
     model_opts, fit_opts = VARIANTS[name]
-    rec = {"variant": name, "T": T, "seed": seed, "baseline": task["baseline"], "error": None,
-           "curve": [], "steps": 0, "stopped": None, "ratio": None, "time": 0.0}
+    rec: dict[str, Any] = {"task": kind, "variant": name, "T": T, "seed": seed,
+                           "baseline": spec["baseline"], "error": None, "curve": [], "steps": 0,
+                           "stopped": None, "ratio": None, "time": 0.0}
     try:
-        model = RNN(task["n_in"], cfg["hidden"], task["n_out"], seed=seed, **task["opts"],
+        model = RNN(spec["n_in"], cfg["hidden"], spec["n_out"], seed=seed, **spec["opts"],
                     **model_opts)
     except NotImplementedError as err:
         rec["stopped"] = f"not available: {err}"
@@ -200,19 +239,23 @@ def train_one(name: str, T: int, cfg: dict[str, Any], *, seed: int = 0) -> dict[
     return rec
 
 
-def _groups(runs):
-    """(variant, T) -> runs, in the order they ran."""
+def _groups(runs, task=None):
+    """(variant, T) -> runs, in the order they ran (only those of `task`, if given)."""
     out: dict[tuple[str, int], list[dict[str, Any]]] = {}
     for r in runs:
-        out.setdefault((r["variant"], r["T"]), []).append(r)
+        if task is None or r.get("task", task) == task:
+            out.setdefault((r["variant"], r["T"]), []).append(r)
     return out
 
 
-def remedy_table(runs: list[dict[str, Any]], cfg: dict[str, Any]) -> Table:
-    """The comparison as a Table: one row per (variant, T), statistics over the seeds."""
-    rows = [_remedy_row(name, T, rs) for (name, T), rs in _groups(runs).items()]
-    what = "mean squared error" if cfg["task"] == "adding" else "cross-entropy per step"
-    return Table(f"The {cfg['task']} task: final test {what} after {cfg['steps']} Adam steps "
+def remedy_table(runs: list[dict[str, Any]], cfg: dict[str, Any],
+                 task: str | None = None) -> Table:
+    """The comparison on one task (None: the setting's first) as a Table: one row per
+    (variant, T), statistics over the seeds."""
+    task = _tasks(cfg)[0] if task is None else task
+    rows = [_remedy_row(name, T, rs) for (name, T), rs in _groups(runs, task).items()]
+    what = "mean squared error" if task == "adding" else "cross-entropy per step"
+    return Table(f"The {task} task: final test {what} after {cfg['steps']} Adam steps "
                  f"(lr {cfg['lr']}, batch {cfg['batch']}, H = {cfg['hidden']}, "
                  f"{cfg['seeds']} seed(s))",
                  ["model", "T", "test error", "min", "max", "baseline", "error / baseline",
@@ -259,19 +302,21 @@ def sweep_figure(rows: list[dict[str, Any]], key: str) -> Figure:
     return Figure(plots.stability.lag_norms, {"panels": panels, "what": what}, caption=caption)
 
 
-def curves_figure(runs: list[dict[str, Any]], cfg: dict[str, Any]) -> Figure:
-    """Test error against training steps from compare(), mean over the seeds, one panel per
-    length, with the memoryless baseline."""
+def curves_figure(runs: list[dict[str, Any]], cfg: dict[str, Any],
+                  task: str | None = None) -> Figure:
+    """Test error against training steps from compare() on one task (None: the setting's first),
+    mean over the seeds, one panel per length, with the memoryless baseline."""
+    task = _tasks(cfg)[0] if task is None else task
     panels: dict[Any, Any] = {}
-    for (name, T), rs in _groups(runs).items():
+    for (name, T), rs in _groups(runs, task).items():
         panel = panels.setdefault(T, {"baseline": rs[0]["baseline"], "curves": {}})
         if not rs[0]["curve"]:
             continue
         k = min(len(r["curve"]) for r in rs)
         panel["curves"][name] = ([rs[0]["curve"][j][0] for j in range(k)],
                                  [float(np.mean([r["curve"][j][1] for r in rs])) for j in range(k)])
-    return Figure(plots.stability.learning_curves, {"task": cfg["task"], "panels": panels},
-                  caption=f"Test error on the {cfg['task']} task against training steps, one "
+    return Figure(plots.stability.learning_curves, {"task": task, "panels": panels},
+                  caption=f"Test error on the {task} task against training steps, one "
                           f"curve per model (mean over the seeds; log scale), the memoryless "
                           f"baseline dotted. A curve that stays on the dotted line has learned "
                           f"nothing across the lag; one that leaves it carries the information.")
@@ -353,9 +398,12 @@ def _summary(rows, runs, cfg):
     linear = [r for r in rows if r["units"] == "identity"]
     out = [(f"linear impulse rate at rho = {r['rho']:.2f}", round(r["impulse_rate"], 4))
            for r in (linear[0], linear[-1])]
-    for (name, T), rs in _groups(runs).items():
-        errs = [r["error"] for r in rs if r["error"] is not None]
-        if errs:
-            out.append((f"{name}, T = {T}: test error (baseline {rs[0]['baseline']:.3f})",
-                        round(float(np.mean(errs)), 4)))
+    tasks = _tasks(cfg)
+    for task in tasks:
+        for (name, T), rs in _groups(runs, task).items():
+            errs = [r["error"] for r in rs if r["error"] is not None]
+            if errs:
+                out.append((f"{'' if task == tasks[0] else task + ': '}{name}, T = {T}: test "
+                            f"error (baseline {rs[0]['baseline']:.3f})",
+                            round(float(np.mean(errs)), 4)))
     return out

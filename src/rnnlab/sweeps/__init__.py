@@ -13,11 +13,18 @@
 
 Dask's distributed scheduler runs the runs (the `dask` extra); this package plans them
 (plan.py), runs one on a worker (execute.py), talks to Dask (engine.py), stores them (store.py),
-summarises them (summary.py) and draws them (figures.py). The module is called `sweeps` so that
-`rl.sweep` stays the function even after `import rnnlab.sweeps`.
+summarises them (summary.py) and draws them (figures.py). Pool holds one cluster open for the
+sweeps of the tour's experiments (`rnnlab tour --workers N`):
+
+    with rl.sweeps.Pool(workers=2) as pool:           # one local cluster for every sweep
+        result = rl.experiments.get("stability").run(quick=True, pool=pool)
+
+The module is called `sweeps` so that `rl.sweep` stays the function even after
+`import rnnlab.sweeps`.
 """
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -28,7 +35,7 @@ from .execute import plain, versions
 from .plan import Run, canonical, parse_seeds
 from .._types import StrPath
 
-__all__ = ["sweep", "parse_seeds"]
+__all__ = ["sweep", "parse_seeds", "Pool"]
 
 
 def sweep(target: str | Callable[[dict[str, Any], int], dict[str, Any]],
@@ -129,3 +136,85 @@ def finish(out: Path, doc: dict[str, Any], runs: Sequence[Run], records: Sequenc
                                failed=sum(r["status"] != "ok" for r in records)))
     if bad is not None:                      # the runs are saved; only the figures are missing
         raise ValueError(bad)
+
+
+class Pool:
+    """A Dask client held open for several sweeps, what `rnnlab tour --workers N` hands to the
+    experiments (their run(..., pool=pool)), which call pool.map through
+    rnnlab.experiments.parallel.map_runs. Where the runs go: a local Dask cluster of `workers`
+    processes, the scheduler at `scheduler`, or a distributed.Client the caller holds
+    (`client`). At most one of the three; none: a local cluster of one process per core.
+
+    timeout:  seconds to reach a scheduler (ConnectionError after that)
+    progress: True (stderr) or a stream for each sweep's progress line
+    out:      a sweep folder for every map (resumable; for a pool that maps one function, as
+              benchmarks/longterm.py does), or None
+
+    Use it as a context manager: the cluster starts (or the scheduler is reached) on entering,
+    once for every map, and is shut down on leaving. map() outside a `with` connects for that
+    call only.
+    """
+
+    def __init__(self, workers: int | None = None, *, scheduler: str | None = None,
+                 client: Any = None, timeout: float = 10.0, progress: Any = False,
+                 out: str | os.PathLike[str] | None = None) -> None:
+        given = [n for n, v in (("workers", workers), ("scheduler", scheduler),
+                                ("client", client)) if v is not None]
+        if len(given) > 1:
+            raise ValueError(f"{given[1]}: give workers, a scheduler address or a client, not "
+                             f"{' and '.join(given)}")
+        if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int)
+                                    or workers < 1):
+            raise ValueError(f"workers: expected an integer >= 1, got {workers!r}")
+        if scheduler is not None and not isinstance(scheduler, str):
+            raise TypeError(f"scheduler: expected an address such as 'tcp://host:8786', got "
+                            f"{type(scheduler).__name__}")
+        self.workers, self.scheduler, self.client = workers, scheduler, client
+        self.timeout, self.progress, self.out = timeout, progress, out
+        self._held: Any = None             # the open connect() while inside `with`
+        self._active: Any = None
+
+    def __repr__(self) -> str:
+        return f"Pool({self.describe()})"
+
+    def describe(self) -> str:
+        """Where the runs go, in words (for run.json and the report)."""
+        if self.client is not None:
+            return "a Dask client given by the caller"
+        if self.scheduler is not None:
+            return f"the Dask cluster at {self.scheduler}"
+        n = "one per core" if self.workers is None else self.workers
+        return f"a local Dask cluster ({n} worker process{'' if n == 1 else 'es'})"
+
+    def __enter__(self) -> Pool:
+        if self._held is not None:
+            raise RuntimeError("this Pool is already open")
+        held = engine.connect(self.client if self.client is not None else self.scheduler,
+                              workers=self.workers, timeout=self.timeout)
+        self._active = held.__enter__()
+        self._held = held
+        return self
+
+    def __exit__(self, *exc: Any) -> Any:
+        held, self._held, self._active = self._held, None, None
+        return held.__exit__(*exc)
+
+    def map(self, fn: Callable[[dict[str, Any], int], dict[str, Any]],
+            configs: Iterable[dict[str, Any]], seeds: Iterable[int]) -> list[dict[str, Any]]:
+        """fn(config, seed) for every config and seed, through rl.sweep: the results (dicts) in
+        the order of the configs, seeds innermost. RuntimeError naming the first failed run
+        when any failed (its error and traceback are in the sweep's table and folder)."""
+        configs, seeds = [dict(c) for c in configs], list(seeds)
+        if self._active is not None:
+            where = {"client": self._active}
+        else:
+            where = {"client": self.client if self.client is not None else self.scheduler,
+                     "workers": self.workers}
+        rows = sweep(fn, grid=configs, seeds=seeds, out=self.out, progress=self.progress,
+                     frame=False, timeout=self.timeout, **where)
+        failed = [r for r in rows if r["status"] != "ok"]
+        if failed:
+            raise RuntimeError(f"{len(failed)} of {len(rows)} runs failed; the first, seed "
+                               f"{failed[0]['seed']}: {failed[0]['error']}")
+        return [summary.run_results(row, config) for row, config in
+                zip(rows, (c for c in configs for _ in seeds))]

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ..experiments.parallel import plain
 from .plan import Target
 
 
@@ -29,19 +30,6 @@ def versions() -> dict:
         except metadata.PackageNotFoundError:
             out[dist] = None
     return out
-
-
-def plain(obj: Any) -> Any:
-    """JSON-ready values: NumPy scalars and arrays as Python numbers and lists."""
-    if isinstance(obj, dict):
-        return {str(k): plain(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [plain(v) for v in obj]
-    if isinstance(obj, np.generic):
-        return obj.item()
-    if isinstance(obj, np.ndarray):
-        return obj.tolist()
-    return obj
 
 
 def call(name: str, payload: bytes | None, config: dict, seed: int) -> tuple[dict, dict]:

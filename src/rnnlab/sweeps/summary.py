@@ -32,6 +32,15 @@ def run_rows(runs: Sequence[Run], records: Sequence[dict[str, Any]]) -> list[dic
     return rows
 
 
+def run_results(row: dict, config: dict) -> dict:
+    """The results of one run from its row of run_rows (its inverse): every column that is not the
+    run's own (run, seed, status, the config, error, seconds, host), with the "result." prefix
+    removed from those whose name collided with one of those."""
+    own = {*RUN_COLUMNS, *config, "error", "seconds", "host"}
+    return {(k[len("result."):] if k.startswith("result.") else k): v for k, v in row.items()
+            if k.startswith("result.") or k not in own}
+
+
 def _stats(values):
     n = len(values)
     mean = math.fsum(values) / n
