@@ -102,6 +102,24 @@ class Vocabulary:
 
 
 def tokenize(text, level="char") -> list:
-    """Characters of `text`, or its words and punctuation marks (level="word")."""
+    """Characters of `text`, or its words and punctuation marks (level="word").
+
+    Parameters
+    ----------
+    text : str
+        The text.
+    level : {"char", "word"}
+        Characters, or words and punctuation marks.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> tokenize("Hi, you.", level="word")
+    ['Hi', ',', 'you', '.']
+    """
+
     _checks.check_choice(level, "level", ("char", "word"))
     return list(text) if level == "char" else _WORD.findall(text)
