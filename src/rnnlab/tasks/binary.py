@@ -64,8 +64,32 @@ def _addition_arrays(a, b, delay):
 def addition(n_samples, n_bits, random_state=None, delay=0):
     """Random bit-serial additions of two n_bits-bit numbers (see the module docstring).
 
-    Returns X (n_samples, n_bits + 1 + delay, 2) and Y (n_samples, n_bits + 1 + delay, 1),
-    float32 bits, least significant first; the answer for column t is at step t + delay.
+    Parameters
+    ----------
+    n_samples : int
+        The number of sequences B.
+    n_bits : int
+        The number of bits n of each operand; the sum has n + 1 bits.
+    random_state : None, int or numpy.random.Generator
+        None (fresh entropy), a seed or a Generator, as scikit-learn's make_* functions take.
+    delay : int
+        The number of steps d the answer comes late (see the module docstring).
+
+    Returns
+    -------
+    X : ndarray of float32, (n_samples, n_bits + 1 + delay, 2)
+        The bits of a and b, least significant first.
+    Y : ndarray of float32, (n_samples, n_bits + 1 + delay, 1)
+        The bits of a + b; the answer for column t is at step t + delay.
+
+    Examples
+    --------
+    >>> X, Y = addition(n_samples=4, n_bits=8, random_state=0)
+    >>> X.shape, Y.shape
+    ((4, 9, 2), (4, 9, 1))
+    >>> a, b, s = decode_addition(X, Y)
+    >>> print(all(x + y == z for x, y, z in zip(a, b, s)))
+    True
     """
     n_samples = _checks.check_int(n_samples, "n_samples", minimum=1)
     n_bits = _checks.check_int(n_bits, "n_bits", minimum=1)
@@ -85,9 +109,32 @@ def encode_addition(a, b, n_bits, delay=0):
 def parity(n_samples, n_bits, random_state=None, final_only=False):
     """Random bit strings and their parity.
 
-    Returns X (n_samples, n_bits, 1) and the running XOR Y (n_samples, n_bits, 1), or with
-    final_only=True the parity of the whole string Y (n_samples, 1). float32 bits.
+    Parameters
+    ----------
+    n_samples : int
+        The number of sequences B.
+    n_bits : int
+        The length n of each bit string.
+    random_state : None, int or numpy.random.Generator
+        None (fresh entropy), a seed or a Generator.
+    final_only : bool
+        Whether Y holds only the parity of the whole string (for a many-to-one net).
+
+    Returns
+    -------
+    X : ndarray of float32, (n_samples, n_bits, 1)
+        The bits.
+    Y : ndarray of float32, (n_samples, n_bits, 1) or (n_samples, 1)
+        The running XOR x_0 XOR ... XOR x_t, or with ``final_only=True`` the parity of all bits.
+
+    Examples
+    --------
+    >>> X, Y = parity(n_samples=3, n_bits=5, random_state=0)
+    >>> print(X.shape, np.array_equal(Y, np.cumsum(X, axis=1) % 2))
+    (3, 5, 1) True
+
     """
+
     n_samples = _checks.check_int(n_samples, "n_samples", minimum=1)
     n_bits = _checks.check_int(n_bits, "n_bits", minimum=1)
     if not isinstance(final_only, bool):
