@@ -35,7 +35,15 @@ from ._tree import global_norm, leaves, path_str
 
 
 class Optimizer:
-    """Base class: per-path state slots, a step counter, save and restore."""
+    """Base class: per-path state slots, a step counter, save and restore.
+
+    Parameters
+    ----------
+    lr : float
+        The learning rate, > 0.
+    weight_decay : float
+        L2 weight decay: wd * p is added to the gradient first (as torch.optim does).
+    """
     name = "optimizer"
     slots: tuple = ()
 
@@ -172,7 +180,26 @@ def _check_state(sd):
 
 
 class SGD(Optimizer):
-    """Stochastic gradient descent with optional (Nesterov) momentum."""
+    """Stochastic gradient descent with optional (Nesterov) momentum.
+
+    Parameters
+    ----------
+    lr : float
+        The learning rate.
+    momentum : float
+        The momentum mu of ``v = mu v + g`` (0: plain SGD).
+    nesterov : bool
+        Nesterov momentum, ``p -= lr (g + mu v)``; needs momentum > 0.
+    weight_decay : float
+        L2 weight decay.
+
+    Examples
+    --------
+    >>> params, grads = {"w": np.array([1.0, 2.0])}, {"w": np.array([0.5, -0.5])}
+    >>> SGD(lr=0.1).step(params, grads)
+    >>> params["w"].tolist()
+    [0.95, 2.05]
+    """
     name = "sgd"
 
     def __init__(self, lr=0.01, momentum=0.0, nesterov=False, weight_decay=0.0):
@@ -199,7 +226,27 @@ class SGD(Optimizer):
 
 
 class Adam(Optimizer):
-    """Adam (Kingma and Ba 2015) with bias correction, as torch.optim.Adam."""
+    """Adam (Kingma and Ba 2015) with bias correction, as torch.optim.Adam.
+
+    Parameters
+    ----------
+    lr : float
+        The learning rate.
+    betas : (float, float)
+        The decay rates (beta1, beta2) of the first and second moment estimates.
+    eps : float
+        Added to the root of the second moment, for stability.
+    weight_decay : float
+        L2 weight decay.
+
+    Examples
+    --------
+    >>> params, grads = {"w": np.array([1.0, 2.0])}, {"w": np.array([0.5, -0.5])}
+    >>> opt = Adam(lr=0.1)
+    >>> opt.step(params, grads)        # the first step moves every entry by lr
+    >>> print(np.allclose(params["w"], [0.9, 2.1]), opt.t)
+    True 1
+    """
     name = "adam"
     slots = ("m", "v")
 
@@ -230,7 +277,21 @@ class Adam(Optimizer):
 
 
 class RMSprop(Optimizer):
-    """RMSprop (Tieleman and Hinton 2012), as torch.optim.RMSprop (not centered)."""
+    """RMSprop (Tieleman and Hinton 2012), as torch.optim.RMSprop (not centered).
+
+    Parameters
+    ----------
+    lr : float
+        The learning rate.
+    alpha : float
+        The decay rate of the mean square s.
+    eps : float
+        Added to the root of s, for stability.
+    momentum : float
+        Momentum on the scaled step (0: none).
+    weight_decay : float
+        L2 weight decay.
+    """
     name = "rmsprop"
 
     def __init__(self, lr=1e-2, alpha=0.99, eps=1e-8, momentum=0.0, weight_decay=0.0):
@@ -262,7 +323,24 @@ OPTIMIZERS = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop}
 
 
 def get(optimizer, **kwargs) -> Optimizer:
-    """An optimizer object from an object (returned as is) or a name ("adam", "sgd", "rmsprop")."""
+    """An optimizer object from an object (returned as is) or a name.
+
+    Parameters
+    ----------
+    optimizer : Optimizer or {"adam", "sgd", "rmsprop"}
+        An optimizer (returned as it is) or the name of one.
+    **kwargs
+        The hyperparameters of a named optimizer.
+
+    Returns
+    -------
+    Optimizer
+
+    Examples
+    --------
+    >>> get("adam", lr=0.01)
+    Adam(lr=0.01, ...)
+    """
     if isinstance(optimizer, Optimizer):
         return optimizer
     if isinstance(optimizer, str) and optimizer.lower() in OPTIMIZERS:
@@ -272,8 +350,24 @@ def get(optimizer, **kwargs) -> Optimizer:
 
 
 def from_state_dict(sd: dict) -> Optimizer:
-    """A new optimizer restored from state_dict() output (ValueError/TypeError naming the field
-    for a malformed state)."""
+    """A new optimizer restored from state_dict() output.
+
+    Parameters
+    ----------
+    sd : dict
+        What ``Optimizer.state_dict()`` returned.
+
+    Returns
+    -------
+    Optimizer
+        Of the saved class, hyperparameters, step count and moments; bound to parameters at its
+        first step.
+
+    Raises
+    ------
+    ValueError, TypeError
+        Naming the field of a malformed state.
+    """
     _check_state(sd)
     hp = dict(sd["hyperparams"])
     if "betas" in hp and isinstance(hp["betas"], list):
@@ -292,8 +386,27 @@ def from_state_dict(sd: dict) -> Optimizer:
 def clip_grad_norm(grads, max_norm) -> float:
     """Scale every gradient by max_norm / norm when the global L2 norm exceeds max_norm.
 
-    Works in place on the arrays of `grads`; returns the norm before clipping (as torch does).
+    Works in place on the arrays of `grads` (as torch.nn.utils.clip_grad_norm_ does).
+
+    Parameters
+    ----------
+    grads : dict
+        A gradient tree (nested dicts and lists of arrays), as ``loss_and_grads`` returns it.
+    max_norm : float
+        The largest global L2 norm let through.
+
+    Returns
+    -------
+    float
+        The global norm before clipping.
+
+    Examples
+    --------
+    >>> g = {"W": np.array([3.0, 4.0])}
+    >>> clip_grad_norm(g, max_norm=1.0), np.round(g["W"], 3).tolist()
+    (5.0, [0.6, 0.8])
     """
+
     max_norm = _checks.check_float(max_norm, "max_norm", positive=True)
     norm = global_norm(grads)
     coef = max_norm / (norm + 1e-6)
