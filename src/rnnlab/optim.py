@@ -386,7 +386,7 @@ def from_state_dict(sd: dict) -> Optimizer:
 def clip_grad_norm(grads, max_norm) -> float:
     """Scale every gradient by max_norm / norm when the global L2 norm exceeds max_norm.
 
-    Works in place on the arrays of `grads` (as torch.nn.utils.clip_grad_norm_ does).
+    Works in place on the arrays of `grads` (as ``torch.nn.utils.clip_grad_norm_`` does).
 
     Parameters
     ----------

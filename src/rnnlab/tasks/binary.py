@@ -132,7 +132,6 @@ def parity(n_samples, n_bits, random_state=None, final_only=False):
     >>> X, Y = parity(n_samples=3, n_bits=5, random_state=0)
     >>> print(X.shape, np.array_equal(Y, np.cumsum(X, axis=1) % 2))
     (3, 5, 1) True
-
     """
 
     n_samples = _checks.check_int(n_samples, "n_samples", minimum=1)
