@@ -2,6 +2,7 @@
 
     rnnlab tour [--out DIR] [--quick] [--seed N]     every experiment, one report
     rnnlab list                                      the experiments, one line each
+    rnnlab docs-results RUN_DIR [--page docs/results.md]   the tour's tables into the docs page
     rnnlab run EXPERIMENT [--quick] [--out DIR] [--seed N]
     rnnlab train --task TASK | --data FILE | --text FILE ... --out DIR  (or --resume DIR,
                  --config FILE.json); FILE: .npz, .npy (with --targets), CSV (with --window ...)
@@ -39,12 +40,12 @@ from .common import DEBUG_VARIABLE, Parser, UsageError, fail, one_line
 
 def build_parser() -> argparse.ArgumentParser:
     from .. import __version__
-    from . import bench, evaluate, interop, lecture, sample, sweep, train
+    from . import bench, evaluate, interop, lecture, pages, sample, sweep, train
     p = Parser(prog="rnnlab", description="Recurrent neural networks from first principles:\n"
                "the lecture's experiments, training, evaluation and prediction.")
     p.add_argument("--version", action="version", version=f"rnnlab {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
-    for group in (lecture, train, evaluate, sample, bench, interop, sweep):   # GROUPS, in
+    for group in (lecture, pages, train, evaluate, sample, bench, interop, sweep):   # GROUPS, in
         group.add_commands(sub)                                      # --help's order
     return p
 
