@@ -60,7 +60,8 @@ STRICT = [r"rnnlab\.model\.load$", r"rnnlab\.model\.RNN(\.(?!fit$)\w+)?$",
           r"rnnlab\.numgrad\.\w+$", r"rnnlab\.nn\.backend\.\w+$", r"rnnlab\.sweeps\.sweep$",
           r"rnnlab\.tasks\.binary\.(addition|parity)$",
           r"rnnlab\.tasks\.longterm\.(adding|copy_memory)$", r"rnnlab\.data\.\w+\.\w+$",
-          r"rnnlab\.optim\.\w+$", r"rnnlab\.metrics\.\w+$"]
+          r"rnnlab\.optim\.\w+$", r"rnnlab\.metrics\.\w+$", r"rnnlab\.callbacks\.\w+$",
+          r"rnnlab\.analysis\.automata\.\w+$"]
 STRICT_CHECKS = ("GL08", "PR01", "PR02", "RT01")
 SECTION = re.compile(r"^\s*(Parameters|Returns|Yields|Raises|Examples|Attributes|Notes|See Also)"
                      r"\n\s*-{3,}\s*$", re.M)
@@ -79,6 +80,36 @@ def _plain_text(app, what, name, obj, options, lines):
     doc = getattr(obj, "__doc__", None) or ""
     if lines and (what == "module" or not SECTION.search(doc)):
         lines[:] = ["::", ""] + ["    " + line for line in lines]
+    else:
+        lines[:] = _escape_ascii_math(lines)
+
+
+LITERAL = re.compile(r"(``.*?``)")
+MARKUP = re.compile(r"\|(?=\S)|(?<=\S)\|"            # |x| is ASCII math, not a substitution
+                    r"|(?<=\w)_(?=[\s).,;:]|$)")      # model_ is a fitted attribute, not a link
+
+
+def _escape_ascii_math(lines):
+    """The docstrings' prose writes |x| for absolute values and norms and name_ for fitted
+    attributes: escaped, so reST reads them as text. Inline literals, doctest blocks and
+    literal blocks are left as they are."""
+    out, code, literal = [], False, False
+    for line in lines:
+        stripped = line.strip()
+        if not stripped:
+            code = False
+        elif stripped.startswith(">>>"):
+            code = True
+        if literal and stripped and not line.startswith(" "):
+            literal = False
+        if code or literal:
+            out.append(line)
+        else:
+            out.append("".join(part if part.startswith("``") else MARKUP.sub(r"\\\g<0>", part)
+                               for part in LITERAL.split(line)))
+        if stripped.endswith("::"):
+            literal = True
+    return out
 
 
 def _strict(app, what, name, obj, options, lines):
