@@ -37,6 +37,17 @@ class CheckpointError(ValueError):
 
 
 def kind_of(mode) -> str:
+    """What a file of stat mode `mode` is, in words ("a folder", "a FIFO", ...).
+
+    Parameters
+    ----------
+    mode : int
+        ``os.stat(...).st_mode``.
+
+    Returns
+    -------
+    str
+    """
     for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"),
                        (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
                        (stat.S_ISSOCK, "a socket"), (stat.S_ISLNK, "a symbolic link")):
@@ -48,7 +59,29 @@ def kind_of(mode) -> str:
 def open_regular(path, *, follow=False, dir_fd=None, shown=None) -> tuple[int, int]:
     """(fd, size): `path` opened for reading, a regular file. Anything else is refused with a
     CheckpointError and never opened in a way that blocks or reads forever: a FIFO, a device, a
-    folder, a socket, and a symbolic link unless follow=True (then its target must be regular)."""
+    folder, a socket, and a symbolic link unless follow=True (then its target must be regular).
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    follow : bool
+        Whether a symbolic link at `path` is followed (its target must be regular).
+    dir_fd : int, optional
+        A folder's file descriptor that `path` is relative to.
+    shown : str, optional
+        The name errors show for the file.
+
+    Returns
+    -------
+    (int, int)
+        The open file descriptor and the file's size.
+
+    Raises
+    ------
+    CheckpointError
+        For anything but a regular file.
+    """
     shown = shown or path
     try:
         st = os.stat(path, dir_fd=dir_fd, follow_symlinks=follow)
@@ -72,7 +105,30 @@ def open_regular(path, *, follow=False, dir_fd=None, shown=None) -> tuple[int, i
 
 
 def read_bytes(path, *, limit, follow=False, dir_fd=None, shown=None) -> bytes:
-    """The content of the regular file `path`, refused (CheckpointError) beyond `limit` bytes."""
+    """The content of the regular file `path`, refused (CheckpointError) beyond `limit` bytes.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    limit : int
+        The largest size accepted.
+    follow : bool
+        Whether a symbolic link at `path` is followed (its target must be regular).
+    dir_fd : int, optional
+        A folder's file descriptor that `path` is relative to.
+    shown : str, optional
+        The name errors show for the file.
+
+    Returns
+    -------
+    bytes
+
+    Raises
+    ------
+    CheckpointError
+        Beyond `limit`, or for anything but a regular file.
+    """
     shown = shown or path
     fd, size = open_regular(path, follow=follow, dir_fd=dir_fd, shown=shown)
     with os.fdopen(fd, "rb") as f:
@@ -89,7 +145,24 @@ def read_bytes(path, *, limit, follow=False, dir_fd=None, shown=None) -> bytes:
 
 
 def parse_json(data: bytes, shown):
-    """The JSON document in `data` (UTF-8), or a CheckpointError naming `shown`."""
+    """The JSON document in `data` (UTF-8), or a CheckpointError naming `shown`.
+
+    Parameters
+    ----------
+    data : bytes
+        UTF-8 JSON.
+    shown
+        The file's name for the error.
+
+    Returns
+    -------
+    object
+
+    Raises
+    ------
+    CheckpointError
+        For bytes that are not UTF-8 JSON.
+    """
     try:
         return json.loads(data.decode("utf-8"))
     except UnicodeDecodeError as err:
@@ -102,7 +175,30 @@ def parse_json(data: bytes, shown):
 
 
 def read_json(path, *, limit=JSON_LIMIT, follow=False, dir_fd=None, shown=None):
-    """The JSON document in the regular file `path` (at most `limit` bytes)."""
+    """The JSON document in the regular file `path` (at most `limit` bytes).
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    limit : int
+        The largest size accepted.
+    follow : bool
+        Whether a symbolic link at `path` is followed (its target must be regular).
+    dir_fd : int, optional
+        A folder's file descriptor that `path` is relative to.
+    shown : str, optional
+        The name errors show for the file.
+
+    Returns
+    -------
+    object
+
+    Raises
+    ------
+    CheckpointError
+        For a file that is not JSON, too large or not regular.
+    """
     shown = shown or path
     return parse_json(read_bytes(path, limit=limit, follow=follow, dir_fd=dir_fd, shown=shown),
                       shown)
@@ -110,7 +206,19 @@ def read_json(path, *, limit=JSON_LIMIT, follow=False, dir_fd=None, shown=None):
 
 # -- writing ---------------------------------------------------------------------------------------
 def named(err: OSError, path) -> OSError:
-    """The OSError `err`, made to name `path` (the file the user asked for, not a temporary)."""
+    """The OSError `err`, made to name `path` (the file the user asked for, not a temporary).
+
+    Parameters
+    ----------
+    err : OSError
+        The error.
+    path : str or Path
+        The file to name.
+
+    Returns
+    -------
+    OSError
+    """
     if err.errno is None:
         return OSError(f"cannot write {path}: {err}")
     return OSError(err.errno, err.strerror or str(err), str(path))
@@ -118,18 +226,48 @@ def named(err: OSError, path) -> OSError:
 
 def lock(fd) -> None:
     """An exclusive advisory lock, held until fd is closed: a temporary being written is locked,
-    so that a cleaner can tell a live writer from a dead one."""
+    so that a cleaner can tell a live writer from a dead one.
+
+    Parameters
+    ----------
+    fd : int
+        An open file descriptor.
+    """
     if fcntl is not None:
         fcntl.flock(fd, fcntl.LOCK_EX)
 
 
 def temporary_name(path: Path) -> Path:
+    """A fresh temporary name beside `path` (.NAME.rnnlab-tmp-HEX).
+
+    Parameters
+    ----------
+    path : Path
+        The file the temporary will become.
+
+    Returns
+    -------
+    Path
+    """
     return path.parent / f".{path.name}{TMP}{secrets.token_hex(6)}"
 
 
 def create_locked(path: Path, make) -> tuple[Path, int]:
     """(name, fd): a fresh temporary beside `path`, created by make(name) -> fd and locked.
-    Retried when a cleaner removed it between its creation and the lock."""
+    Retried when a cleaner removed it between its creation and the lock.
+
+    Parameters
+    ----------
+    path : Path
+        The file the temporary will become.
+    make : callable
+        ``make(name) -> fd`` creates the temporary.
+
+    Returns
+    -------
+    (Path, int)
+        The temporary's name and its locked descriptor.
+    """
     for _ in range(5):
         tmp = temporary_name(path)
         fd = make(tmp)
@@ -145,13 +283,25 @@ def create_locked(path: Path, make) -> tuple[Path, int]:
 
 def clean_stale(path: Path) -> None:
     """Remove the temporaries of `path` (.NAME.rnnlab-tmp-*) whose writer has died: those not
-    locked. Only names of this form are touched, and only when their lock can be taken."""
+    locked. Only names of this form are touched, and only when their lock can be taken.
+
+    Parameters
+    ----------
+    path : Path
+        The file whose temporaries are cleaned.
+    """
     prefix = f".{path.name}{TMP}"
     _clean(path.parent, lambda n: n.startswith(prefix))
 
 
 def clean_temporaries(folder) -> None:
-    """Remove every rnnlab temporary (.NAME.rnnlab-tmp-HEX) in `folder` whose writer has died."""
+    """Remove every rnnlab temporary (.NAME.rnnlab-tmp-HEX) in `folder` whose writer has died.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The folder.
+    """
     _clean(Path(folder), lambda n: n.startswith(".") and TMP in n)
 
 
@@ -181,7 +331,13 @@ def _clean(folder: Path, match) -> None:
 
 
 def fsync_folder(folder) -> None:
-    """Make a rename in `folder` durable (no-op where folders cannot be opened)."""
+    """Make a rename in `folder` durable (no-op where folders cannot be opened).
+
+    Parameters
+    ----------
+    folder : str or Path
+        The folder.
+    """
     try:
         fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     except OSError:
@@ -195,6 +351,20 @@ def fsync_folder(folder) -> None:
 
 
 def refuse_existing(path: Path, flag: str) -> None:
+    """Refuse an existing `path` (a file, a folder or a link).
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    flag : str
+        The option the error names.
+
+    Raises
+    ------
+    FileExistsError
+        If `path` exists.
+    """
     if os.path.lexists(path):
         raise FileExistsError(f"{path} exists; rnnlab does not overwrite files silently "
                               f"(pass {flag} to replace it)")
@@ -206,7 +376,15 @@ CREATE = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
 
 def write_new(path, write) -> None:
     """Create the file `path` (it must not exist; mode 0o666 less the umask), call
-    write(file_object), and fsync it. For files inside a folder nobody else sees yet."""
+    write(file_object), and fsync it. For files inside a folder nobody else sees yet.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    write : callable
+        ``write(file_object)`` writes the content.
+    """
     with os.fdopen(os.open(path, CREATE, 0o666), "wb") as f:
         write(f)
         f.flush()
@@ -218,7 +396,29 @@ def atomic_write(path, write, *, overwrite=False, flag="overwrite=True") -> Path
 
     overwrite=False refuses an existing `path` (FileExistsError naming `flag`, the option that
     allows it) and installs the file without a window in which another writer could slip in.
-    OSErrors name `path`. Returns `path`."""
+    OSErrors name `path`. Returns `path`.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    write : callable
+        ``write(file_object)`` writes the content.
+    overwrite : bool
+        Whether an existing file is replaced.
+    flag : str
+        The option the error names.
+
+    Returns
+    -------
+    Path
+        `path`.
+
+    Raises
+    ------
+    FileExistsError
+        If `path` exists and `overwrite` is False.
+    """
     path = Path(path)
     if not overwrite:
         refuse_existing(path, flag)
@@ -245,7 +445,19 @@ def atomic_write(path, write, *, overwrite=False, flag="overwrite=True") -> Path
 
 def install_file(tmp: Path, path: Path, overwrite: bool, flag: str) -> None:
     """Rename the finished temporary to `path`; without overwrite, never replace a file that
-    appeared meanwhile (a hard link fails if the name exists)."""
+    appeared meanwhile (a hard link fails if the name exists).
+
+    Parameters
+    ----------
+    tmp : Path
+        The finished temporary.
+    path : Path
+        The file.
+    overwrite : bool
+        Whether an existing file is replaced.
+    flag : str
+        The option the error names.
+    """
     if overwrite:
         os.replace(tmp, path)
         return
@@ -269,21 +481,89 @@ def _discard(tmp: Path) -> None:
 
 
 def write_bytes(path, data: bytes, **kw) -> Path:
+    """Write `data` into the file `path`, atomically (`atomic_write`).
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    data : bytes
+        The content.
+    **kw
+        `overwrite` and `flag`, as for `atomic_write`.
+
+    Returns
+    -------
+    Path
+    """
     return atomic_write(path, lambda f: f.write(data), **kw)
 
 
 def write_text(path, text: str, **kw) -> Path:
+    """Write `text` (UTF-8) into the file `path`, atomically (`atomic_write`).
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    text : str
+        The content.
+    **kw
+        `overwrite` and `flag`, as for `atomic_write`.
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = write_text(os.path.join(tmp, "a.txt"), "one")
+    ...     write_text(path, "two", overwrite=True) == path, open(path).read()
+    (True, 'two')
+    """
     return write_bytes(path, text.encode("utf-8"), **kw)
 
 
 def write_json(path, doc, *, default=None, **kw) -> Path:
     """`doc` as indented JSON. The text is made before anything is written, so an object that
-    cannot be serialised leaves no file."""
+    cannot be serialised leaves no file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    doc : object
+        The JSON document.
+    default : callable, optional
+        As for json.dumps.
+    **kw
+        `overwrite` and `flag`, as for `atomic_write`.
+
+    Returns
+    -------
+    Path
+    """
     return write_bytes(path, json.dumps(doc, indent=2, default=default).encode("utf-8"), **kw)
 
 
 def write_npz(path, arrays: dict, **kw) -> Path:
-    """The arrays as an .npz archive (np.savez; never pickled: object arrays are refused)."""
+    """The arrays as an .npz archive (np.savez; never pickled: object arrays are refused).
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    arrays : dict of str to ndarray
+        The arrays, by name.
+    **kw
+        `overwrite` and `flag`, as for `atomic_write`.
+
+    Returns
+    -------
+    Path
+    """
     savez_plain(None, arrays)                          # the check only, before any file exists
     return atomic_write(path, lambda f: savez_plain(f, arrays), **kw)
 
@@ -291,7 +571,20 @@ def write_npz(path, arrays: dict, **kw) -> Path:
 def savez_plain(f, arrays: dict) -> None:
     """np.savez of plain (numeric or boolean) arrays only: an object array, which np.savez would
     pickle, is refused first (np.savez takes allow_pickle= only from NumPy 2.1 on). f=None:
-    check only."""
+    check only.
+
+    Parameters
+    ----------
+    f : file-like or None
+        Where np.savez writes; None: only check.
+    arrays : dict of str to ndarray
+        The arrays, by name.
+
+    Raises
+    ------
+    ValueError
+        For an object array.
+    """
     import numpy as np
     for key, a in arrays.items():
         if np.asarray(a).dtype.hasobject:
@@ -303,7 +596,22 @@ def savez_plain(f, arrays: dict) -> None:
 
 def check_distinct(output, inputs, *, what="output") -> None:
     """ValueError when the file `output` is one of `inputs` (the same file by any name, through
-    symbolic links or hard links): a command never writes over what it reads."""
+    symbolic links or hard links): a command never writes over what it reads.
+
+    Parameters
+    ----------
+    output : str or Path
+        The file a command writes.
+    inputs : list of str or Path
+        The files it reads.
+    what : str
+        What the error calls `output`.
+
+    Raises
+    ------
+    ValueError
+        When `output` is one of `inputs`.
+    """
     out = Path(output)
     for source in inputs:
         source = Path(source)

@@ -49,7 +49,17 @@ def _exchange(a: Path, b: Path) -> bool:
 
 def listing(path: Path) -> list[str] | None:
     """The names in folder `path`; None when there is nothing there. Anything else that is
-    not a folder (a file, a symbolic link) is refused."""
+    not a folder (a file, a symbolic link) is refused.
+
+    Parameters
+    ----------
+    path : Path
+        The folder.
+
+    Returns
+    -------
+    list of str or None
+    """
     try:
         st = os.lstat(path)
     except FileNotFoundError:
@@ -66,7 +76,35 @@ def write_folder(path, contents: dict, *, overwrite=False, ours=None, allowed=()
     A missing or empty `path` is simply created. A folder that holds anything is replaced only
     with overwrite=True, only when ours(path) says rnnlab wrote it, and only when it holds no names
     outside `allowed` (nothing that rnnlab did not write is ever deleted). A symbolic link at
-    `path` is followed: its target folder is the one replaced. Returns the folder's path."""
+    `path` is followed: its target folder is the one replaced.
+
+    Parameters
+    ----------
+    path : str or Path
+        The folder.
+    contents : dict of str to callable
+        ``{file name: write(file_object)}``.
+    overwrite : bool
+        Whether a folder that holds anything may be replaced.
+    ours : callable, optional
+        ``ours(path) -> bool``: whether rnnlab wrote the folder there.
+    allowed : tuple of str
+        Names besides `contents` the replaced folder may hold.
+    flag : str
+        The option the error message names for replacing.
+    kind : str
+        What the folder is, for the error messages.
+
+    Returns
+    -------
+    Path
+        The folder.
+
+    Raises
+    ------
+    FileExistsError
+        If the folder holds anything and may not be replaced.
+    """
     path = Path(path)
     if os.path.islink(path):
         path = Path(os.path.realpath(path))
@@ -129,7 +167,13 @@ def _install(tmp: Path, path: Path, names) -> None:
 def remove_folder(path) -> None:
     """Delete the folder `path` (not a link, not a file) so that it vanishes at once: it is
     renamed to a temporary name first, then deleted (a crash mid-way leaves a temporary that
-    the next write of the same name removes)."""
+    the next write of the same name removes).
+
+    Parameters
+    ----------
+    path : str or Path
+        The folder.
+    """
     path = Path(path)
     try:
         st = os.lstat(path)
@@ -144,7 +188,19 @@ def remove_folder(path) -> None:
 
 
 def plain_name(name, shown) -> str:
-    """`name` when it is one plain entry of a folder (no separator, not '.' or '..')."""
+    """`name` when it is one plain entry of a folder (no separator, not '.' or '..').
+
+    Parameters
+    ----------
+    name : str
+        The entry's name.
+    shown : str
+        What the error message calls it.
+
+    Returns
+    -------
+    str
+    """
     if (not isinstance(name, str) or not name or name in (".", "..") or "/" in name
             or "\\" in name or "\0" in name):
         raise CheckpointError(f"{shown} names {name!r}, which is not a plain name inside its "
@@ -154,7 +210,18 @@ def plain_name(name, shown) -> str:
 
 class Folder:
     """A folder opened once for reading: every file is opened relative to this handle, so a
-    folder swapped meanwhile is read entirely old or entirely new. Use as a context manager."""
+    folder swapped meanwhile is read entirely old or entirely new. Use as a context manager.
+
+    Parameters
+    ----------
+    path : str or Path
+        The folder (relative to `parent` when given).
+    parent : Folder, optional
+        An open folder `path` is inside.
+    follow : bool
+        Whether a symbolic link at `path` is followed.
+    """
+
 
     def __init__(self, path, *, parent: "Folder | None" = None, follow=True):
         self.path = Path(path) if parent is None else parent.path / path
