@@ -62,7 +62,7 @@ STRICT = [r"rnnlab\.model\.load$", r"rnnlab\.model\.RNN(\.(?!fit$)\w+)?$",
           r"rnnlab\.tasks\.longterm\.(adding|copy_memory)$", r"rnnlab\.data\.\w+\.\w+$",
           r"rnnlab\.optim\.\w+$", r"rnnlab\.metrics\.\w+$", r"rnnlab\.callbacks\.\w+$",
           r"rnnlab\.analysis\.\w+\.\w+$", r"rnnlab\.interop\.(pytorch|onnx_export)\.\w+$",
-          r"rnnlab\.sklearn\.estimators\.RNN\w+(\.\w+)?$"]
+          r"rnnlab\.sklearn\.estimators\.RNN\w+(\.\w+)?$", r"rnnlab\.io\.\w+\.\w+$"]
 STRICT_CHECKS = ("GL08", "PR01", "PR02", "RT01")
 SECTION = re.compile(r"^\s*(Parameters|Returns|Yields|Raises|Examples|Attributes|Notes|See Also)"
                      r"\n\s*-{3,}\s*$", re.M)
@@ -87,7 +87,8 @@ def _plain_text(app, what, name, obj, options, lines):
 
 LITERAL = re.compile(r"(``.*?``)")
 MARKUP = re.compile(r"\|(?=\S)|(?<=\S)\|"            # |x| is ASCII math, not a substitution
-                    r"|(?<=\w)_(?=[\s).,;:]|$)")      # model_ is a fitted attribute, not a link
+                    r"|(?<=\w)_(?=[\s).,;:]|$)"       # model_ is a fitted attribute, not a link
+                    r"|(?<=-)\*")                       # name-* is a glob, not emphasis
 
 
 def _escape_ascii_math(lines):
