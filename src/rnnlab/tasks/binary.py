@@ -33,7 +33,23 @@ from .._checks import check_random_state  # noqa: F401  (part of this module's A
 
 
 def add_bits(a, b):
-    """The bits of a + b from the bits of a and b, LSB first: (B, n) and (B, n) -> (B, n + 1)."""
+    """The bits of a + b from the bits of a and b, LSB first: (B, n) and (B, n) -> (B, n + 1).
+
+    Parameters
+    ----------
+    a, b : array_like of 0/1, (B, n)
+        The bits of the operands, least significant first.
+
+    Returns
+    -------
+    ndarray of int8, (B, n + 1)
+        The bits of a + b.
+
+    Examples
+    --------
+    >>> add_bits([[1, 1, 0]], [[1, 0, 0]]).tolist()          # 3 + 1 = 4
+    [[0, 0, 1, 0]]
+    """
     a = np.asarray(a, dtype=np.int8)
     b = np.asarray(b, dtype=np.int8)
     if a.shape != b.shape or a.ndim != 2:
@@ -100,7 +116,28 @@ def addition(n_samples, n_bits, random_state=None, delay=0):
 
 
 def encode_addition(a, b, n_bits, delay=0):
-    """The addition task's X, Y for given non-negative integers a[i] + b[i] (each < 2**n_bits)."""
+    """The addition task's X, Y for given non-negative integers a[i] + b[i] (each < 2**n_bits).
+
+    Parameters
+    ----------
+    a, b : array_like of int
+        Non-negative integers, each < 2**n_bits.
+    n_bits : int
+        The number of bits n of each operand.
+    delay : int
+        The number of steps the answer comes late.
+
+    Returns
+    -------
+    X : ndarray of float32, (B, n_bits + 1 + delay, 2)
+    Y : ndarray of float32, (B, n_bits + 1 + delay, 1)
+
+    Examples
+    --------
+    >>> X, Y = encode_addition([5], [9], n_bits=4)
+    >>> [int(v[0]) for v in decode_addition(X, Y)]
+    [5, 9, 14]
+    """
     n_bits = _checks.check_int(n_bits, "n_bits", minimum=1)
     delay = _checks.check_int(delay, "delay", minimum=0)
     return _addition_arrays(int_to_bits(a, n_bits, "a"), int_to_bits(b, n_bits, "b"), delay)
@@ -144,7 +181,25 @@ def parity(n_samples, n_bits, random_state=None, final_only=False):
 
 
 def parity_targets(X, final_only=False):
-    """Running parity (B, T, 1) of bit strings X (B, T, 1), or the final parity (B, 1)."""
+    """Running parity (B, T, 1) of bit strings X (B, T, 1), or the final parity (B, 1).
+
+    Parameters
+    ----------
+    X : array_like of 0/1, (B, T, 1)
+        Bit strings.
+    final_only : bool
+        Only the parity of the whole string.
+
+    Returns
+    -------
+    ndarray of float32
+        (B, T, 1), or (B, 1) with ``final_only=True``.
+
+    Examples
+    --------
+    >>> parity_targets(np.array([[[1], [1], [1]]]))[0, :, 0].tolist()
+    [1.0, 0.0, 1.0]
+    """
     bits = _bit_array(X, "X", 3)
     running = np.bitwise_xor.accumulate(bits, axis=1).astype(np.float32)
     return running[:, -1, :] if final_only else running
@@ -154,6 +209,21 @@ def bits_to_int(bits):
     """Python integers from bit arrays, least significant bit first along the last axis.
 
     bits (..., n) of 0/1 -> an object array (...) of exact Python ints (any n, no overflow).
+
+    Parameters
+    ----------
+    bits : array_like of 0/1, (..., n)
+        Bits, least significant first.
+
+    Returns
+    -------
+    ndarray of object, (...)
+        Exact Python ints.
+
+    Examples
+    --------
+    >>> bits_to_int([[1, 0, 1], [0, 0, 1]]).tolist()
+    [5, 4]
     """
     arr = _bit_array(bits, "bits", None)
     if arr.ndim == 0 or arr.shape[-1] == 0:
@@ -166,7 +236,26 @@ def bits_to_int(bits):
 
 
 def int_to_bits(values, n_bits, name="values"):
-    """Bits (B, n_bits), least significant first, of non-negative integers each < 2**n_bits."""
+    """Bits (B, n_bits), least significant first, of non-negative integers each < 2**n_bits.
+
+    Parameters
+    ----------
+    values : array_like of int, (B,)
+        Non-negative integers, each < 2**n_bits.
+    n_bits : int
+        The number of bits.
+    name : str
+        What errors call `values`.
+
+    Returns
+    -------
+    ndarray of int8, (B, n_bits)
+
+    Examples
+    --------
+    >>> int_to_bits([6], 4).tolist()
+    [[0, 1, 1, 0]]
+    """
     n_bits = _checks.check_int(n_bits, "n_bits", minimum=1)
     vals = [values] if np.ndim(values) == 0 else list(np.asarray(values, dtype=object).ravel())
     out = np.zeros((len(vals), n_bits), dtype=np.int8)
@@ -184,6 +273,20 @@ def decode_addition(X, Y, delay=0):
 
     s reads Y's answers, so s == a + b for every sample of a correct X, Y (or of a correct
     prediction rounded to 0/1).
+
+    Parameters
+    ----------
+    X : array_like, (B, T, 2)
+        The addition task's inputs.
+    Y : array_like, (B, T, 1)
+        Its targets, or a prediction rounded to 0/1.
+    delay : int
+        The delay the data were made with.
+
+    Returns
+    -------
+    a, b, s : ndarray of object, (B,)
+        The operands and Y's answers as Python ints.
     """
     X = _bit_array(X, "X", 3)
     Y = _bit_array(Y, "Y", 3)

@@ -81,7 +81,12 @@ def adding(n_samples, T, random_state=None):
 
 
 def adding_baseline() -> float:
-    """1/6: the mean squared error of always answering 1 on the adding problem."""
+    """1/6: the mean squared error of always answering 1 on the adding problem.
+
+    Returns
+    -------
+    float
+    """
     return 1.0 / 6.0
 
 
@@ -132,6 +137,21 @@ def copy_memory(n_samples, T, random_state=None):
 
 
 def copy_memory_baseline(T) -> float:
-    """10 ln 8 / (T + 20): the memoryless cross-entropy per step of the copy task."""
+    """10 ln 8 / (T + 20): the memoryless cross-entropy per step of the copy task.
+
+    Parameters
+    ----------
+    T : int
+        The lag of the copy task.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> round(copy_memory_baseline(80), 4)              # 10 ln 8 / 100
+    0.2079
+    """
     T = check_int(T, "T", minimum=1)
     return N_COPY * math.log(N_SYMBOLS) / (T + 2 * N_COPY)

@@ -43,6 +43,11 @@ class Vocab:
     """Characters <-> indices: 0 is UNKNOWN, 1 is BLANK, then `chars` in the given order.
 
     The special symbols are skipped where `chars` holds them.
+
+    Parameters
+    ----------
+    chars : iterable of str
+        The characters, in the order of their indices (from 2).
     """
 
     def __init__(self, chars):
@@ -102,7 +107,12 @@ class Vocab:
 
 
 def load_corpus() -> str:
-    """The help texts of pydoc_data.topics, joined in sorted key order (about 465k characters)."""
+    """The help texts of pydoc_data.topics, joined in sorted key order (about 465k characters).
+
+    Returns
+    -------
+    str
+    """
     try:
         from pydoc_data.topics import topics
     except ImportError as err:
@@ -112,7 +122,24 @@ def load_corpus() -> str:
 
 
 def split_text(text, fractions=(0.9, 0.05, 0.05)):
-    """Three contiguous parts (train, validation, test) of `text`, in this order."""
+    """Three contiguous parts (train, validation, test) of `text`, in this order.
+
+    Parameters
+    ----------
+    text : str or sequence
+        The text (or its indices).
+    fractions : (float, float, float)
+        The shares of the three parts.
+
+    Returns
+    -------
+    train, val, test : str or sequence
+
+    Examples
+    --------
+    >>> split_text("abcdefghij", (0.6, 0.2, 0.2))
+    ('abcdef', 'gh', 'ij')
+    """
     f = np.asarray(fractions, dtype=float)
     if f.shape != (3,) or (f <= 0).any() or abs(f.sum() - 1) > 1e-9:
         raise ValueError(f"fractions must be three positive numbers summing to 1, got {fractions}")
@@ -127,6 +154,27 @@ def lm_windows(ids, seq_len, *, n_windows=None, random_state=None):
     Returns inputs (N, T) and targets (N, T) as indices: targets[i, t] is the character that
     follows inputs[i, t] in the text. n_windows: a random subset of at most that many windows
     (kept in text order).
+
+    Parameters
+    ----------
+    ids : array_like of int, (N,)
+        The text as indices.
+    seq_len : int
+        The window length T.
+    n_windows : int, optional
+        Keep a random subset of at most this many windows.
+    random_state : None, int or numpy.random.Generator
+        The generator.
+
+    Returns
+    -------
+    inputs, targets : ndarray of int, (N, T)
+
+    Examples
+    --------
+    >>> x, y = lm_windows(np.arange(10), 4)
+    >>> x.tolist(), y.tolist()
+    ([[0, 1, 2, 3], [4, 5, 6, 7]], [[1, 2, 3, 4], [5, 6, 7, 8]])
     """
     ids = _checks.as_array(ids, "ids", ndim=1)
     T = _checks.check_int(seq_len, "seq_len", minimum=1)
@@ -147,6 +195,17 @@ def streams(ids, n_streams):
     """The whole text as n_streams long contiguous sequences: inputs (B, L), targets (B, L).
 
     Every target c(n), n >= 2, is scored exactly once (up to n_streams - 1 dropped at the end).
+
+    Parameters
+    ----------
+    ids : array_like of int, (N,)
+        The text as indices.
+    n_streams : int
+        The number of sequences B.
+
+    Returns
+    -------
+    inputs, targets : ndarray of int, (B, L)
     """
     ids = _checks.as_array(ids, "ids", ndim=1)
     B = _checks.check_int(n_streams, "n_streams", minimum=1)
@@ -157,14 +216,44 @@ def streams(ids, n_streams):
 
 
 def unigram(train_ids, n_symbols, alpha=1.0) -> np.ndarray:
-    """log2 p(c) (V,) with add-alpha smoothing: (n(c) + alpha) / (N + alpha V)."""
+    """log2 p(c) (V,) with add-alpha smoothing: (n(c) + alpha) / (N + alpha V).
+
+    Parameters
+    ----------
+    train_ids : array_like of int
+        The training text as indices.
+    n_symbols : int
+        V.
+    alpha : float
+        The smoothing count.
+
+    Returns
+    -------
+    ndarray, (V,)
+        log2 p(c).
+    """
     ids, n_symbols, alpha = _counting_args(train_ids, n_symbols, alpha)
     counts = np.bincount(ids, minlength=n_symbols).astype(float)
     return np.log2((counts + alpha) / (counts.sum() + alpha * n_symbols))
 
 
 def bigram(train_ids, n_symbols, alpha=1.0) -> np.ndarray:
-    """log2 p(c | b) (V, V), row b: (n(b, c) + alpha) / (n(b) + alpha V)."""
+    """log2 p(c | b) (V, V), row b: (n(b, c) + alpha) / (n(b) + alpha V).
+
+    Parameters
+    ----------
+    train_ids : array_like of int
+        The training text as indices.
+    n_symbols : int
+        V.
+    alpha : float
+        The smoothing count.
+
+    Returns
+    -------
+    ndarray, (V, V)
+        log2 p(c | b), row b.
+    """
     ids, n_symbols, alpha = _counting_args(train_ids, n_symbols, alpha)
     pair = ids[:-1] * n_symbols + ids[1:]
     counts = np.bincount(pair, minlength=n_symbols ** 2).reshape(n_symbols, n_symbols)
@@ -184,14 +273,49 @@ def _counting_args(train_ids, n_symbols, alpha):
 
 
 def log2_probs(model, vocab, inputs, targets) -> np.ndarray:
-    """log2 p(target) (B, L) that a softmax model assigns, reading inputs (B, L) from h = 0."""
+    """log2 p(target) (B, L) that a softmax model assigns, reading inputs (B, L) from h = 0.
+
+    Parameters
+    ----------
+    model : RNN
+        A softmax character model over `vocab`.
+    vocab : Vocab
+        Its vocabulary.
+    inputs, targets : ndarray of int, (B, L)
+        Indices.
+
+    Returns
+    -------
+    ndarray, (B, L)
+    """
     p = model.predict(vocab.one_hot(inputs, model.dtype))     # (B, L, V)
     pt = np.take_along_axis(p, np.asarray(targets)[..., None], axis=-1)[..., 0]
     return np.log2(np.maximum(pt.astype(np.float64), np.finfo(np.float64).tiny))
 
 
 def bpc_table(model, vocab, train_ids, heldout_ids, *, n_streams=16, alpha=1.0) -> dict:
-    """Bits per character on held-out text: unigram, bigram and the model, on the same targets."""
+    """Bits per character on held-out text: unigram, bigram and the model, on the same targets.
+
+    Parameters
+    ----------
+    model : RNN
+        A softmax character model over `vocab`.
+    vocab : Vocab
+        Its vocabulary.
+    train_ids : array_like of int
+        The training text (for the n-gram baselines).
+    heldout_ids : array_like of int
+        The held-out text.
+    n_streams : int
+        The number of sequences the held-out text is read as.
+    alpha : float
+        The n-grams' smoothing count.
+
+    Returns
+    -------
+    dict
+        Bits per character by model name.
+    """
     inp, tgt = streams(heldout_ids, n_streams)
     V = len(vocab)
     out = {"unigram": -unigram(train_ids, V, alpha)[tgt].mean(),
@@ -207,6 +331,25 @@ def sample(model, vocab, prompt, n_chars, *, temperature=1.0, random_state=None)
     p(c) ∝ p_model(c | prefix)^(1/temperature): below 1 sharper, above 1 flatter. The model reads
     the prompt once, then one character per step, carrying its state (predict with h0 and
     return_state). An empty prompt starts from a newline.
+
+    Parameters
+    ----------
+    model : RNN
+        A softmax character model over `vocab`.
+    vocab : Vocab
+        Its vocabulary.
+    prompt : str
+        The start.
+    n_chars : int
+        The number of characters drawn.
+    temperature : float
+        Below 1 sharper, above 1 flatter.
+    random_state : None, int or numpy.random.Generator
+        The generator.
+
+    Returns
+    -------
+    str
     """
     temperature = _checks.check_float(temperature, "temperature", positive=True)
     n_chars = _checks.check_int(n_chars, "n_chars", minimum=0)
@@ -233,6 +376,30 @@ def blank_windows(ids, seq_len, n, *, n_blanks=1, min_blank=1, max_blank=5, min_
     blank mask (n, T) bool. The window is cut into `n_blanks` equal segments, each holding one
     run of L characters, L uniform in min_blank..max_blank, with at least `min_context` visible
     characters on each side of it inside its segment.
+
+    Parameters
+    ----------
+    ids : array_like of int
+        The text as indices.
+    seq_len : int
+        The window length T.
+    n : int
+        The number of windows.
+    n_blanks : int
+        Blank runs per window.
+    min_blank, max_blank : int
+        The range of a run's length L.
+    min_context : int
+        Visible characters on each side of a run.
+    random_state : None, int or numpy.random.Generator
+        The generator.
+
+    Returns
+    -------
+    inputs : ndarray of int, (n, T)
+        BLANK at the hidden steps.
+    truth : ndarray of int, (n, T)
+    blanks : ndarray of bool, (n, T)
     """
     ids = _checks.as_array(ids, "ids", ndim=1)
     T = _checks.check_int(seq_len, "seq_len", minimum=1)
@@ -260,12 +427,42 @@ def blank_windows(ids, seq_len, n, *, n_blanks=1, min_blank=1, max_blank=5, min_
 
 
 def blank_targets(vocab, truth, blanks, dtype=np.float32) -> np.ndarray:
-    """One-hot targets (n, T, V) at the blanked steps, all-zero rows elsewhere (no loss there)."""
+    """One-hot targets (n, T, V) at the blanked steps, all-zero rows elsewhere (no loss there).
+
+    Parameters
+    ----------
+    vocab : Vocab
+        Its vocabulary.
+    truth : ndarray of int, (n, T)
+        The true characters.
+    blanks : ndarray of bool, (n, T)
+        The hidden steps.
+    dtype : numpy dtype
+        The targets' dtype.
+
+    Returns
+    -------
+    ndarray, (n, T, V)
+    """
     return vocab.one_hot(truth, dtype) * blanks[..., None]
 
 
 def fill(model, vocab, inputs) -> np.ndarray:
-    """The model's most probable character at every step: (n, T) indices from inputs (n, T)."""
+    """The model's most probable character at every step: (n, T) indices from inputs (n, T).
+
+    Parameters
+    ----------
+    model : RNN
+        A softmax character model over `vocab`.
+    vocab : Vocab
+        Its vocabulary.
+    inputs : ndarray of int, (n, T)
+        Indices, BLANK at the hidden steps.
+
+    Returns
+    -------
+    ndarray of int, (n, T)
+    """
     return model.predict(vocab.one_hot(inputs, model.dtype)).argmax(axis=-1)
 
 
@@ -273,13 +470,46 @@ def blank_accuracy(pred, truth, blanks):
     """(character accuracy over all blanked steps, fraction of windows whose blanks are all right).
 
     With one blank per window the second number is the whole-blank exact match.
+
+    Parameters
+    ----------
+    pred, truth : ndarray of int, (n, T)
+        Filled and true characters.
+    blanks : ndarray of bool, (n, T)
+        The hidden steps.
+
+    Returns
+    -------
+    chars, windows : float
+
+    Examples
+    --------
+    >>> b = np.array([[False, True, True]])
+    >>> blank_accuracy(np.array([[7, 1, 2]]), np.array([[0, 1, 3]]), b)
+    (0.5, 0.0)
     """
     right = (np.asarray(pred) == np.asarray(truth)) | ~blanks
     return float(right[blanks].mean()), float(right.all(axis=1).mean())
 
 
 def fill_text(model, vocab, text, spans) -> str:
-    """`text` with the ranges `spans` [(start, stop), ...] hidden, then filled by the model."""
+    """`text` with the ranges `spans` [(start, stop), ...] hidden, then filled by the model.
+
+    Parameters
+    ----------
+    model : RNN
+        A softmax character model over `vocab`.
+    vocab : Vocab
+        Its vocabulary.
+    text : str
+        The text.
+    spans : list of (int, int)
+        The hidden ranges.
+
+    Returns
+    -------
+    str
+    """
     hidden = vocab.encode(text)
     for a, b in spans:
         hidden[a:b] = SPECIALS.index(BLANK)
