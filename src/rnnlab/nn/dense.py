@@ -18,19 +18,64 @@ from . import init as _init
 
 
 def param_shapes(n_hidden, n_out):
-    """The shapes init returns: {"W1": (K, H), "b1": (K,)}."""
+    """The shapes init returns: {"W1": (K, H), "b1": (K,)}.
+
+    Parameters
+    ----------
+    n_hidden : int
+        H.
+    n_out : int
+        K.
+
+    Returns
+    -------
+    dict
+    """
     return {"W1": (n_out, n_hidden), "b1": (n_out,)}
 
 
 def init(n_hidden, n_out, *, rng, dtype=np.float32):
-    """{"W1": (K, H), "b1": (K,)}, U(-1/sqrt(H), 1/sqrt(H)) as torch.nn.Linear."""
+    """{"W1": (K, H), "b1": (K,)}, U(-1/sqrt(H), 1/sqrt(H)) as torch.nn.Linear.
+
+    Parameters
+    ----------
+    n_hidden : int
+        H.
+    n_out : int
+        K.
+    rng : numpy.random.Generator
+        The generator.
+    dtype : numpy dtype
+        float32 or float64.
+
+    Returns
+    -------
+    dict
+    """
     k = 1.0 / np.sqrt(n_hidden)
     return {"W1": _init.uniform((n_out, n_hidden), k, rng=rng, dtype=dtype),
             "b1": _init.uniform((n_out,), k, rng=rng, dtype=dtype)}
 
 
 def linear(params, h):
-    """a = W1 h + b1 over the last axis of h. (..., H) -> (..., K)"""
+    """a = W1 h + b1 over the last axis of h. (..., H) -> (..., K)
+
+    Parameters
+    ----------
+    params : dict
+        {"W1": (K, H), "b1": (K,)}.
+    h : ndarray, (..., H)
+        Inputs.
+
+    Returns
+    -------
+    ndarray, (..., K)
+
+    Examples
+    --------
+    >>> linear({"W1": np.array([[1.0, 2.0]]), "b1": np.array([0.5])}, np.array([[1.0, 1.0]])).tolist()
+    [[3.5]]
+    """
     W1, b1 = params["W1"], params["b1"]
     a = np.matmul(h.reshape(-1, h.shape[-1]), W1.T)
     a += b1
@@ -38,7 +83,22 @@ def linear(params, h):
 
 
 def linear_backward(params, h, da):
-    """(grads {"W1", "b1"}, dh) for a = W1 h + b1, given da = dL/da of shape (..., K)."""
+    """(grads {"W1", "b1"}, dh) for a = W1 h + b1, given da = dL/da of shape (..., K).
+
+    Parameters
+    ----------
+    params : dict
+        {"W1": (K, H), "b1": (K,)}.
+    h : ndarray, (..., H)
+        The inputs of the forward.
+    da : ndarray, (..., K)
+        dL/da.
+
+    Returns
+    -------
+    grads : dict
+    dh : ndarray, (..., H)
+    """
     W1 = params["W1"]
     da2 = da.reshape(-1, da.shape[-1])
     grads = {"W1": da2.T @ h.reshape(-1, h.shape[-1]),       # sum da h^T
@@ -48,14 +108,47 @@ def linear_backward(params, h, da):
 
 
 def forward(params, h, *, output="identity"):
-    """y = f(W1 h + b1). Returns (y, cache)."""
+    """y = f(W1 h + b1). Returns (y, cache).
+
+    Parameters
+    ----------
+    params : dict
+        {"W1": (K, H), "b1": (K,)}.
+    h : ndarray, (..., H)
+        Inputs.
+    output : str
+        The output activation f.
+
+    Returns
+    -------
+    y : ndarray, (..., K)
+    cache : tuple
+        What backward needs.
+    """
     a = linear(params, h)
     y = activations.output(a, output)
     return y, {"h": h, "a": a, "y": y, "output": output}
 
 
 def backward(params, cache, dy=None, *, da=None):
-    """(grads, dh) from dL/dy (through f), or from dL/da directly when a fused loss gave it."""
+    """(grads, dh) from dL/dy (through f), or from dL/da directly when a fused loss gave it.
+
+    Parameters
+    ----------
+    params : dict
+        {"W1": (K, H), "b1": (K,)}.
+    cache : tuple
+        From forward.
+    dy : ndarray, optional
+        dL/dy.
+    da : ndarray, optional
+        dL/da, when a fused loss gave it.
+
+    Returns
+    -------
+    grads : dict
+    dh : ndarray
+    """
     if da is None:
         da = activations.output_backward(cache["y"], dy, cache["output"])
     return linear_backward(params, cache["h"], da)
