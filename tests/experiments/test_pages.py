@@ -75,3 +75,10 @@ def test_bad_markers_are_refused(text, message):
 def test_a_folder_without_results_is_refused(tmp_path):
     with pytest.raises(ValueError, match="run_dir .* holds no experiment results"):
         load_run(tmp_path)
+
+
+def test_the_docs_page_has_its_region():
+    """docs/results.md holds the two markers once each, so `rnnlab docs-results` can rewrite it."""
+    from pathlib import Path
+    page = Path(__file__).resolve().parents[2] / "docs" / "results.md"
+    assert replace_region(page.read_text(), "new").count("new") >= 1
