@@ -19,7 +19,29 @@ from ..nn import dense, stack
 class Net:
     """The network a mapping runs: the cell module (rnnlab.nn.elman, lstm or gru), the live
     parameter tree (params["layers"], ["output"], maybe ["decoder"]) and what the computation
-    needs to know. RNN.net builds one; analysis code may build its own."""
+    needs to know. RNN.net builds one; analysis code may build its own.
+
+    Parameters
+    ----------
+    cell : module
+        The cell module (rnnlab.nn.elman, lstm or gru).
+    params : dict
+        The live parameter tree.
+    n_in, n_hidden, n_out : int
+        D, H and K.
+    n_layers : int
+        The number of layers.
+    bidirectional : bool
+        Whether layers run both ways.
+    activation : str
+        The Elman activation.
+    output : str
+        The output function.
+    loss : str or callable
+        The loss.
+    dtype : numpy dtype
+        The parameters' dtype.
+    """
     cell: ModuleType
     params: dict
     n_in: int
@@ -34,13 +56,46 @@ class Net:
 
 
 def time_major(arr):
-    """(B, T, ...) <-> (T, B, ...) as a view."""
+    """(B, T, ...) <-> (T, B, ...) as a view.
+
+    Parameters
+    ----------
+    arr : ndarray
+        (B, T, ...) or (T, B, ...).
+
+    Returns
+    -------
+    ndarray
+        The view with the first two axes swapped.
+
+    Examples
+    --------
+    >>> time_major(np.zeros((2, 5, 3))).shape
+    (5, 2, 3)
+    """
     return arr.swapaxes(0, 1)
 
 
 # -- checks shared by the mappings ---------------------------------------------------------------
 def sequence_inputs(net, X, mask, mapping):
-    """X (B, T, D), mask (B, T) -> time-major x (T, B, D) in the net's dtype and mask (T, B)."""
+    """X (B, T, D), mask (B, T) -> time-major x (T, B, D) in the net's dtype and mask (T, B).
+
+    Parameters
+    ----------
+    net : Net
+        The network.
+    X : array_like, (B, T, D)
+        Inputs.
+    mask : array_like of bool, (B, T) or None
+        The real steps.
+    mapping : str
+        The mapping's name, for error messages.
+
+    Returns
+    -------
+    x : ndarray, (T, B, D)
+    mask : ndarray of bool, (T, B) or None
+    """
     X = _checks.as_array(X, "X", ndim=3, dtype=net.dtype)
     B, T, D = X.shape
     if D != net.n_in:
@@ -55,7 +110,21 @@ def sequence_inputs(net, X, mask, mapping):
 
 
 def vector_inputs(net, X, mapping):
-    """X (B, D) for the mappings that read one vector per sample, in the net's dtype."""
+    """X (B, D) for the mappings that read one vector per sample, in the net's dtype.
+
+    Parameters
+    ----------
+    net : Net
+        The network.
+    X : array_like, (B, D)
+        Inputs.
+    mapping : str
+        The mapping's name, for error messages.
+
+    Returns
+    -------
+    ndarray, (B, D)
+    """
     X = _checks.as_array(X, "X", ndim=2, dtype=net.dtype)
     if X.shape[1] != net.n_in or X.shape[0] == 0:
         raise ValueError(f"X must have shape (batch, {net.n_in}) for mapping={mapping!r}, "
@@ -65,7 +134,25 @@ def vector_inputs(net, X, mapping):
 
 def check_target(net, Y, lead, mapping, name="Y"):
     """Y of shape lead + (K,) in the net's dtype, or class indices (int or bool) of shape `lead`
-    for cross-entropy."""
+    for cross-entropy.
+
+    Parameters
+    ----------
+    net : Net
+        The network.
+    Y : array_like
+        Targets.
+    lead : tuple of int
+        The leading shape, e.g. (B, T).
+    mapping : str
+        The mapping's name, for error messages.
+    name : str
+        What errors call Y.
+
+    Returns
+    -------
+    ndarray
+    """
     Y = _checks.as_array(Y, name)
     K = net.n_out
     if net.loss == "cross_entropy" and Y.dtype.kind in "iub" and Y.shape == lead:
@@ -83,7 +170,22 @@ def check_target(net, Y, lead, mapping, name="Y"):
 
 def target_steps(Y, mapping, free_shape=False):
     """T_out = Y.shape[1] for the mappings whose output length comes from the target.
-    free_shape: a custom loss reads Y, which then needs only a steps axis (any rank >= 2)."""
+    free_shape: a custom loss reads Y, which then needs only a steps axis (any rank >= 2).
+
+    Parameters
+    ----------
+    Y : array_like
+        Targets.
+    mapping : str
+        The mapping's name, for error messages.
+    free_shape : bool
+        Only a steps axis is required (a custom loss).
+
+    Returns
+    -------
+    int
+        T_out.
+    """
     Y = _checks.as_array(Y, "Y")
     labels = Y.ndim == 2 and Y.dtype.kind in "iub"             # (batch, steps) class indices
     if not (Y.ndim == 3 or labels or (free_shape and Y.ndim >= 2)):
@@ -98,7 +200,24 @@ def target_steps(Y, mapping, free_shape=False):
 
 
 def require_steps(n_steps, mapping):
-    """The output length of a mapping that takes it from the target or predict(n_steps=)."""
+    """The output length of a mapping that takes it from the target or predict(n_steps=).
+
+    Parameters
+    ----------
+    n_steps : int or None
+        The output length.
+    mapping : str
+        The mapping's name, for error messages.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    ValueError
+        When it is missing.
+    """
     if n_steps is None:
         raise ValueError(f"mapping={mapping!r} needs the number of output steps: "
                          f"predict(X, n_steps=T), or a target Y of shape (batch, T, K)")
@@ -107,7 +226,20 @@ def require_steps(n_steps, mapping):
 
 # -- the output layer ----------------------------------------------------------------------------
 def output(net, hsel):
-    """a = W1 h + b1, or the lecture's fusion W1_f h_f + b1_f + W1_b h_b + b1_b."""
+    """a = W1 h + b1, or the lecture's fusion W1_f h_f + b1_f + W1_b h_b + b1_b.
+
+    Parameters
+    ----------
+    net : Net
+        The network.
+    hsel : ndarray or tuple
+        The top layer's selected states (h_f, h_b when bidirectional).
+
+    Returns
+    -------
+    ndarray
+        a.
+    """
     out = net.params["output"]
     if net.bidirectional:
         return dense.linear(out["f"], hsel[0]) + dense.linear(out["b"], hsel[1])
@@ -115,7 +247,22 @@ def output(net, hsel):
 
 
 def output_backward(net, hsel, da):
-    """(grads of the output layer, dL/d(hsel))."""
+    """(grads of the output layer, dL/d(hsel)).
+
+    Parameters
+    ----------
+    net : Net
+        The network.
+    hsel : ndarray or tuple
+        As for `output`.
+    da : ndarray
+        dL/da.
+
+    Returns
+    -------
+    grads : dict
+    dhsel : ndarray or tuple
+    """
     out = net.params["output"]
     if net.bidirectional:
         gf, dhf = dense.linear_backward(out["f"], hsel[0], da)
@@ -125,7 +272,17 @@ def output_backward(net, hsel, da):
 
 
 def run_opts(net):
-    """The keyword arguments every cell call takes from the net."""
+    """The keyword arguments every cell call takes from the net.
+
+    Parameters
+    ----------
+    net : Net
+        The network.
+
+    Returns
+    -------
+    dict
+    """
     return {"activation": net.activation}
 
 

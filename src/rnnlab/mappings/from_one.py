@@ -13,7 +13,13 @@ from .base import ManyToMany, require_steps, target_steps, time_major, vector_in
 
 
 class OneToMany(ManyToMany):
-    """One input vector, a sequence of T outputs."""
+    """One input vector, a sequence of T outputs.
+
+    Parameters
+    ----------
+    feed : str
+        How the input vector is fed over the steps (see FEEDS).
+    """
     name = "one-to-many"
     streams = False
     takes_n_steps = True                           # the output length comes from Y or n_steps
