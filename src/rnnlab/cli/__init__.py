@@ -39,6 +39,12 @@ from .common import DEBUG_VARIABLE, Parser, UsageError, fail, one_line
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The `rnnlab` argument parser, with every command group's subcommands.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+    """
     from .. import __version__
     from . import bench, evaluate, interop, lecture, pages, sample, sweep, train
     p = Parser(prog="rnnlab", description="Recurrent neural networks from first principles:\n"
@@ -51,7 +57,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    """Run one command; return its exit status (see the module docstring for the policy)."""
+    """Run one command; return its exit status (see the module docstring for the policy).
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments; default ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        The exit status: 0 done, 2 bad input, 1 an internal error, 130 interrupted.
+
+    Examples
+    --------
+    >>> main(["list"]) == 0                  # doctest: +ELLIPSIS
+    forward ...
+    True
+    """
     owns_process = argv is None                         # the program, not a Python caller
     argv = list(sys.argv[1:] if argv is None else argv)
     prog = "rnnlab"
