@@ -122,7 +122,21 @@ def sweep(target, grid=None, seeds=1, *, client=None, out=None, workers=None, me
 
 
 def finish(out, doc, runs, records, metric):
-    """Write summary.csv, summary.md, the figures and the final sweep.json."""
+    """Write summary.csv, summary.md, the figures and the final sweep.json.
+
+    Parameters
+    ----------
+    out : Path
+        The sweep's folder.
+    doc : dict
+        The sweep.json document.
+    runs : list of Run
+        The plan.
+    records : dict
+        The record of every finished run, by run id.
+    metric : str or None
+        The result the figures show.
+    """
     configs = list({canonical(r.config): r.config for r in runs}.values())
     settings = summary.setting_rows(runs, records)
     config_keys = list(dict.fromkeys(k for c in configs for k in c))

@@ -21,7 +21,18 @@ from .execute import execute, payload
 
 
 def require():
-    """The distributed package, or ImportError naming the extra."""
+    """The distributed package, or ImportError naming the extra.
+
+    Returns
+    -------
+    module
+        distributed.
+
+    Raises
+    ------
+    ImportError
+        Naming the extra.
+    """
     try:
         import distributed
     except ImportError:
@@ -52,6 +63,11 @@ def local_worker_config():
     the thresholds of rnnlab.tune_malloc (what the `rnnlab` command sets for itself) keep them in
     the process. The statistical profiler samples every 10 ms for a dashboard a sweep does not
     open. Environment variables reach restarted workers too.
+
+    Returns
+    -------
+    dict
+        Dask configuration values.
     """
     import dask
     env = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}) or {})
@@ -66,6 +82,19 @@ def connect(client=None, *, workers=None, timeout=10.0):
 
     client: None (a local cluster of `workers` processes, one per core by default, one thread
     each), a scheduler address such as "tcp://host:8786", or a distributed.Client.
+
+    Parameters
+    ----------
+    client : None, str or distributed.Client
+        See above.
+    workers : int, optional
+        Processes of a local cluster.
+    timeout : float
+        Seconds to reach a scheduler.
+
+    Yields
+    ------
+    distributed.Client
     """
     distributed = require()
     if isinstance(client, distributed.Client):
@@ -117,7 +146,17 @@ def connect(client=None, *, workers=None, timeout=10.0):
 
 
 class Progress:
-    """done / running / failed and the time left, on one line (rewritten on a terminal)."""
+    """done / running / failed and the time left, on one line (rewritten on a terminal).
+
+    Parameters
+    ----------
+    total : int
+        The number of runs.
+    skipped : int
+        Runs finished before (not run again).
+    stream : file-like, optional
+        Where the line goes; default stderr.
+    """
 
     def __init__(self, total, skipped, stream=None):
         self.total, self.skipped, self.done, self.failed = total, skipped, 0, 0
@@ -127,6 +166,17 @@ class Progress:
         self.last = 0.0
 
     def line(self, running) -> str:
+        """The progress line.
+
+        Parameters
+        ----------
+        running : int
+            The runs in progress.
+
+        Returns
+        -------
+        str
+        """
         elapsed = time.perf_counter() - self.start
         left = self.total - self.skipped - self.done
         eta = "" if not self.done else f", about {elapsed / self.done * left:.0f} s left"
@@ -136,7 +186,15 @@ class Progress:
 
     def show(self, running, force=False):
         """Print the line (running() counts the runs in progress; asked only when printing):
-        on a terminal at most twice a second, elsewhere only when forced (a run finished)."""
+        on a terminal at most twice a second, elsewhere only when forced (a run finished).
+
+        Parameters
+        ----------
+        running : callable
+            ``running() -> int``.
+        force : bool
+            Print even when it is not time yet.
+        """
         if not self.stream or not (force or self.tty and time.perf_counter() - self.last > 0.5):
             return
         self.last = time.perf_counter()
@@ -145,12 +203,25 @@ class Progress:
               file=self.stream, flush=True)
 
     def close(self):
+        """End the line (a newline on a terminal).
+        """
         if self.stream and self.tty:
             print(file=self.stream, flush=True)
 
 
 def failure(exc) -> dict:
-    """The record of a run whose task itself failed (its worker died too often, or it was lost)."""
+    """The record of a run whose task itself failed (its worker died too often, or it was lost).
+
+    Parameters
+    ----------
+    exc : BaseException
+        What the task raised.
+
+    Returns
+    -------
+    dict
+        The run's record.
+    """
     name = type(exc).__name__
     why = ("its worker process died each time it ran it" if name == "KilledWorker" else str(exc))
     return {"status": "failed", "error": f"{name}: {why}", "results": {}, "files": {},
@@ -162,6 +233,23 @@ def run_all(client, target, runs, on_done, *, progress=None, skipped=0, total=No
 
     Ctrl-C cancels the runs not finished yet and re-raises KeyboardInterrupt; what on_done
     already saved stays saved.
+
+    Parameters
+    ----------
+    client : distributed.Client
+        The cluster.
+    target : Target
+        What each run calls.
+    runs : list of Run
+        The runs to do.
+    on_done : callable
+        ``on_done(run, record)``.
+    progress : Progress, optional
+        The progress line.
+    skipped : int
+        Runs finished before.
+    total : int, optional
+        All runs of the sweep.
     """
     distributed = require()
     show = Progress(total if total is not None else len(runs), skipped, progress)

@@ -19,7 +19,12 @@ from .plan import Target
 
 
 def versions() -> dict:
-    """Versions of Python and of the libraries that shape results (None: not installed)."""
+    """Versions of Python and of the libraries that shape results (None: not installed).
+
+    Returns
+    -------
+    dict
+    """
     from .. import __version__
     out = {"python": platform.python_version(), "rnnlab": __version__, "numpy": np.__version__}
     for dist in ("dask", "distributed"):
@@ -31,7 +36,22 @@ def versions() -> dict:
 
 
 def plain(obj):
-    """JSON-ready values: NumPy scalars and arrays as Python numbers and lists."""
+    """JSON-ready values: NumPy scalars and arrays as Python numbers and lists.
+
+    Parameters
+    ----------
+    obj : object
+        A result.
+
+    Returns
+    -------
+    object
+
+    Examples
+    --------
+    >>> plain({"a": np.float32(0.5), "b": np.arange(2)})
+    {'a': 0.5, 'b': [0, 1]}
+    """
     if isinstance(obj, dict):
         return {str(k): plain(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
@@ -44,7 +64,25 @@ def plain(obj):
 
 
 def call(name: str, payload, config: dict, seed: int) -> tuple[dict, dict]:
-    """(results, extra files) of one run; raises what the target raises."""
+    """(results, extra files) of one run; raises what the target raises.
+
+    Parameters
+    ----------
+    name : str
+        The experiment or the function's name.
+    payload : bytes or None
+        See `payload`.
+    config : dict
+        The run's settings.
+    seed : int
+        Its seed.
+
+    Returns
+    -------
+    results : dict
+    files : dict
+        Extra files by name.
+    """
     if payload is None:                                     # an experiment of the registry
         from .. import experiments
         res = experiments.get(name).run(quick=config["quick"], seed=seed, progress=False)
@@ -64,7 +102,17 @@ def call(name: str, payload, config: dict, seed: int) -> tuple[dict, dict]:
 def payload(target: Target):
     """What travels to the workers: None for an experiment, else the function pickled with
     cloudpickle (by value when it lives in __main__ or a file, so workers need not import it;
-    unpickled inside execute(), so a function a worker cannot load is a failed run, not a hang)."""
+    unpickled inside execute(), so a function a worker cannot load is a failed run, not a hang).
+
+    Parameters
+    ----------
+    target : Target
+        What each run calls.
+
+    Returns
+    -------
+    bytes or None
+    """
     if target.is_experiment:
         return None
     import cloudpickle
@@ -72,6 +120,12 @@ def payload(target: Target):
 
 
 def where() -> dict:
+    """Where a run ran: the host name, the process id and, on a Dask worker, its address.
+
+    Returns
+    -------
+    dict
+    """
     out = {"host": socket.gethostname(), "pid": os.getpid()}
     try:
         from distributed import get_worker
@@ -84,7 +138,23 @@ def where() -> dict:
 def execute(name: str, payload, config: dict, seed: int) -> dict:
     """The record of one run: status, results (or error and traceback), seconds, host.
 
-    name: the experiment or the function's name; payload: see payload() above."""
+    name: the experiment or the function's name; payload: see payload() above.
+
+    Parameters
+    ----------
+    name : str
+        The experiment or the function's name.
+    payload : bytes or None
+        See `payload`.
+    config : dict
+        The run's settings.
+    seed : int
+        Its seed.
+
+    Returns
+    -------
+    dict
+    """
     start = time.perf_counter()
     record = {"status": "ok", "error": None, "results": {}, "files": {}}
     try:
