@@ -25,7 +25,19 @@ OPTIMIZERS = ("adam", "sgd", "rmsprop")
 
 
 class RNNEstimator(BaseEstimator):
-    """The shared base; use RNNClassifier or RNNRegressor."""
+    """The shared base; use RNNClassifier or RNNRegressor (their Parameters are these).
+
+    Parameters
+    ----------
+    cell, n_hidden, n_layers, bidirectional, activation : see RNNClassifier
+        The model.
+    epochs, batch_size, optimizer, learning_rate, clip_norm : see RNNClassifier
+        The training.
+    early_stopping, validation_fraction, patience : see RNNClassifier
+        Early stopping.
+    dtype, random_state, verbose, warm_start : see RNNClassifier
+        The rest.
+    """
 
     def __init__(self, *, cell="elman", n_hidden=32, n_layers=1, bidirectional=False,
                  activation="tanh", epochs=50, batch_size=32, optimizer="adam",
