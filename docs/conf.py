@@ -62,7 +62,8 @@ STRICT = [r"rnnlab\.model\.load$", r"rnnlab\.model\.RNN(\.(?!fit$)\w+)?$",
           r"rnnlab\.optim\.\w+$", r"rnnlab\.metrics\.\w+$", r"rnnlab\.callbacks\.\w+$",
           r"rnnlab\.analysis\.\w+\.\w+$", r"rnnlab\.interop\.(pytorch|onnx_export)\.\w+$",
           r"rnnlab\.sklearn\.\w+\.\w+$", r"rnnlab\.sklearn\.estimators\.RNN\w+\.\w+$",
-          r"rnnlab\.tune_malloc$", r"rnnlab\.io\.\w+\.\w+$",
+          r"rnnlab\.tune_malloc$", r"rnnlab\.experiments\.(registry|get|select|Table|Experiment)$",
+          r"rnnlab\.experiments\.pages\.\w+$", r"rnnlab\.io\.\w+\.\w+$",
           r"rnnlab\.nn\.(init|losses|activations|dense|stack|reference)\.\w+$",
           r"rnnlab\.mappings(\.\w+)?\.[a-z_]\w*$", r"rnnlab\.mappings\.\w+\.[A-Z]\w*$", r"rnnlab\.cli\.main$"]
 STRICT_CHECKS = ("GL08", "PR01", "PR02", "RT01")
