@@ -55,6 +55,12 @@ class Optimizer:
         self._bound = None                 # {path: weakref to the array} once it has stepped
 
     def hyperparams(self) -> dict:
+        """The constructor's arguments (what state_dict saves to rebuild the optimizer).
+
+        Returns
+        -------
+        dict
+        """
         return {"lr": self.lr, "weight_decay": self.weight_decay}
 
     def __repr__(self):
@@ -76,7 +82,18 @@ class Optimizer:
     def check_params(self, params):
         """Raise ValueError unless a step on `params` may use this optimizer's state: the same
         arrays it is bound to, or (restored state, not bound yet) slots whose names and shapes
-        match the parameters. Changes nothing."""
+        match the parameters. Changes nothing.
+
+        Parameters
+        ----------
+        params : dict
+            The parameter tree (nested dicts and lists of arrays), as ``model.params``.
+
+        Raises
+        ------
+        ValueError
+            Naming the path or slot that does not match.
+        """
         current = {path_str(path): p for path, p in leaves(params)}
         for key, p in current.items():
             if not isinstance(p, np.ndarray) or p.dtype.kind != "f":
@@ -112,7 +129,20 @@ class Optimizer:
     def step(self, params, grads):
         """Update every leaf of `params` in place, from the leaf of `grads` at its path.
 
-        Everything is checked before any array changes: a refused step changes nothing."""
+        Everything is checked before any array changes: a refused step changes nothing.
+
+        Parameters
+        ----------
+        params : dict
+            The parameter tree (nested dicts and lists of arrays), as ``model.params``.
+        grads : dict
+            Their gradients, the same tree (``loss_and_grads``'s second value).
+
+        Raises
+        ------
+        ValueError
+            For other arrays than the bound ones, or gradients that do not match.
+        """
         self.check_params(params)
         grad_at = dict(leaves(grads))
         pairs = []
@@ -137,13 +167,39 @@ class Optimizer:
         raise NotImplementedError
 
     def state_dict(self) -> dict:
-        """{"name", "hyperparams", "t", "slots": {"path/slot": array}}: all an optimizer needs to resume."""
+        """{"name", "hyperparams", "t", "slots": {"path/slot": array}}: all an optimizer needs to resume.
+
+        Returns
+        -------
+        dict
+
+        Examples
+        --------
+        >>> opt = Adam(lr=0.1)
+        >>> opt.step({"w": np.ones(2)}, {"w": np.ones(2)})
+        >>> sd = opt.state_dict()
+        >>> sd["name"], sd["t"], sorted(sd["slots"])
+        ('adam', 1, ['w/m', 'w/v'])
+        >>> from_state_dict(sd).t
+        1
+        """
         slots = {f"{k}/{s}": a for k, st in self.state.items() for s, a in st.items()}
         return {"name": self.name, "hyperparams": self.hyperparams(), "t": self.t, "slots": slots}
 
     def load_state_dict(self, sd: dict):
         """Restore what state_dict returned (same optimizer kind). The state is checked for its
-        structure here and against the parameters at the next step (or check_params)."""
+        structure here and against the parameters at the next step (or check_params).
+
+        Parameters
+        ----------
+        sd : dict
+            What state_dict returned.
+
+        Raises
+        ------
+        ValueError, TypeError
+            Naming the field of a malformed state, or another optimizer's.
+        """
         _check_state(sd)
         if sd["name"] != self.name:
             raise ValueError(f"optimizer state is for {sd['name']!r}, not {self.name!r}")
@@ -406,7 +462,6 @@ def clip_grad_norm(grads, max_norm) -> float:
     >>> clip_grad_norm(g, max_norm=1.0), np.round(g["W"], 3).tolist()
     (5.0, [0.6, 0.8])
     """
-
     max_norm = _checks.check_float(max_norm, "max_norm", positive=True)
     norm = global_norm(grads)
     coef = max_norm / (norm + 1e-6)
