@@ -62,7 +62,19 @@ class Vocab:
 
     @classmethod
     def from_text(cls, text, min_count=1) -> "Vocab":
-        """The characters that occur at least `min_count` times in `text`, sorted."""
+        """The characters that occur at least `min_count` times in `text`, sorted.
+
+        Parameters
+        ----------
+        text : str
+            The text.
+        min_count : int
+            The fewest occurrences a character needs.
+
+        Returns
+        -------
+        Vocab
+        """
         from collections import Counter
         _checks.check_int(min_count, "min_count", minimum=1)
         return cls(sorted(c for c, n in Counter(text).items() if n >= min_count))
@@ -74,7 +86,19 @@ class Vocab:
         return f"Vocab({len(self)} symbols)"
 
     def encode(self, text, errors="replace") -> np.ndarray:
-        """str (N chars) -> int64 indices (N,). errors="strict" raises on an unknown character."""
+        """str (N chars) -> int64 indices (N,). errors="strict" raises on an unknown character.
+
+        Parameters
+        ----------
+        text : str
+            The text.
+        errors : {"replace", "strict"}
+            Unknown characters become UNKNOWN, or raise.
+
+        Returns
+        -------
+        ndarray of int64, (N,)
+        """
         _checks.check_choice(errors, "errors", ("replace", "strict"))
         if not isinstance(text, str):
             raise TypeError(f"text must be a str, got {type(text).__name__}")
@@ -87,7 +111,19 @@ class Vocab:
 
     def check_ids(self, ids, name="ids") -> np.ndarray:
         """`ids` as an integer array of indices in 0..V-1 (negative indices are refused, never
-        read from the end)."""
+        read from the end).
+
+        Parameters
+        ----------
+        ids : array_like of int
+            Indices.
+        name : str
+            What errors call them.
+
+        Returns
+        -------
+        ndarray of int
+        """
         ids = _checks.as_array(ids, name)
         if ids.size and ids.dtype.kind not in "iu":
             raise ValueError(f"{name} must be integers in 0..{len(self) - 1}, got dtype "
@@ -98,11 +134,39 @@ class Vocab:
         return ids.astype(np.intp)
 
     def decode(self, ids) -> str:
-        """Indices (any shape, read in order) -> str."""
+        """Indices (any shape, read in order) -> str.
+
+        Parameters
+        ----------
+        ids : array_like of int
+            Indices.
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
+        >>> v = Vocab("ab")
+        >>> v.decode(v.encode("abc")) == "ab" + v.symbols[0]
+        True
+        """
         return "".join(self.symbols[i] for i in self.check_ids(ids).ravel())
 
     def one_hot(self, ids, dtype=np.float32) -> np.ndarray:
-        """Indices (...,) -> one-hot rows (..., V)."""
+        """Indices (...,) -> one-hot rows (..., V).
+
+        Parameters
+        ----------
+        ids : array_like of int
+            Indices (...,).
+        dtype : numpy dtype
+            The rows' dtype.
+
+        Returns
+        -------
+        ndarray, (..., V)
+        """
         return np.eye(len(self), dtype=dtype)[self.check_ids(ids)]
 
 

@@ -255,6 +255,23 @@ class Scaler:
 
     @classmethod
     def fit(cls, values) -> "Scaler":
+        """The scaler of `values`: their mean and standard deviation.
+
+        Parameters
+        ----------
+        values : array_like
+            The training values.
+
+        Returns
+        -------
+        Scaler
+
+        Examples
+        --------
+        >>> s = Scaler.fit([1.0, 3.0])
+        >>> s.transform([1.0, 3.0]).tolist(), s.inverse([0.0]).tolist()
+        ([-1.0, 1.0], [2.0])
+        """
         values = _checks.as_array(values, "values", dtype=np.float64)
         if values.size == 0:
             raise ValueError("values must hold at least one number to fit a Scaler")
@@ -262,9 +279,31 @@ class Scaler:
         return cls(float(values.mean()), std if std > 0 else 1.0)
 
     def transform(self, values):
+        """z = (v - mean) / std.
+
+        Parameters
+        ----------
+        values : array_like
+            Values.
+
+        Returns
+        -------
+        ndarray of float64
+        """
         return (np.asarray(values, dtype=np.float64) - self.mean) / self.std
 
     def inverse(self, z):
+        """v = z std + mean.
+
+        Parameters
+        ----------
+        z : array_like
+            Scaled values.
+
+        Returns
+        -------
+        ndarray of float64
+        """
         return np.asarray(z, dtype=np.float64) * self.std + self.mean
 
 
