@@ -248,22 +248,50 @@ class Folder:
         self.close()
 
     def close(self):
+        """Close the folder's handle (also at the end of a with block).
+        """
         if self.fd is not None:
             os.close(self.fd)
             self.fd = None
 
     def changed(self) -> bool:
-        """Whether the path now names another folder than the one opened (a save swapped it)."""
+        """Whether the path now names another folder than the one opened (a save swapped it).
+
+        Returns
+        -------
+        bool
+        """
         try:
             return os.stat(self.path).st_ino != self.inode
         except OSError:
             return True
 
     def sub(self, name) -> "Folder":
-        """The folder `name` inside this one: a plain name, not a symbolic link."""
+        """The folder `name` inside this one: a plain name, not a symbolic link.
+
+        Parameters
+        ----------
+        name : str
+            A plain name in this folder.
+
+        Returns
+        -------
+        Folder
+        """
         return Folder(plain_name(name, self.path), parent=self, follow=False)
 
     def exists(self, name) -> bool:
+        """Whether `name` exists in this folder (a link is not followed).
+
+        Parameters
+        ----------
+        name : str
+            A plain name in this folder.
+
+        Returns
+        -------
+        bool
+        """
         try:
             os.stat(name, dir_fd=self.fd, follow_symlinks=False)
             return True
@@ -271,8 +299,32 @@ class Folder:
             return False
 
     def open(self, name) -> tuple[int, int]:
-        """(fd, size) of the regular file `name` in this folder (no link, no FIFO, no device)."""
+        """(fd, size) of the regular file `name` in this folder (no link, no FIFO, no device).
+
+        Parameters
+        ----------
+        name : str
+            A plain name in this folder.
+
+        Returns
+        -------
+        (int, int)
+            The open file descriptor and the size.
+        """
         return files.open_regular(name, dir_fd=self.fd, shown=self.path / name)
 
     def read_json(self, name, *, limit=files.JSON_LIMIT):
+        """The JSON document in the regular file `name` of this folder (at most `limit` bytes).
+
+        Parameters
+        ----------
+        name : str
+            A plain name in this folder.
+        limit : int
+            The largest size accepted.
+
+        Returns
+        -------
+        object
+        """
         return files.read_json(name, limit=limit, dir_fd=self.fd, shown=self.path / name)
