@@ -656,7 +656,28 @@ def param_specs(config: dict) -> dict:
     """{"layers.0.W11": (shape, dtype), ...}: every array a model built from `config` (the dict
     get_config returns) has, computed without allocating any. Raises ValueError or TypeError
     for a configuration RNN() would refuse; io checks a file's arrays against this before
-    reading them."""
+    reading them.
+
+    Parameters
+    ----------
+    config : dict
+        What ``RNN.get_config`` returns.
+
+    Returns
+    -------
+    dict
+        ``{path: (shape, dtype)}``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For a configuration RNN() would refuse.
+
+    Examples
+    --------
+    >>> param_specs(rl.RNN(2, 3, 1).get_config())["layers.0.W11"]
+    ((3, 3), dtype('float32'))
+    """
     return {path_str(p): (a.shape, a.dtype) for p, a in leaves(_Spec(**config).params)}
 
 
