@@ -65,7 +65,9 @@ STRICT = [r"rnnlab\.model\.load$", r"rnnlab\.model\.RNN(\.(?!fit$)\w+)?$",
           r"rnnlab\.tune_malloc$", r"rnnlab\.experiments\.(registry|get|select|Table|Experiment)$",
           r"rnnlab\.experiments\.pages\.\w+$", r"rnnlab\.io\.\w+\.\w+$",
           r"rnnlab\.nn\.(init|losses|activations|dense|stack|reference)\.\w+$",
-          r"rnnlab\.mappings(\.\w+)?\.[a-z_]\w*$", r"rnnlab\.mappings\.\w+\.[A-Z]\w*$", r"rnnlab\.cli\.main$"]
+          r"rnnlab\.mappings(\.\w+)?\.[a-z_]\w*$", r"rnnlab\.mappings\.\w+\.[A-Z]\w*$", r"rnnlab\.cli\.main$",
+          r"rnnlab\.optim\.Optimizer\.\w+$", r"rnnlab\.io\.folders\.Folder\.\w+$",
+          r"rnnlab\.(data\.vocab\.Vocabulary|tasks\.text\.Vocab|tasks\.timeseries\.Scaler)\.\w+$"]
 STRICT_CHECKS = ("GL08", "PR01", "PR02", "RT01")
 SECTION = re.compile(r"^\s*(Parameters|Returns|Yields|Raises|Examples|Attributes|Notes|See Also)"
                      r"\n\s*-{3,}\s*$", re.M)
