@@ -67,6 +67,7 @@ STRICT = [r"rnnlab\.model\.load$", r"rnnlab\.model\.RNN(\.(?!fit$)\w+)?$",
           r"rnnlab\.nn\.(init|losses|activations|dense|stack|reference)\.\w+$",
           r"rnnlab\.mappings(\.\w+)?\.[a-z_]\w*$", r"rnnlab\.mappings\.\w+\.[A-Z]\w*$", r"rnnlab\.cli\.main$",
           r"rnnlab\.optim\.Optimizer\.\w+$", r"rnnlab\.io\.folders\.Folder\.\w+$",
+          r"rnnlab\.mappings\.base\.ManyToMany\.\w+$",
           r"rnnlab\.(data\.vocab\.Vocabulary|tasks\.text\.Vocab|tasks\.timeseries\.Scaler)\.\w+$"]
 STRICT_CHECKS = ("GL08", "PR01", "PR02", "RT01")
 SECTION = re.compile(r"^\s*(Parameters|Returns|Yields|Raises|Examples|Attributes|Notes|See Also)"

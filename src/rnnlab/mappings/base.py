@@ -297,13 +297,63 @@ class ManyToMany:
     first_answer = 0                               # the first step whose output is compared
 
     def n_steps(self, Y, free_shape=False):
+        """The output length this mapping takes from the target Y (None: from X).
+
+        Parameters
+        ----------
+        Y : array_like
+            The targets.
+        free_shape : bool
+            A custom loss reads Y (any rank).
+
+        Returns
+        -------
+        int or None
+        """
         return None                                # T comes from X
 
     def inputs(self, net, X, mask, n_steps=None):
+        """The user's X (and mask) in the time-major layout the stack runs on.
+
+        Parameters
+        ----------
+        net : Net
+            The network.
+        X : array_like
+            The user's inputs.
+        mask : array_like of bool or None
+            The user's mask (B, T).
+        n_steps : int, optional
+            The output length, for the mappings that take one.
+
+        Returns
+        -------
+        x : ndarray
+        mask : ndarray of bool or None
+        """
         return sequence_inputs(net, X, mask, self.name)
 
     def targets(self, net, Y, mask, x_shape, n_steps=None):
-        """Y (B, T, K) -> (time-major target, loss mask (T, B) or None)."""
+        """Y (B, T, K) -> (time-major target, loss mask (T, B) or None).
+
+        Parameters
+        ----------
+        net : Net
+            The network.
+        Y : array_like
+            The user's targets.
+        mask : ndarray of bool or None
+            The time-major mask.
+        x_shape : tuple of int
+            The time-major input's shape.
+        n_steps : int, optional
+            The output length, for the mappings that take one.
+
+        Returns
+        -------
+        target : ndarray
+        loss_mask : ndarray of bool, (T, B) or None
+        """
         if callable(net.loss):                     # a custom loss sees Y exactly as given
             return _checks.as_array(Y, "Y"), mask
         T, B = x_shape[0], x_shape[1]
@@ -311,14 +361,52 @@ class ManyToMany:
 
     # -- training: everything backward needs is kept ------------------------------------------
     def forward(self, net, x, mask, h0, n_steps=None, target=None):
-        """(a, ctx): output pre-activations at the answering steps, and what backward needs."""
+        """(a, ctx): output pre-activations at the answering steps, and what backward needs.
+
+        Parameters
+        ----------
+        net : Net
+            The network.
+        x : ndarray, (T, B, D)
+            Time-major inputs, as `inputs` made them.
+        mask : ndarray of bool, (T, B) or None
+            The real steps.
+        h0 : list or None
+            Initial states, one per layer.
+        n_steps : int, optional
+            The output length, for the mappings that take one.
+        target : ndarray, optional
+            The targets a teacher-forced decoder reads.
+
+        Returns
+        -------
+        a : ndarray
+        ctx : dict
+        """
         outs, caches = stack.forward(net.cell, net.params["layers"], x, h0, mask=mask,
                                      bidirectional=net.bidirectional, **run_opts(net))
         hsel = self.select(outs[-1], net.bidirectional)
         return output(net, hsel), {"top": outs[-1], "hsel": hsel, "caches": caches}
 
     def backward(self, net, ctx, da):
-        """(grads {"layers", "output"}, dx time-major, dh0 per layer)."""
+        """(grads {"layers", "output"}, dx time-major, dh0 per layer).
+
+        Parameters
+        ----------
+        net : Net
+            The network.
+        ctx : dict
+            What forward kept.
+        da : ndarray
+            dL/da at the answering steps.
+
+        Returns
+        -------
+        grads : dict
+        dx : ndarray
+            Time-major.
+        dh0 : list
+        """
         g_out, dsel = output_backward(net, ctx["hsel"], da)
         dtop, dfinal = self.select_backward(dsel, ctx["top"], net)
         g_layers, dx, dh0 = stack.backward(net.cell, net.params["layers"], ctx["caches"],
@@ -326,12 +414,39 @@ class ManyToMany:
         return {"layers": g_layers, "output": g_out}, dx, dh0
 
     def final_states(self, net, ctx):
+        """The state after each layer's last visited step, in the layout h0 takes.
+
+        Parameters
+        ----------
+        net : Net
+            The network.
+        ctx : dict
+            What forward kept.
+
+        Returns
+        -------
+        list
+        """
         return stack.final_states(net.cell, ctx["caches"], net.bidirectional)
 
     def top_state_grads(self, net, ctx, da):
         """dL/dh(t) of the top layer (T, B, H), wired as backward wires it: the output layer,
         this mapping's routing of the selected states, then the cell's state_grads. One array,
-        or a tuple (forward, backward direction)."""
+        or a tuple (forward, backward direction).
+
+        Parameters
+        ----------
+        net : Net
+            The network.
+        ctx : dict
+            What forward kept.
+        da : ndarray
+            dL/da at the answering steps.
+
+        Returns
+        -------
+        ndarray or tuple
+        """
         _, dsel = output_backward(net, ctx["hsel"], da)
         dtop, dfinal = self.select_backward(dsel, ctx["top"], net)
         params, cache = net.params["layers"][-1], ctx["caches"][-1]
@@ -343,15 +458,65 @@ class ManyToMany:
                      for i, d in enumerate(stack.DIRECTIONS))
 
     def select(self, top, bidirectional):
+        """The top layer's states at the steps that answer (all of them here).
+
+        Parameters
+        ----------
+        top : ndarray or tuple
+            The top layer's states (h_f, h_b when bidirectional).
+        bidirectional : bool
+            Whether there are two directions.
+
+        Returns
+        -------
+        ndarray or tuple
+        """
         return top
 
     def select_backward(self, dsel, top, net):
+        """The gradient of the top layer's states from the gradient of the selected ones.
+
+        Parameters
+        ----------
+        dsel : ndarray or tuple
+            dL/d(selected states).
+        top : ndarray or tuple
+            The top layer's states.
+        net : Net
+            The network.
+
+        Returns
+        -------
+        dtop : ndarray or tuple
+        dfinal : list or None
+            The gradient of the final states, where the selection reads them.
+        """
         return dsel, None
 
     # -- inference: no backward buffers ---------------------------------------------------------
     def infer(self, net, x, mask, h0, n_steps=None):
         """(a, final states) without the backward's buffers: the outputs at the answering steps
-        are computed chunk by chunk as the stack emits its top layer's states."""
+        are computed chunk by chunk as the stack emits its top layer's states.
+
+        Parameters
+        ----------
+        net : Net
+            The network.
+        x : ndarray, (T, B, D)
+            Time-major inputs, as `inputs` made them.
+        mask : ndarray of bool, (T, B) or None
+            The real steps.
+        h0 : list or None
+            Initial states, one per layer.
+        n_steps : int, optional
+            The output length, for the mappings that take one.
+
+        Returns
+        -------
+        a : ndarray
+        final : list
+            The final states.
+        """
         T, B = x.shape[:2]
         first = self.first_answer
         a = np.empty((T - first, B, net.n_out), dtype=net.dtype)
@@ -369,11 +534,37 @@ class ManyToMany:
 
     # -- layouts --------------------------------------------------------------------------------
     def to_user(self, arr):
-        """Outputs (or their gradient, or the loss mask) in the user's batch-first layout."""
+        """Outputs (or their gradient, or the loss mask) in the user's batch-first layout.
+
+        Parameters
+        ----------
+        arr : ndarray
+            Time-major.
+
+        Returns
+        -------
+        ndarray
+            Batch-first.
+        """
         return time_major(arr)
 
     from_user = to_user
 
     def input_grad(self, dx, x_user_shape, mask=None):
-        """dL/dX in the user's layout from the time-major dL/dx (mask: the user's, (B, T))."""
+        """dL/dX in the user's layout from the time-major dL/dx (mask: the user's, (B, T)).
+
+        Parameters
+        ----------
+        dx : ndarray
+            Time-major dL/dx.
+        x_user_shape : tuple of int
+            The shape of the user's X.
+        mask : array_like of bool, optional
+            The user's mask (B, T).
+
+        Returns
+        -------
+        ndarray
+            dL/dX, the shape of X.
+        """
         return np.ascontiguousarray(time_major(dx))
