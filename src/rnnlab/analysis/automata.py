@@ -84,6 +84,12 @@ class Automaton:
 
     @property
     def n_states(self) -> int:
+        """The number of states S.
+
+        Returns
+        -------
+        int
+        """
         return self.transitions.shape[0]
 
     def symbol_indices(self, X) -> np.ndarray:

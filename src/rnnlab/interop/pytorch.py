@@ -69,6 +69,22 @@ class RNNModule(torch.nn.Module):
         self.register_buffer("output_bias_split", None, persistent=False)
 
     def forward(self, X, lengths=None, n_steps=None):
+        """What ``model.predict`` computes, in PyTorch (see the class docstring).
+
+        Parameters
+        ----------
+        X : torch.Tensor
+            (B, T, D) batch-first; (B, D) for one-to-one and one-to-many.
+        lengths : torch.Tensor, optional
+            (B,) real lengths of right-padded sequences.
+        n_steps : int, optional
+            The output length of one-to-many.
+
+        Returns
+        -------
+        torch.Tensor
+            (B, T, K), or (B, K) for many-to-one and one-to-one.
+        """
         x, lengths = self._inputs(X, lengths, n_steps)              # (B, T, D)
         if lengths is None:
             out, h_n = self.rnn(x)

@@ -40,6 +40,12 @@ class Sequences:
 
     @property
     def lengths(self):
+        """The number of real steps of every sequence.
+
+        Returns
+        -------
+        ndarray of int, (n,)
+        """
         n, T = self.X.shape[:2]
         return np.full(n, T) if self.mask is None else self.mask.sum(axis=1)
 
