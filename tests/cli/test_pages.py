@@ -25,7 +25,7 @@ def test_the_command_regenerates_the_page(run_dir, tmp_path, capsys):
     page.write_text(f"intro\n{BEGIN}\nold\n{END}\n")
     assert main(["docs-results", str(run_dir), "--page", str(page)]) == 0
     text = page.read_text()
-    assert "| 1 | 0.5 |" in text and "old" not in text and text.startswith("intro\n")
+    assert "| 1 | 0.5 |" in text and "\nold\n" not in text and text.startswith("intro\n")
     assert f"`rnnlab docs-results {run_dir} --page {page}`" in text
     assert str(page) in capsys.readouterr().out
 

@@ -40,7 +40,7 @@ def test_the_region_holds_the_runs_tables_claims_and_provenance(run_dir):
     assert "lower is better" in md and "### A toy experiment (`toy`)" in md
     assert "- the RNN beats the baseline: holds (0.25 < 0.5)" in md
     assert "- it also extrapolates: not tested at this budget" in md
-    assert "| toy | ok |" in md                                   # the summary table
+    assert "| toy | ok |" in md and "| 1/1 (1 not tested) |" in md      # the summary table
 
 
 def test_the_page_keeps_its_words_and_regenerating_is_stable(run_dir, tmp_path):
