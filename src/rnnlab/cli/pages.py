@@ -1,12 +1,14 @@
 """`rnnlab docs-results`: the tour's tables in docs/results.md, regenerated from a tour's output."""
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
+from typing import Any
 
 from .common import UsageError, command_line, examples, folder
 
 
-def add_commands(sub):
+def add_commands(sub: Any) -> None:
     p = sub.add_parser("docs-results", help="regenerate the tables of docs/results.md from the "
                        "output folder of `rnnlab tour --out RUN_DIR`",
                        epilog=examples("rnnlab tour --out run && rnnlab docs-results run "
@@ -17,7 +19,7 @@ def add_commands(sub):
     p.set_defaults(func=cmd_docs_results)
 
 
-def cmd_docs_results(args) -> int:
+def cmd_docs_results(args: argparse.Namespace) -> int:
     from ..experiments import pages
     if not args.page.is_file():
         raise UsageError(f"rnnlab docs-results: error: argument --page: {args.page} is not a "

@@ -13,7 +13,10 @@ read from RUN_DIR/<experiment>/results.json and run.json (nothing is run again).
 """
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from .. import io
 from . import select
@@ -23,7 +26,7 @@ MARKDOWN = set("\\`*_[]<>|")                  # escaped in table cells
 END = "<!-- end generated -->"
 
 
-def fmt(value) -> str:
+def fmt(value: object) -> str:
     """A table cell: floats with 4 significant digits, None as a dash.
 
     Parameters
@@ -47,7 +50,7 @@ def fmt(value) -> str:
     return str(value)
 
 
-def summary_table(docs) -> dict:
+def summary_table(docs: Sequence[Mapping[str, Any]]) -> dict:
     """One row per experiment: its status, seconds, the claims that hold and its key results.
 
     Parameters
@@ -93,7 +96,7 @@ def markdown_table(table: dict) -> str:
     |---|---|
     | a\\|b \\*c\\_ | 2.135 |
     """
-    def cell(value):                        # Markdown's punctuation as text, one line
+    def cell(value: object) -> str:                        # Markdown's punctuation as text, one line
         text = fmt(value).replace("\r", " ").replace("\n", " ")
         return "".join("\\" + c if c in MARKDOWN else c for c in text)
     rows = [table["columns"], *table["rows"]]
@@ -101,7 +104,7 @@ def markdown_table(table: dict) -> str:
     return "\n".join([lines[0], "|" + "---|" * len(table["columns"]), *lines[1:]])
 
 
-def load_run(run_dir):
+def load_run(run_dir: str | os.PathLike[str]) -> tuple[list[dict], dict]:
     """The results documents and the provenance of a tour's output folder.
 
     Parameters
@@ -138,7 +141,7 @@ def load_run(run_dir):
     return docs, meta
 
 
-def results_markdown(run_dir, command=None) -> str:
+def results_markdown(run_dir: str | os.PathLike[str], command: str | None = None) -> str:
     """The generated region of docs/results.md (without its two marker lines).
 
     Parameters
@@ -181,7 +184,7 @@ def results_markdown(run_dir, command=None) -> str:
     return "\n".join(md).rstrip() + "\n"
 
 
-def replace_region(text, body, begin=BEGIN, end=END) -> str:
+def replace_region(text: str, body: str, begin: str = BEGIN, end: str = END) -> str:
     """`text` with the lines between its `begin` and `end` marker lines replaced by `body`.
 
     Parameters
@@ -223,7 +226,8 @@ def replace_region(text, body, begin=BEGIN, end=END) -> str:
     return f"{head}{begin}\n{body.rstrip()}\n{end}{tail}"
 
 
-def write_results_page(run_dir, page, command=None) -> Path:
+def write_results_page(run_dir: str | os.PathLike[str], page: str | os.PathLike[str],
+                       command: str | None = None) -> Path:
     """Regenerate the region of `page` from the tour's output folder `run_dir`, atomically.
 
     Parameters
