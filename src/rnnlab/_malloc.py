@@ -18,7 +18,20 @@ M_TRIM_THRESHOLD, M_TOP_PAD, M_MMAP_THRESHOLD = -1, -2, -3
 
 
 def tune_malloc(mmap_threshold: int = 32 << 20, trim_threshold: int = 256 << 20) -> bool:
-    """Raise glibc's mmap and trim thresholds (bytes). Returns False where there is no glibc."""
+    """Raise glibc's mmap and trim thresholds (bytes). Returns False where there is no glibc.
+
+    Parameters
+    ----------
+    mmap_threshold : int
+        Allocations from this size on get their own mapping.
+    trim_threshold : int
+        Free memory kept before it is returned to the system.
+
+    Returns
+    -------
+    bool
+        Whether the thresholds were set.
+    """
     name = ctypes.util.find_library("c")
     try:
         libc = ctypes.CDLL(name or "libc.so.6")

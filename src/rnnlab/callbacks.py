@@ -44,7 +44,27 @@ from ._types import Array, StrPath
 
 @dataclass
 class RunState:
-    """What a callback sees of the training run (and may change: `stop`, the optimizer's lr)."""
+    """What a callback sees of the training run (and may change: `stop`, the optimizer's lr).
+
+    Parameters
+    ----------
+    model : RNN
+        The model being trained.
+    optimizer : rnnlab.optim.Optimizer
+        Its optimizer; a callback may set ``optimizer.lr``.
+    history : History
+        The History fit returns, filled epoch by epoch.
+    epochs : int
+        The number of epochs asked for.
+    epoch, batch : int
+        The current epoch and batch, from 0.
+    batch_loss : float
+        The loss of the latest batch.
+    logs : dict
+        The latest epoch's logs: "loss", "val_loss", "lr", the metrics.
+    stop : str or None
+        Set it to a reason to end training after the current epoch.
+    """
     model: Any
     optimizer: Any
     history: Any
@@ -57,14 +77,40 @@ class RunState:
 
 
 class Callback:
-    """Base class: every hook does nothing."""
+    """Base class: every hook does nothing; a callback overrides the hooks it needs.
 
-    def on_train_begin(self, run: RunState) -> None: ...
-    def on_train_end(self, run: RunState) -> None: ...
-    def on_epoch_begin(self, run: RunState) -> None: ...
-    def on_epoch_end(self, run: RunState) -> None: ...
-    def on_batch_begin(self, run: RunState) -> None: ...
-    def on_batch_end(self, run: RunState) -> None: ...
+    Every hook takes the `RunState` of the run and returns nothing.
+
+    Examples
+    --------
+    >>> class Stop(Callback):
+    ...     def on_epoch_end(self, run):
+    ...         if run.epoch == 1:
+    ...             run.stop = "two epochs are enough"
+    >>> model = rl.RNN(n_in=1, n_hidden=4, n_out=1)
+    >>> X = np.zeros((8, 5, 1))
+    >>> history = model.fit(X, X, epochs=10, callbacks=[Stop()], progress=False)
+    >>> len(history.loss)
+    2
+    """
+
+    def on_train_begin(self, run: RunState) -> None:
+        """Before the first epoch."""
+
+    def on_train_end(self, run: RunState) -> None:
+        """After the last epoch (also after a stop)."""
+
+    def on_epoch_begin(self, run: RunState) -> None:
+        """Before each epoch's first batch."""
+
+    def on_epoch_end(self, run: RunState) -> None:
+        """After each epoch, with its logs in ``run.logs``."""
+
+    def on_batch_begin(self, run: RunState) -> None:
+        """Before each batch's update."""
+
+    def on_batch_end(self, run: RunState) -> None:
+        """After each batch's update, with its loss in ``run.batch_loss``."""
 
 
 HOOKS = ("on_train_begin", "on_train_end", "on_epoch_begin", "on_epoch_end", "on_batch_begin",
@@ -72,7 +118,22 @@ HOOKS = ("on_train_begin", "on_train_end", "on_epoch_begin", "on_epoch_end", "on
 
 
 def check_callbacks(callbacks: Callback | Iterable[Callback] | None) -> list:
-    """A list of callbacks from None, one callback or a list (TypeError naming a bad entry)."""
+    """A list of callbacks from None, one callback or a list.
+
+    Parameters
+    ----------
+    callbacks : None, Callback or list of Callback
+        What fit's `callbacks` argument holds.
+
+    Returns
+    -------
+    list of Callback
+
+    Raises
+    ------
+    TypeError
+        Naming a bad entry.
+    """
     if callbacks is None:
         return []
     items = [callbacks] if isinstance(callbacks, Callback) else callbacks
@@ -87,14 +148,37 @@ def check_callbacks(callbacks: Callback | Iterable[Callback] | None) -> list:
 
 
 def call(callbacks: Iterable[Callback], hook: str, run: RunState) -> None:
-    """Call `hook` of every callback, in order."""
+    """Call `hook` of every callback, in order.
+
+    Parameters
+    ----------
+    callbacks : list of Callback
+        The callbacks.
+    hook : str
+        The hook's name ("on_epoch_end", ...).
+    run : RunState
+        The run's state, passed to every hook.
+    """
     for cb in callbacks:
         getattr(cb, hook)(run)
 
 
 # -- schedules ----------------------------------------------------------------------------------
 class StepDecay:
-    """lr = base * gamma ** (epoch // step_size), as torch.optim.lr_scheduler.StepLR."""
+    """lr = base * gamma ** (epoch // step_size), as torch.optim.lr_scheduler.StepLR.
+
+    Parameters
+    ----------
+    step_size : int
+        The number of epochs between two decays.
+    gamma : float
+        The factor of each decay.
+
+    Examples
+    --------
+    >>> [StepDecay(2, gamma=0.5)(epoch, 1.0) for epoch in range(5)]
+    [1.0, 1.0, 0.5, 0.5, 0.25]
+    """
 
     def __init__(self, step_size: int, gamma: float = 0.1) -> None:
         self.step_size = _checks.check_int(step_size, "step_size", minimum=1)
@@ -105,7 +189,18 @@ class StepDecay:
 
 
 class ExponentialDecay:
-    """lr = base * gamma ** epoch, as torch.optim.lr_scheduler.ExponentialLR."""
+    """lr = base * gamma ** epoch, as torch.optim.lr_scheduler.ExponentialLR.
+
+    Parameters
+    ----------
+    gamma : float
+        The factor per epoch.
+
+    Examples
+    --------
+    >>> [ExponentialDecay(0.5)(epoch, 1.0) for epoch in range(3)]
+    [1.0, 0.5, 0.25]
+    """
 
     def __init__(self, gamma: float) -> None:
         self.gamma = _checks.check_float(gamma, "gamma", positive=True)
@@ -116,7 +211,23 @@ class ExponentialDecay:
 
 class CosineDecay:
     """Linear warm-up over `warmup` epochs, then cosine annealing to min_lr over the remaining
-    total - warmup epochs (torch's CosineAnnealingLR with T_max = total - warmup)."""
+    total - warmup epochs (torch's CosineAnnealingLR with T_max = total - warmup).
+
+    Parameters
+    ----------
+    total : int
+        The number of epochs of the whole schedule.
+    warmup : int
+        The number of warm-up epochs.
+    min_lr : float
+        The rate at the end.
+
+    Examples
+    --------
+    >>> schedule = CosineDecay(total=5, warmup=1)
+    >>> [round(schedule(epoch, 1.0), 4) for epoch in range(5)]
+    [1.0, 1.0, 0.8536, 0.5, 0.1464]
+    """
 
     def __init__(self, total: int, warmup: int = 0, min_lr: float = 0.0) -> None:
         self.total = _checks.check_int(total, "total", minimum=1)
@@ -136,7 +247,8 @@ class CosineDecay:
 
 class LearningRateScheduler(Callback):
     """Set the optimizer's rate to schedule(epoch, base) at the start of every epoch; base is the
-    rate the optimizer had when training began."""
+    """
+
     base: Any                                      # the optimizer's rate, from on_train_begin
 
     def __init__(self, schedule: Callable[[int, float], float]) -> None:
@@ -159,7 +271,25 @@ class LearningRateScheduler(Callback):
 
 class ReduceLROnPlateau(Callback):
     """Multiply the rate by `factor` when `monitor` has not improved (by a relative `threshold`)
-    for more than `patience` epochs; then wait `cooldown` epochs; never below min_lr."""
+    for more than `patience` epochs; then wait `cooldown` epochs; never below min_lr.
+
+    Parameters
+    ----------
+    monitor : str
+        The logged value watched ("val_loss", "loss" or a metric).
+    factor : float
+        The rate's factor at each reduction.
+    patience : int
+        The number of epochs without improvement that are tolerated.
+    threshold : float
+        The relative improvement that counts.
+    cooldown : int
+        The number of epochs to wait after a reduction.
+    min_lr : float
+        The lowest rate.
+    mode : {"min", "max"}
+        Whether `monitor` improves by going down or up.
+    """
 
     def __init__(self, monitor: str = "val_loss", factor: float = 0.1, patience: int = 10,
                  threshold: float = 1e-4, cooldown: int = 0, min_lr: float = 0.0,
@@ -214,7 +344,8 @@ def _monitored(run, name, sign=1):
 class EarlyStopping(Callback):
     """Stop when `monitor` has not improved by more than min_delta for `patience` epochs, and
     (restore_best=True) put back the parameters of the best epoch. mode="max" for a metric that
-    grows (accuracy)."""
+    """
+
     best_params: list[Array] | None
     best_epoch: int | None
 
@@ -249,7 +380,21 @@ class EarlyStopping(Callback):
 class ModelCheckpoint(Callback):
     """Save the model into `folder` (model.save: atomic) every `every` epochs, or, with
     best_only=True, whenever `monitor` reaches a new best. Returns nothing; run.logs["saved"]
-    says whether this epoch saved."""
+    says whether this epoch saved.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The model's folder (replaced at each save).
+    every : int
+        Save every this many epochs.
+    best_only : bool
+        Save only when `monitor` reaches a new best.
+    monitor : str
+        The logged value watched with ``best_only=True``.
+    mode : {"min", "max"}
+        Whether `monitor` improves by going down or up.
+    """
 
     def __init__(self, folder: StrPath, every: int = 1, best_only: bool = False,
                  monitor: str = "val_loss", mode: str = "min") -> None:
@@ -275,7 +420,14 @@ class ModelCheckpoint(Callback):
 
 class CSVLogger(Callback):
     """One row per epoch (epoch, then the logs) in a CSV file, rewritten whole at the end of
-    every epoch through a temporary file, so the file is never half-written."""
+    every epoch through a temporary file, so the file is never half-written.
+
+    Parameters
+    ----------
+    path : str or Path
+        The CSV file.
+    """
+
 
     def __init__(self, path: StrPath) -> None:
         self.path = Path(path)

@@ -31,12 +31,60 @@ def _real(shape, mask):
 
 def mse(y_pred: ArrayLike, Y: ArrayLike, mask: ArrayLike | None = None,
         output: str = "identity") -> float:
+    """The mean squared error over the real steps and units.
+
+    Parameters
+    ----------
+    y_pred : array_like
+        Predictions as ``model.predict`` returns them, (B, T, K) or (B, K).
+    Y : array_like
+        Targets as ``fit`` takes them.
+    mask : array_like of bool, optional
+        (B, T): the real steps; padded steps never count.
+    output : str
+        The model's output function.
+
+    Returns
+    -------
+    float
+        The mean of (y_pred - Y)^2.
+
+    Examples
+    --------
+    >>> mse(np.array([[[1.0], [3.0]]]), np.array([[[1.0], [1.0]]]))
+    2.0
+    >>> mse(np.array([[[1.0], [3.0]]]), np.array([[[1.0], [1.0]]]), mask=[[True, False]])
+    0.0
+    """
     err = (np.asarray(y_pred, np.float64) - np.asarray(Y)) ** 2
     return float(err[_real(err.shape, mask)].mean())
 
 
 def mae(y_pred: ArrayLike, Y: ArrayLike, mask: ArrayLike | None = None,
         output: str = "identity") -> float:
+    """The mean absolute error over the real steps and units.
+
+    Parameters
+    ----------
+    y_pred : array_like
+        Predictions as ``model.predict`` returns them, (B, T, K) or (B, K).
+    Y : array_like
+        Targets as ``fit`` takes them.
+    mask : array_like of bool, optional
+        (B, T): the real steps; padded steps never count.
+    output : str
+        The model's output function.
+
+    Returns
+    -------
+    float
+        The mean of abs(y_pred - Y).
+
+    Examples
+    --------
+    >>> mae(np.array([[[1.0], [3.0]]]), np.array([[[1.0], [1.0]]]))
+    1.0
+    """
     err = np.abs(np.asarray(y_pred, np.float64) - np.asarray(Y))
     return float(err[_real(err.shape, mask)].mean())
 
@@ -54,20 +102,88 @@ def _right(y_pred, Y, output):
 
 def accuracy(y_pred: ArrayLike, Y: ArrayLike, mask: ArrayLike | None = None,
              output: str = "softmax") -> float:
+    """The share of real steps (or sequences, for one answer per sequence) whose class is right.
+
+    Parameters
+    ----------
+    y_pred : array_like
+        Predictions as ``model.predict`` returns them, (B, T, K) or (B, K).
+    Y : array_like
+        Targets as ``fit`` takes them (one-hot or class indices for softmax).
+    mask : array_like of bool, optional
+        (B, T): the real steps; padded steps never count.
+    output : str
+        The model's output function: argmax for softmax, y > 0.5 for sigmoid (every unit).
+
+    Returns
+    -------
+    float
+        The share of right answers.
+
+    Examples
+    --------
+    >>> p = np.array([[[0.9, 0.1], [0.2, 0.8]]])
+    >>> accuracy(p, np.array([[0, 0]]))
+    0.5
+    """
     right = _right(y_pred, Y, output)
     return float(right[_real(right.shape, mask)].mean())
 
 
 def sequence_accuracy(y_pred: ArrayLike, Y: ArrayLike, mask: ArrayLike | None = None,
                       output: str = "softmax") -> float:
+    """The share of sequences with every real step right.
+
+    Parameters
+    ----------
+    y_pred : array_like
+        Predictions as ``model.predict`` returns them, (B, T, K) or (B, K).
+    Y : array_like
+        Targets as ``fit`` takes them (one-hot or class indices for softmax).
+    mask : array_like of bool, optional
+        (B, T): the real steps; padded steps never count.
+    output : str
+        The model's output function: argmax for softmax, y > 0.5 for sigmoid (every unit).
+
+    Returns
+    -------
+    float
+        The share of sequences right at every step.
+
+    Examples
+    --------
+    >>> p = np.array([[[0.9, 0.1], [0.2, 0.8]]])
+    >>> sequence_accuracy(p, np.array([[0, 1]])), sequence_accuracy(p, np.array([[0, 0]]))
+    (1.0, 0.0)
+    """
     right = _right(y_pred, Y, output)
     ok = right | ~_real(right.shape, mask)
     return float(ok.reshape(len(ok), -1).all(axis=1).mean())
 
 
 def resolve(metrics: MetricSpec) -> list:
-    """[(name, fn)] from None, a name, a callable or a list of them (TypeError/ValueError naming
-    the bad entry)."""
+    """[(name, fn)] from None, a name, a callable or a list of them.
+
+    Parameters
+    ----------
+    metrics : None, str, callable or list of them
+        Metric names (mse, mae, accuracy, sequence_accuracy) or functions
+        ``f(y_pred, Y, mask, output) -> float``.
+
+    Returns
+    -------
+    list of (str, callable)
+
+    Raises
+    ------
+    TypeError, ValueError
+        Naming the bad entry.
+
+    Examples
+    --------
+    >>> [name for name, fn in resolve(["mse", "accuracy"])]
+    ['mse', 'accuracy']
+    """
     if metrics is None:
         return []
     items = [metrics] if isinstance(metrics, str) or callable(metrics) else metrics

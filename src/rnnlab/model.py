@@ -42,16 +42,70 @@ CELLS = tuple(nn.CELLS)
 class RNN:
     """A recurrent network: `n_layers` recurrent layers (optionally bidirectional) and an output layer.
 
-    n_in, n_hidden, n_out: D, H, K. cell: "elman", "lstm" or "gru".
-    activation: the Elman f, "tanh" | "relu" | "identity". output: "identity" | "sigmoid" | "softmax".
-    mapping: see rnnlab.mappings (with delay, feed, decoder_input, teacher_forcing).
-    loss: "auto" (follows output), "mse", "bce", "ce" or a callable.
-    init: W11 scheme ("uniform", "xavier", "orthogonal", "identity"); radius: rescale W11 to it.
-    learn_h0: the initial states are parameters (params["h0"]), learned with their gradient.
-    forget_bias: the LSTM forget gate's initial bias (default 1.0; None: PyTorch's uniform init).
-    dtype: "float32" or "float64".
-    seed: the generator for the initial weights.
+    Parameters
+    ----------
+    n_in, n_hidden, n_out : int
+        The sizes D (inputs per step), H (hidden units per layer and direction) and K
+        (outputs).
+    cell : {"elman", "lstm", "gru"}
+        The recurrent cell.
+    n_layers : int
+        The number of stacked recurrent layers.
+    bidirectional : bool
+        Whether every layer also runs backwards in time (the lecture's fusion of the two).
+    activation : {"tanh", "relu", "identity"}
+        The Elman cell's f in h(t) = f(W0 x(t) + W11 h(t-1) + b0).
+    output : {"identity", "sigmoid", "softmax"}
+        The output function of y(t) = f_out(W1 h(t) + b1).
+    mapping : str
+        Which steps read input and which answer: "many-to-many", "many-to-one", "one-to-one",
+        "one-to-many", "many-to-many-delayed" or "seq2seq" (see :mod:`rnnlab.mappings`).
+    delay : int
+        The answer's delay for "many-to-many-delayed".
+    feed : str
+        How "one-to-many" feeds its input (see :mod:`rnnlab.mappings`).
+    decoder_input : str
+        What a "seq2seq" decoder reads at each step.
+    teacher_forcing : bool
+        Whether a "seq2seq" decoder reads the targets while training.
+    dtype : {"float32", "float64"}
+        The parameters' dtype; inputs are cast to it once.
+    seed : int
+        The generator of the initial weights.
+    loss : {"auto", "mse", "bce", "ce"} or callable
+        "auto" follows `output`; a callable ``f(y, Y, mask) -> (value, dL/dy)``.
+    init : {"uniform", "xavier", "orthogonal", "identity"}
+        The initialisation scheme of W11.
+    radius : float, optional
+        Rescale W11 to this spectral radius.
+    learn_h0 : bool
+        The initial states are parameters (``params["h0"]``), learned with their gradient.
+    forget_bias : float or None
+        The LSTM forget gate's initial bias (None: PyTorch's uniform init).
+
+    Attributes
+    ----------
+    params : dict
+        The live parameter arrays: ``params["layers"][l]`` holds W0, W11, b0 of layer l
+        (``{"f": ..., "b": ...}`` when bidirectional), ``params["output"]`` holds W1, b1.
+        Changing an entry in place changes the next prediction and gradient.
+
+    Examples
+    --------
+    >>> model = rl.RNN(n_in=1, n_hidden=8, n_out=1, seed=0)
+    >>> model.params["layers"][0]["W11"].shape, model.params["output"]["W1"].shape
+    ((8, 8), (1, 8))
+    >>> model.n_params                 # 8 + 64 + 8 (layer) + 8 + 1 (output)
+    89
+    >>> X = np.random.default_rng(0).normal(size=(64, 10, 1))
+    >>> Y = np.cumsum(X, axis=1) / 3                       # a running sum: needs the recurrence
+    >>> model.predict(X).shape
+    (64, 10, 1)
+    >>> history = model.fit(X, Y, epochs=5, progress=False)
+    >>> print(len(history.loss), history.loss[-1] < history.loss[0])
+    5 True
     """
+
 
     def __init__(self, n_in: int, n_hidden: int, n_out: int, *, cell: str = "elman",
                  n_layers: int = 1, bidirectional: bool = False, activation: str = "tanh",
@@ -154,7 +208,13 @@ class RNN:
         return params
 
     def get_config(self) -> dict:
-        """The constructor arguments that rebuild this model (JSON-ready; a callable loss is not)."""
+        """The constructor arguments that rebuild this model (JSON-ready; a callable loss is not).
+
+        Returns
+        -------
+        dict
+            ``RNN(**config)`` builds the same architecture (with fresh weights).
+        """
         return {"n_in": self.n_in, "n_hidden": self.n_hidden, "n_out": self.n_out,
                 "cell": self.cell, "n_layers": self.n_layers, "bidirectional": self.bidirectional,
                 "activation": self.activation, "output": self.output,
@@ -178,7 +238,18 @@ class RNN:
                 f"dtype={self.dtype.name!r})  # {self.n_params} parameters")
 
     def astype(self, dtype: DTypeLike) -> "RNN":
-        """A copy of this model whose parameters have the given dtype."""
+        """A copy of this model whose parameters have the given dtype.
+
+        Parameters
+        ----------
+        dtype : str or numpy dtype
+            float32 or float64.
+
+        Returns
+        -------
+        RNN
+            A new model with the same configuration and the parameters cast.
+        """
         new = type(self)(**dict(self.get_config(), dtype=str(np.dtype(dtype)), loss=self.loss))
         new.params = map_tree(lambda a: a.astype(new.dtype), self.params)
         return new
@@ -238,6 +309,37 @@ class RNN:
         stateful call ended in (zeros the first time; reset_state() forgets).
         Prediction keeps no buffer that only training needs: memory is the outputs plus a block
         of steps per layer, whatever the length of the sequences (unidirectional models).
+
+        Parameters
+        ----------
+        X : array_like, (B, T, D)
+            The input sequences (for one-to-many, (B, D)).
+        mask : array_like of bool, optional
+            (B, T): the real steps of padded sequences.
+        h0 : state, optional
+            The initial states (the layout ``return_state`` gives); default zeros.
+        n_steps : int, optional
+            Output length for one-to-many and seq2seq.
+        return_state : bool
+            Also return the final states (bidirectional: h_f(T) and h_b(1), PyTorch's h_n), to
+            continue the sequences later.
+        stateful : bool
+            Start from the states the previous stateful call ended in (zeros the first time;
+            ``reset_state()`` forgets).
+
+        Returns
+        -------
+        y : ndarray, (B, T, K) or (B, K)
+            The outputs, batch-first; (B, K) for many-to-one.
+        state : state
+            Only with ``return_state=True``: the final states.
+
+        Examples
+        --------
+        >>> model = rl.RNN(n_in=2, n_hidden=4, n_out=3, output="softmax")
+        >>> y = model.predict(np.ones((5, 7, 2)))
+        >>> print(y.shape, np.allclose(y.sum(axis=-1), 1.0, atol=1e-6))
+        (5, 7, 3) True
         """
         return_state = _checks.check_bool(return_state, "return_state")
         stateful = _checks.check_bool(stateful, "stateful")
@@ -266,8 +368,24 @@ class RNN:
         layer ({"f": ..., "b": ...} when bidirectional), over the steps the stack runs (for
         seq2seq, the encoder's: n_steps does not apply). For LSTM, the h states.
 
-        n_steps: the number of steps for mapping='one-to-many' (required there, refused for the
-        mappings whose stack runs over the steps of X)."""
+        Parameters
+        ----------
+        X : array_like, (B, T, D)
+            The input sequences.
+        mask : array_like of bool, optional
+            (B, T): the real steps.
+        h0 : state, optional
+            The initial states; default zeros.
+        n_steps : int, optional
+            The number of steps for mapping='one-to-many' (required there, refused for the
+            mappings whose stack runs over the steps of X).
+
+        Returns
+        -------
+        list
+            One (B, T, H) array per layer, or ``{"f": ..., "b": ...}`` per layer when
+            bidirectional.
+        """
         if n_steps is not None and not self.mapping.states_take_n_steps:
             raise ValueError(f"n_steps does not apply to states() for mapping="
                              f"{self.mapping.name!r}: the states are those of the stack reading "
@@ -305,8 +423,39 @@ class RNN:
                        return_state: bool = False) -> tuple[Any, ...]:
         """(loss, grads): the batch's loss and its exact gradient, mirroring `params`.
 
-        input_grads=True appends {"X": dL/dX, "h0": dL/dh0 per layer}; return_state=True appends
-        the final states (for truncated BPTT: the next chunk starts from them).
+        Parameters
+        ----------
+        X : array_like, (B, T, D)
+            The inputs.
+        Y : array_like
+            The targets, (B, T, K) or class indices (B, T) for softmax; (B, K) for many-to-one.
+        mask : array_like of bool, optional
+            (B, T): the steps that count.
+        h0 : state, optional
+            The initial states; default zeros.
+        input_grads : bool
+            Also return ``{"X": dL/dX, "h0": dL/dh0 per layer}``.
+        return_state : bool
+            Also return the final states (for truncated BPTT: the next chunk starts from them).
+
+        Returns
+        -------
+        loss : float
+            The mean loss over the steps that count.
+        grads : dict
+            dL/dp for every parameter, at the same path as in ``params``.
+        inputs : dict
+            Only with ``input_grads=True``.
+        state : state
+            Only with ``return_state=True``.
+
+        Examples
+        --------
+        >>> model = rl.RNN(n_in=1, n_hidden=3, n_out=1, dtype="float64")
+        >>> X, Y = np.ones((2, 4, 1)), np.zeros((2, 4, 1))
+        >>> loss, grads = model.loss_and_grads(X, Y)
+        >>> print(sorted(grads) == sorted(model.params), np.isclose(loss, model.evaluate(X, Y)))
+        True True
         """
         input_grads = _checks.check_bool(input_grads, "input_grads")
         return_state = _checks.check_bool(return_state, "return_state")
@@ -331,7 +480,22 @@ class RNN:
                     h0: Any = None) -> Array | dict[str, Array]:
         """dL/dh(t) of the top layer at every step the stack runs, batch-first (B, T, H)
         ({"f": ..., "b": ...} when bidirectional): the total gradient reaching each state in the
-        model's own BPTT, from the output at t and through the recurrence from t+1."""
+        model's own BPTT, from the output at t and through the recurrence from t+1.
+
+        Parameters
+        ----------
+        X, Y : array_like
+            Inputs and targets, as for ``loss_and_grads``.
+        mask : array_like of bool, optional
+            (B, T): the steps that count.
+        h0 : state, optional
+            The initial states; default zeros.
+
+        Returns
+        -------
+        ndarray or dict
+            (B, T, H), or ``{"f": ..., "b": ...}`` when bidirectional.
+        """
         net, x, m, target, loss_mask, h0, n_steps = self._prepare(X, Y, mask, h0)
         a, ctx = self.mapping.forward(net, x, m, h0, n_steps,
                                       target if self.teacher_forcing else None)
@@ -343,17 +507,50 @@ class RNN:
 
     def check_data(self, X: ArrayLike, Y: ArrayLike, mask: ArrayLike | None = None) -> None:
         """Check a whole data set as loss_and_grads would (shapes, values), without running it:
-        fit calls this once, so that errors name the data's own shapes."""
+        fit calls this once, so that errors name the data's own shapes.
+
+        Parameters
+        ----------
+        X, Y : array_like
+            Inputs and targets, as for ``loss_and_grads``.
+        mask : array_like of bool, optional
+            (B, T): the steps that count.
+
+        Raises
+        ------
+        ValueError, TypeError
+            Naming the argument, the expected and the actual shape or value.
+        """
         self._prepare(X, Y, mask)
 
     def evaluate(self, X: ArrayLike, Y: ArrayLike, mask: ArrayLike | None = None,
                  h0: Any = None, *, per: str = "sequence") -> float:
         """The loss on (X, Y), without the backward's buffers.
 
-        per="sequence" (default): as loss_and_grads computes it, the loss summed over the
-        answering steps of each sequence and averaged over the sequences (what training
-        minimises). per="step": the same sum divided by the number of answering steps instead
-        (answering_steps), the unit History.loss and val_loss report.
+        Parameters
+        ----------
+        X, Y : array_like
+            Inputs and targets, as for ``loss_and_grads``.
+        mask : array_like of bool, optional
+            (B, T): the steps that count.
+        h0 : state, optional
+            The initial states; default zeros.
+        per : {"sequence", "step"}, default "sequence"
+            "sequence": as ``loss_and_grads`` computes it, the loss summed over the answering
+            steps of each sequence and averaged over the sequences (what training minimises).
+            "step": the same sum divided by the number of answering steps instead
+            (``answering_steps``), the unit ``History.loss`` and ``val_loss`` report.
+
+        Returns
+        -------
+        float
+            The loss, in the unit `per` chooses.
+
+        Examples
+        --------
+        >>> model = rl.RNN(n_in=1, n_hidden=3, n_out=1)
+        >>> model.evaluate(np.ones((2, 4, 1)), np.ones((2, 4, 1))) >= 0
+        True
         """
         per = _checks.check_choice(per, "per", ("sequence", "step"))
         net, x, m, target, loss_mask, h0, n_steps = self._prepare(X, Y, mask, h0)
@@ -480,7 +677,32 @@ class RNN:
         """Write the model into the folder `path` (params.npz and config.json), atomically: the
         folder appears whole or not at all, and a folder being replaced stays whole until the new
         one is complete (rnnlab.io). An existing model folder is replaced only with
-        overwrite=True. A folder holding anything rnnlab did not write is never replaced."""
+        overwrite=True. A folder holding anything rnnlab did not write is never replaced.
+
+        Parameters
+        ----------
+        path : str or Path
+            The model's folder.
+        overwrite : bool
+            Whether an existing model folder is replaced.
+
+        Raises
+        ------
+        FileExistsError
+            If `path` holds a model and `overwrite` is False, or holds anything rnnlab did not
+            write.
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> model = rl.RNN(n_in=1, n_hidden=4, n_out=1, seed=3)
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     model.save(os.path.join(tmp, "m"))
+        ...     same = rl.load(os.path.join(tmp, "m"))
+        >>> X = np.ones((1, 6, 1))
+        >>> print(np.array_equal(same.predict(X), model.predict(X)), same.get_config() == model.get_config())
+        True True
+        """
         from .io import write_model
         cfg = self.get_config()
         if cfg["loss"] == "custom":
@@ -574,14 +796,56 @@ def param_specs(config: dict) -> dict:
     """{"layers.0.W11": (shape, dtype), ...}: every array a model built from `config` (the dict
     get_config returns) has, computed without allocating any. Raises ValueError or TypeError
     for a configuration RNN() would refuse; io checks a file's arrays against this before
-    reading them."""
+    reading them.
+
+    Parameters
+    ----------
+    config : dict
+        What ``RNN.get_config`` returns.
+
+    Returns
+    -------
+    dict
+        ``{path: (shape, dtype)}``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For a configuration RNN() would refuse.
+
+    Examples
+    --------
+    >>> param_specs(rl.RNN(2, 3, 1).get_config())["layers.0.W11"]
+    ((3, 3), dtype('float32'))
+    """
     return {path_str(p): (a.shape, a.dtype) for p, a in leaves(_Spec(**config).params)}
 
 
 def load(path: StrPath) -> RNN:
     """Rebuild a model saved with RNN.save. Before anything is allocated, the configuration's
     parameter shapes (param_specs) are checked against the .npy headers of params.npz; no
-    pickle is ever loaded. Any problem is an rnnlab.CheckpointError naming the file."""
+    pickle is ever loaded.
+
+    Parameters
+    ----------
+    path : str or Path
+        A folder written by ``RNN.save``.
+
+    Returns
+    -------
+    RNN
+        The model, with the saved configuration and parameters.
+
+    Raises
+    ------
+    CheckpointError
+        For any problem, naming the file.
+
+    Examples
+    --------
+    See ``RNN.save``.
+    """
+
     from .io import read_model
 
     def build(config):

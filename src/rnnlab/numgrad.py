@@ -31,6 +31,27 @@ def numeric_grad(loss_fn: Callable[[], float], arr: Array, eps: float = 1e-3) ->
     """The finite-difference gradient of loss_fn() with respect to every entry of arr.
 
     arr is perturbed in place, one entry at a time, and restored exactly afterwards.
+
+    Parameters
+    ----------
+    loss_fn : callable
+        ``loss_fn() -> float``: the loss at the current value of `arr`.
+    arr : ndarray
+        The array to differentiate against; changed during the call and restored after it.
+    eps : float
+        The step of the fourth-order central difference.
+
+    Returns
+    -------
+    ndarray of float64
+        The estimated dL/darr, the shape of `arr`.
+
+    Examples
+    --------
+    >>> w = np.array([1.0, -2.0])
+    >>> g = numeric_grad(lambda: float(np.sum(w ** 3)), w)
+    >>> print(np.allclose(g, 3 * w ** 2, atol=1e-9), w.tolist())
+    True [1.0, -2.0]
     """
     eps = _checks.check_float(eps, "eps", positive=True)
     num = np.empty(arr.shape)
@@ -48,7 +69,28 @@ def numeric_grad(loss_fn: Callable[[], float], arr: Array, eps: float = 1e-3) ->
 
 
 def relative_error(analytic: ArrayLike, numeric: ArrayLike, floor: float = 1e-6) -> float:
-    """max over entries of |a - n| / max(|a|, |n|, floor); 0 for empty arrays."""
+    """The largest relative error between two gradients.
+
+    The error of an entry is ``|a - n| / max(|a|, |n|, floor)``; the result is its maximum
+    over all entries.
+
+    Parameters
+    ----------
+    analytic, numeric : array_like
+        The two gradients, of the same shape.
+    floor : float
+        Entries smaller than this in size are compared absolutely (relative to `floor`).
+
+    Returns
+    -------
+    float
+        The largest error; 0.0 for empty arrays.
+
+    Examples
+    --------
+    >>> relative_error([1.0, 2.0], [1.0, 2.002])
+    0.000999...
+    """
     a, n = np.asarray(analytic, np.float64), np.asarray(numeric, np.float64)
     if a.size == 0:
         return 0.0
@@ -61,9 +103,47 @@ def gradcheck(model: RNN, X: ArrayLike, Y: ArrayLike, mask: ArrayLike | None = N
     """Largest relative error between the model's gradients and finite differences.
 
     The check runs on a float64 copy of the model (the model itself is not changed). It covers
-    every entry of every parameter and, with inputs=True, of X and of h0 (when h0 is given).
-    Returns the largest error, or (largest, {name: error}) with details=True.
+    every entry of every parameter and, with ``inputs=True``, of X and of h0 (when h0 is given).
+
+    Parameters
+    ----------
+    model : RNN
+        The model to check.
+    X, Y : array_like
+        Inputs (B, T, D) and targets, as for ``model.loss_and_grads``.
+    mask : array_like of bool, optional
+        (B, T): the steps that count in the loss.
+    h0 : state, optional
+        The initial state; checked as an input too when given.
+    eps : float
+        The finite-difference step.
+    inputs : bool
+        Whether X (and h0) are checked as well as the parameters.
+    details : bool
+        Whether to return every checked array's error too.
+
+    Returns
+    -------
+    float or (float, dict)
+        The largest relative error; with ``details=True`` also ``{name: error}`` for every
+        parameter path ("W0", "layers.0.W11", ...), "X" and "h0.*".
+
+    Raises
+    ------
+    TypeError
+        If `model` is not an rnnlab model.
+    ValueError
+        If the loss at X, Y is not finite.
+
+    Examples
+    --------
+    >>> model = rl.RNN(n_in=2, n_hidden=3, n_out=1, seed=0)
+    >>> X = np.random.default_rng(0).normal(size=(2, 4, 2))
+    >>> Y = np.random.default_rng(1).normal(size=(2, 4, 1))
+    >>> print(rl.gradcheck(model, X, Y) < 1e-6)
+    True
     """
+
     eps = _checks.check_float(eps, "eps", positive=True)
     inputs = _checks.check_bool(inputs, "inputs")
     details = _checks.check_bool(details, "details")

@@ -37,7 +37,15 @@ from ._types import Array
 
 
 class Optimizer:
-    """Base class: per-path state slots, a step counter, save and restore."""
+    """Base class: per-path state slots, a step counter, save and restore.
+
+    Parameters
+    ----------
+    lr : float
+        The learning rate, > 0.
+    weight_decay : float
+        L2 weight decay: wd * p is added to the gradient first (as torch.optim does).
+    """
     name = "optimizer"
     slots: tuple = ()
     _bound: dict[str, weakref.ref[Array]] | None
@@ -50,6 +58,12 @@ class Optimizer:
         self._bound = None                 # {path: weakref to the array} once it has stepped
 
     def hyperparams(self) -> dict:
+        """The constructor's arguments (what state_dict saves to rebuild the optimizer).
+
+        Returns
+        -------
+        dict
+        """
         return {"lr": self.lr, "weight_decay": self.weight_decay}
 
     def __repr__(self):
@@ -71,7 +85,18 @@ class Optimizer:
     def check_params(self, params: dict[str, Any]) -> None:
         """Raise ValueError unless a step on `params` may use this optimizer's state: the same
         arrays it is bound to, or (restored state, not bound yet) slots whose names and shapes
-        match the parameters. Changes nothing."""
+        match the parameters. Changes nothing.
+
+        Parameters
+        ----------
+        params : dict
+            The parameter tree (nested dicts and lists of arrays), as ``model.params``.
+
+        Raises
+        ------
+        ValueError
+            Naming the path or slot that does not match.
+        """
         current = {path_str(path): p for path, p in leaves(params)}
         for key, p in current.items():
             if not isinstance(p, np.ndarray) or p.dtype.kind != "f":
@@ -107,7 +132,20 @@ class Optimizer:
     def step(self, params: dict[str, Any], grads: dict[str, Any]) -> None:
         """Update every leaf of `params` in place, from the leaf of `grads` at its path.
 
-        Everything is checked before any array changes: a refused step changes nothing."""
+        Everything is checked before any array changes: a refused step changes nothing.
+
+        Parameters
+        ----------
+        params : dict
+            The parameter tree (nested dicts and lists of arrays), as ``model.params``.
+        grads : dict
+            Their gradients, the same tree (``loss_and_grads``'s second value).
+
+        Raises
+        ------
+        ValueError
+            For other arrays than the bound ones, or gradients that do not match.
+        """
         self.check_params(params)
         grad_at = dict(leaves(grads))
         pairs = []
@@ -132,13 +170,39 @@ class Optimizer:
         raise NotImplementedError
 
     def state_dict(self) -> dict:
-        """{"name", "hyperparams", "t", "slots": {"path/slot": array}}: all an optimizer needs to resume."""
+        """{"name", "hyperparams", "t", "slots": {"path/slot": array}}: all an optimizer needs to resume.
+
+        Returns
+        -------
+        dict
+
+        Examples
+        --------
+        >>> opt = Adam(lr=0.1)
+        >>> opt.step({"w": np.ones(2)}, {"w": np.ones(2)})
+        >>> sd = opt.state_dict()
+        >>> sd["name"], sd["t"], sorted(sd["slots"])
+        ('adam', 1, ['w/m', 'w/v'])
+        >>> from_state_dict(sd).t
+        1
+        """
         slots = {f"{k}/{s}": a for k, st in self.state.items() for s, a in st.items()}
         return {"name": self.name, "hyperparams": self.hyperparams(), "t": self.t, "slots": slots}
 
     def load_state_dict(self, sd: dict) -> None:
         """Restore what state_dict returned (same optimizer kind). The state is checked for its
-        structure here and against the parameters at the next step (or check_params)."""
+        structure here and against the parameters at the next step (or check_params).
+
+        Parameters
+        ----------
+        sd : dict
+            What state_dict returned.
+
+        Raises
+        ------
+        ValueError, TypeError
+            Naming the field of a malformed state, or another optimizer's.
+        """
         _check_state(sd)
         if sd["name"] != self.name:
             raise ValueError(f"optimizer state is for {sd['name']!r}, not {self.name!r}")
@@ -175,7 +239,26 @@ def _check_state(sd):
 
 
 class SGD(Optimizer):
-    """Stochastic gradient descent with optional (Nesterov) momentum."""
+    """Stochastic gradient descent with optional (Nesterov) momentum.
+
+    Parameters
+    ----------
+    lr : float
+        The learning rate.
+    momentum : float
+        The momentum mu of ``v = mu v + g`` (0: plain SGD).
+    nesterov : bool
+        Nesterov momentum, ``p -= lr (g + mu v)``; needs momentum > 0.
+    weight_decay : float
+        L2 weight decay.
+
+    Examples
+    --------
+    >>> params, grads = {"w": np.array([1.0, 2.0])}, {"w": np.array([0.5, -0.5])}
+    >>> SGD(lr=0.1).step(params, grads)
+    >>> params["w"].tolist()
+    [0.95, 2.05]
+    """
     name = "sgd"
 
     def __init__(self, lr: float = 0.01, momentum: float = 0.0, nesterov: bool = False,
@@ -203,7 +286,27 @@ class SGD(Optimizer):
 
 
 class Adam(Optimizer):
-    """Adam (Kingma and Ba 2015) with bias correction, as torch.optim.Adam."""
+    """Adam (Kingma and Ba 2015) with bias correction, as torch.optim.Adam.
+
+    Parameters
+    ----------
+    lr : float
+        The learning rate.
+    betas : (float, float)
+        The decay rates (beta1, beta2) of the first and second moment estimates.
+    eps : float
+        Added to the root of the second moment, for stability.
+    weight_decay : float
+        L2 weight decay.
+
+    Examples
+    --------
+    >>> params, grads = {"w": np.array([1.0, 2.0])}, {"w": np.array([0.5, -0.5])}
+    >>> opt = Adam(lr=0.1)
+    >>> opt.step(params, grads)        # the first step moves every entry by lr
+    >>> print(np.allclose(params["w"], [0.9, 2.1]), opt.t)
+    True 1
+    """
     name = "adam"
     slots = ("m", "v")
 
@@ -235,7 +338,21 @@ class Adam(Optimizer):
 
 
 class RMSprop(Optimizer):
-    """RMSprop (Tieleman and Hinton 2012), as torch.optim.RMSprop (not centered)."""
+    """RMSprop (Tieleman and Hinton 2012), as torch.optim.RMSprop (not centered).
+
+    Parameters
+    ----------
+    lr : float
+        The learning rate.
+    alpha : float
+        The decay rate of the mean square s.
+    eps : float
+        Added to the root of s, for stability.
+    momentum : float
+        Momentum on the scaled step (0: none).
+    weight_decay : float
+        L2 weight decay.
+    """
     name = "rmsprop"
 
     def __init__(self, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
@@ -268,7 +385,24 @@ OPTIMIZERS = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop}
 
 
 def get(optimizer: Optimizer | str, **kwargs: Any) -> Optimizer:
-    """An optimizer object from an object (returned as is) or a name ("adam", "sgd", "rmsprop")."""
+    """An optimizer object from an object (returned as is) or a name.
+
+    Parameters
+    ----------
+    optimizer : Optimizer or {"adam", "sgd", "rmsprop"}
+        An optimizer (returned as it is) or the name of one.
+    **kwargs
+        The hyperparameters of a named optimizer.
+
+    Returns
+    -------
+    Optimizer
+
+    Examples
+    --------
+    >>> get("adam", lr=0.01)
+    Adam(lr=0.01, ...)
+    """
     if isinstance(optimizer, Optimizer):
         return optimizer
     if isinstance(optimizer, str) and optimizer.lower() in OPTIMIZERS:
@@ -278,8 +412,24 @@ def get(optimizer: Optimizer | str, **kwargs: Any) -> Optimizer:
 
 
 def from_state_dict(sd: dict) -> Optimizer:
-    """A new optimizer restored from state_dict() output (ValueError/TypeError naming the field
-    for a malformed state)."""
+    """A new optimizer restored from state_dict() output.
+
+    Parameters
+    ----------
+    sd : dict
+        What ``Optimizer.state_dict()`` returned.
+
+    Returns
+    -------
+    Optimizer
+        Of the saved class, hyperparameters, step count and moments; bound to parameters at its
+        first step.
+
+    Raises
+    ------
+    ValueError, TypeError
+        Naming the field of a malformed state.
+    """
     _check_state(sd)
     hp = dict(sd["hyperparams"])
     if "betas" in hp and isinstance(hp["betas"], list):
@@ -298,7 +448,25 @@ def from_state_dict(sd: dict) -> Optimizer:
 def clip_grad_norm(grads: dict[str, Any], max_norm: float) -> float:
     """Scale every gradient by max_norm / norm when the global L2 norm exceeds max_norm.
 
-    Works in place on the arrays of `grads`; returns the norm before clipping (as torch does).
+    Works in place on the arrays of `grads` (as ``torch.nn.utils.clip_grad_norm_`` does).
+
+    Parameters
+    ----------
+    grads : dict
+        A gradient tree (nested dicts and lists of arrays), as ``loss_and_grads`` returns it.
+    max_norm : float
+        The largest global L2 norm let through.
+
+    Returns
+    -------
+    float
+        The global norm before clipping.
+
+    Examples
+    --------
+    >>> g = {"W": np.array([3.0, 4.0])}
+    >>> clip_grad_norm(g, max_norm=1.0), np.round(g["W"], 3).tolist()
+    (5.0, [0.6, 0.8])
     """
     max_norm = _checks.check_float(max_norm, "max_norm", positive=True)
     norm = global_norm(grads)

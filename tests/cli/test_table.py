@@ -356,6 +356,11 @@ ROWS = [
     (["tour", "--only", "nonsense"], 2, "unknown experiment 'nonsense'"),
     (["tour", "--only", "forward", "--only", "mappings"], 2, "--only: given more than once"),
     (["tour", "--seed", "x"], 2, "--seed: expected an integer"),
+    # -- docs-results (the page is only written when everything was read) ------------------------
+    (["docs-results", "{w}/missing"], 2, "missing does not exist"),
+    (["docs-results", "{w}/afile"], 2, "afile is not a folder"),
+    (["docs-results", "{w}/plain", "--page", "{w}/nope.md"], 2, "--page: "),
+    (["docs-results", "{w}/plain", "--page", "{w}/tiny.txt"], 2, "holds no experiment results"),
     (["bench", "--cell", "rnn"], 2, "invalid choice: 'rnn'"),
     (["bench", "--rounds", "0"], 2, "--rounds: must be >= 1"),
     # -- export, import (refused before any optional extra is needed) ---------------------------

@@ -59,7 +59,27 @@ GAIN = 64.0           # G: every pre-activation is a multiple of G/2 = 32, |a| >
 
 @dataclass
 class Automaton:
-    """A Mealy machine: transitions and outputs (S, K) ints, symbols (K, D) 0/1, start state."""
+    """A Mealy machine: transitions and outputs (S, K) ints, symbols (K, D) 0/1, start state.
+
+    Parameters
+    ----------
+    transitions : ndarray of int, (S, K)
+        ``transitions[s, k]``: the next state from state s on symbol k.
+    outputs : ndarray of int, (S, K)
+        ``outputs[s, k]``: the output bit emitted then.
+    symbols : ndarray, (K, D)
+        The 0/1 vector that encodes each symbol.
+    start : int
+        The initial state.
+
+    Examples
+    --------
+    >>> m = adder_machine()
+    >>> X = np.array([[[1, 1], [1, 0], [0, 0]]])          # 3 + 1, least significant bit first
+    >>> bits, states = m.run(X)
+    >>> bits.tolist(), states.tolist()
+    ([[0, 0, 1]], [[0, 1, 1, 0]])
+    """
     transitions: np.ndarray
     outputs: np.ndarray
     symbols: np.ndarray
@@ -71,10 +91,26 @@ class Automaton:
 
     @property
     def n_states(self) -> int:
+        """The number of states S.
+
+        Returns
+        -------
+        int
+        """
         return self.transitions.shape[0]
 
     def symbol_indices(self, X: ArrayLike) -> np.ndarray:
-        """The symbol index of every step of X (B, T, D): (B, T) ints, -1 where none matches."""
+        """The symbol index of every step of X (B, T, D): (B, T) ints, -1 where none matches.
+
+        Parameters
+        ----------
+        X : array_like, (B, T, D)
+            Input sequences.
+
+        Returns
+        -------
+        ndarray of int, (B, T)
+        """
         X = _checks.as_array(X, "X", ndim=3)
         if X.shape[2] != self.symbols.shape[1]:
             raise ValueError(f"X must have shape (batch, steps, {self.symbols.shape[1]}) to match "
@@ -83,7 +119,20 @@ class Automaton:
         return np.where(match.any(axis=-1), match.argmax(axis=-1), -1)
 
     def run(self, X: Array) -> tuple[Array, Array]:
-        """Run the machine on X (B, T, D): (output bits (B, T) int8, states (B, T + 1))."""
+        """Run the machine on X (B, T, D): (output bits (B, T) int8, states (B, T + 1)).
+
+        Parameters
+        ----------
+        X : array_like, (B, T, D)
+            Input sequences, each step one of the symbols.
+
+        Returns
+        -------
+        bits : ndarray of int8, (B, T)
+            The output bit of every step.
+        states : ndarray of int, (B, T + 1)
+            The state before the first step and after every step.
+        """
         sym = self.symbol_indices(X)
         if (sym < 0).any():
             b, t = np.argwhere(sym < 0)[0]
@@ -100,7 +149,12 @@ class Automaton:
 
     def minimize(self) -> "Automaton":
         """The equivalent machine with the fewest states: unreachable states dropped, states that
-        no input sequence tells apart merged (Moore's partition refinement). Start becomes 0."""
+        no input sequence tells apart merged (Moore's partition refinement). Start becomes 0.
+
+        Returns
+        -------
+        Automaton
+        """
         order = _reachable(self.transitions, self.start)
         index = {s: i for i, s in enumerate(order)}
         trans = np.array([[index[n] for n in self.transitions[s]] for s in order])
@@ -117,7 +171,12 @@ class Automaton:
         return Automaton(new_trans, outs[first], self.symbols, 0)
 
     def table(self) -> list:
-        """Rows [state, symbol, next state, output], the symbol written as its bits."""
+        """Rows [state, symbol, next state, output], the symbol written as its bits.
+
+        Returns
+        -------
+        list of list
+        """
         return [[s, "".join(str(int(v)) for v in self.symbols[k]), int(self.transitions[s, k]),
                  int(self.outputs[s, k])]
                 for s in range(self.n_states) for k in range(len(self.symbols))]
@@ -125,7 +184,23 @@ class Automaton:
 
 @dataclass
 class Extraction:
-    """What extract_automaton found: the minimal machine and how it was chosen."""
+    """What extract_automaton found: the minimal machine and how it was chosen.
+
+    Parameters
+    ----------
+    automaton : Automaton
+        The minimal machine.
+    raw : Automaton
+        The machine read off the clusters, before minimising.
+    n_clusters : int
+        The number of clusters k chosen.
+    agreement : float
+        The share of held-out output bits the machine reproduces.
+    tried : list
+        (k, agreement) for every k tried.
+    centroids : ndarray, (k, H)
+        The cluster centres in the hidden-state space.
+    """
     automaton: Automaton          # minimised
     raw: Automaton                # one state per cluster, plus state 0 for h(0)
     n_clusters: int
@@ -205,6 +280,30 @@ def compile_fsm(transitions: ArrayLike, outputs: ArrayLike, symbols: ArrayLike, 
     transitions[s][k], outputs[s][k]: next state and output bit; symbols[k]: the vector in
     {0,1}^D that encodes symbol k. The network has S K + 1 tanh units (see the module docstring)
     and reads X (B, T, D) -> y (B, T, 1) with y(t) within 1e-13 of the machine's output bit.
+
+    Parameters
+    ----------
+    transitions : array_like of int, (S, K)
+        ``transitions[s][k]``: the next state.
+    outputs : array_like of int, (S, K)
+        ``outputs[s][k]``: the output bit.
+    symbols : array_like, (K, D)
+        ``symbols[k]``: the 0/1 vector of symbol k.
+    start : int
+        The initial state.
+    dtype : {"float32", "float64"}
+        The network's dtype.
+
+    Returns
+    -------
+    RNN
+
+    Examples
+    --------
+    >>> net = compile_fsm([[0, 1], [1, 0]], [[0, 1], [1, 0]], [[0], [1]])   # running parity
+    >>> X = np.array([[[1], [1], [0], [1]]], dtype=np.float32)
+    >>> (net.predict(X)[0, :, 0] > 0.5).astype(int).tolist()
+    [1, 0, 0, 1]
     """
     m = Automaton(transitions, outputs, symbols, start)  # type: ignore[arg-type]  # __post_init__ checks and converts
     from ..model import RNN
@@ -247,6 +346,15 @@ def adder_machine(delay: int = 0) -> Automaton:
 
     delay = d > 0: the answer for step t comes at step t + d (zeros first), as in
     rnnlab.tasks.addition(..., delay=d); the state also holds the d answers still due.
+
+    Parameters
+    ----------
+    delay : int
+        The number of steps d the answer comes late.
+
+    Returns
+    -------
+    Automaton
     """
     pairs = [(0, 0), (0, 1), (1, 0), (1, 1)]
     trans = [[(a + b + c) >> 1 for a, b in pairs] for c in (0, 1)]   # carry out
@@ -255,7 +363,12 @@ def adder_machine(delay: int = 0) -> Automaton:
 
 
 def parity_machine() -> Automaton:
-    """Running XOR: state = parity so far, symbol = the bit, output = the new parity."""
+    """Running XOR: state = parity so far, symbol = the bit, output = the new parity.
+
+    Returns
+    -------
+    Automaton
+    """
     return Automaton(np.array([[0, 1], [1, 0]]), np.array([[0, 1], [1, 0]]), np.array([[0], [1]]))
 
 
@@ -264,6 +377,17 @@ def delayed(m: Automaton, delay: int) -> Automaton:
 
     State (s, p): s is m's state, p the queue of the `delay` answers due, oldest in bit 0;
     index s 2^d + p. Each step emits p's oldest bit and queues lambda(s, k).
+
+    Parameters
+    ----------
+    m : Automaton
+        The machine.
+    delay : int
+        The delay d.
+
+    Returns
+    -------
+    Automaton
     """
     d = _checks.check_int(delay, "delay", minimum=0)
     if d == 0:
@@ -282,14 +406,49 @@ def delayed(m: Automaton, delay: int) -> Automaton:
 
 def exact_adder(delay: int = 0, dtype: DTypeLike = "float32") -> RNN:
     """A hand-set Elman net that adds bit-serially, exactly at any length (the addition task's
-    encoding: X (B, n + 1 + delay, 2) -> y (B, n + 1 + delay, 1)); compiled from adder_machine."""
+    encoding: X (B, n + 1 + delay, 2) -> y (B, n + 1 + delay, 1)); compiled from adder_machine.
+
+    Parameters
+    ----------
+    delay : int
+        The delay of the answer, as in ``rnnlab.tasks.addition(..., delay=d)``.
+    dtype : {"float32", "float64"}
+        The network's dtype.
+
+    Returns
+    -------
+    RNN
+
+    Examples
+    --------
+    >>> adder = exact_adder()
+    >>> X, Y = rl.tasks.addition(4, n_bits=500, random_state=0)
+    >>> print(np.array_equal(adder.predict(X) > 0.5, Y > 0.5))
+    True
+    """
     m = adder_machine(delay)
     return compile_fsm(m.transitions, m.outputs, m.symbols, start=m.start, dtype=dtype)
 
 
 def exact_parity(dtype: DTypeLike = "float32") -> RNN:
     """A hand-set Elman net for the running parity, exact at any length:
-    X (B, n, 1) -> y (B, n, 1); compiled from parity_machine."""
+    X (B, n, 1) -> y (B, n, 1); compiled from parity_machine.
+
+    Parameters
+    ----------
+    dtype : {"float32", "float64"}
+        The network's dtype.
+
+    Returns
+    -------
+    RNN
+
+    Examples
+    --------
+    >>> X, Y = rl.tasks.parity(4, n_bits=500, random_state=0)
+    >>> print(np.array_equal(exact_parity().predict(X) > 0.5, Y > 0.5))
+    True
+    """
     m = parity_machine()
     return compile_fsm(m.transitions, m.outputs, m.symbols, dtype=dtype)
 
@@ -297,7 +456,22 @@ def exact_parity(dtype: DTypeLike = "float32") -> RNN:
 # -- extract the machine a trained network runs ------------------------------------------------
 def hidden_states(model: RNN, X: ArrayLike) -> tuple[Array, Array]:
     """Run an Elman (or GRU) model from h(0) = 0: (states (B, T + 1, L H): every layer's h(t), t = 0..T,
-    side by side; output bits (B, T): y(t) > 1/2 of the output layer applied at every step)."""
+    side by side; output bits (B, T): y(t) > 1/2 of the output layer applied at every step).
+
+    Parameters
+    ----------
+    model : RNN
+        An Elman or GRU model.
+    X : array_like, (B, T, D)
+        Input sequences.
+
+    Returns
+    -------
+    states : ndarray, (B, T + 1, L H)
+        Every layer's h(t), t = 0..T, side by side.
+    bits : ndarray, (B, T)
+        Whether the output at each step exceeds 1/2.
+    """
     if (len(model.net.cell.STATE) != 1 or model.bidirectional or model.n_out != 1
             or model.learn_h0 or model.mapping.name != "many-to-many"):
         raise ValueError(f"extraction needs a unidirectional model whose whole state is h (an "
@@ -316,7 +490,25 @@ def kmeans(points: ArrayLike, n_clusters: int, *, rng: np.random.Generator, n_in
            max_iter: int = 100) -> tuple[Array, Array, float]:
     """Lloyd's k-means with k-means++ seeding, the best of n_init runs (explicit Generator rng).
 
-    points (N, H) -> (centroids (k, H), labels (N,), inertia = sum of squared distances).
+    Parameters
+    ----------
+    points : ndarray, (N, H)
+        The points.
+    n_clusters : int
+        k.
+    rng : numpy.random.Generator
+        The generator of the seeding.
+    n_init : int
+        The number of restarts; the best is kept.
+    max_iter : int
+        The most Lloyd iterations per restart.
+
+    Returns
+    -------
+    centroids : ndarray, (k, H)
+    labels : ndarray of int, (N,)
+    inertia : float
+        The sum of squared distances to the nearest centre.
     """
     points = np.asarray(points, dtype=np.float64)
     best = None
@@ -384,7 +576,43 @@ def extract_automaton(model: RNN, X: ArrayLike, X_heldout: ArrayLike | None = No
     k-means (n_init restarts) fits its centres on at most max_points of the visited states.
     Returns an Extraction for the smallest k <= max_clusters whose machine agrees on at least
     min_agreement of the held-out bits (else the best k found).
+
+    Parameters
+    ----------
+    model : RNN
+        A trained Elman (or GRU) model with one output bit per step.
+    X : array_like, (B, T, D)
+        Inputs whose visited hidden states are clustered.
+    X_heldout : array_like, optional
+        Inputs on which a candidate machine must reproduce the network's output bits (default:
+        half of X, drawn at random).
+    symbols : array_like, (K, D), optional
+        The input alphabet (default: the distinct input vectors of X).
+    max_clusters : int
+        The largest k tried.
+    min_agreement : float
+        The share of held-out bits a machine must reproduce to be accepted.
+    n_init : int
+        k-means restarts.
+    max_points : int
+        k-means fits its centres on at most this many visited states.
+    random_state : None, int or numpy.random.Generator
+        The generator of the sampling and the seeding.
+
+    Returns
+    -------
+    Extraction
+        For the smallest k whose machine agrees on at least `min_agreement` of the held-out
+        bits (else the best k found).
+
+    Examples
+    --------
+    >>> X, _ = rl.tasks.parity(64, n_bits=12, random_state=0)
+    >>> found = extract_automaton(exact_parity(), X)
+    >>> found.automaton.n_states, found.agreement
+    (2, 1.0)
     """
+
     from ..tasks.binary import check_random_state
     rng = check_random_state(random_state)
     max_clusters = _checks.check_int(max_clusters, "max_clusters", minimum=1)

@@ -56,6 +56,20 @@ def spectral_radius(W: ArrayLike) -> float:
 
     Theory: for linear units the products W11^k vanish when rho < 1 (sufficient) and can only
     explode when rho > 1 (necessary); ||W11^k||^(1/k) -> rho as k grows.
+
+    Parameters
+    ----------
+    W : array_like, (H, H)
+        A square matrix (W11).
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> round(spectral_radius([[0.0, 2.0], [0.5, 0.0]]), 12)        # eigenvalues +1 and -1
+    1.0
     """
     return _init.spectral_radius(_square(W, "W"))
 
@@ -65,6 +79,20 @@ def largest_singular_value(W: ArrayLike) -> float:
 
     Theory: with tanh (|f'| <= 1), sigma(W11) < 1 suffices for the Jacobian products
     diag(f'(a(t))) W11 to vanish, whatever the trajectory: ||J(t) ... J(1)|| <= sigma^t.
+
+    Parameters
+    ----------
+    W : array_like, (H, H)
+        A square matrix (W11).
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> round(largest_singular_value([[0.0, 2.0], [0.5, 0.0]]), 12)
+    2.0
     """
     W = _square(W, "W")
     return float(np.linalg.norm(W, 2)) if W.size else 0.0
@@ -76,6 +104,22 @@ def growth_rate(norms: ArrayLike, start: int | None = None) -> float:
     rate = (n(T-1) / n(s)) ** (1 / (T-1-s)), s = start (default: the middle of the series).
     For linear units the impulse response's rate tends to rho(W11) (Gelfand's formula):
     < 1 vanishing, > 1 exploding.
+
+    Parameters
+    ----------
+    norms : array_like, (T,)
+        A positive series, e.g. `impulse_response`'s norms.
+    start : int, optional
+        The first index s of the tail; default the middle of the series.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> round(growth_rate(0.5 ** np.arange(20)), 6)
+    0.5
     """
     n = _checks.as_array(norms, "norms", ndim=1, finite=False).astype(np.float64)
     if n.size < 2:
@@ -94,6 +138,20 @@ def step_jacobians(model: RNN, x: ArrayLike, *, layer: int = -1) -> Array:
 
     x (T, D): one input sequence (h(0) = 0). Returns (T, H, H), index t-1 for step t (float64).
     Theory: the product of these matrices carries signals and gradients across time.
+
+    Parameters
+    ----------
+    model : RNN
+        An Elman model.
+    x : array_like, (T, D)
+        One input sequence.
+    layer : int
+        The layer (from 0; -1 the top one).
+
+    Returns
+    -------
+    ndarray of float64, (T, H, H)
+        Index t-1 holds J(t).
     """
     d, W11 = _layer_terms(model, x, layer)
     return d[:, :, None] * W11[None]                                 # diag(f'(a(t))) W11
@@ -107,6 +165,30 @@ def jacobian_products(model: RNN, x: ArrayLike, *, layer: int = -1,
     Returns {"products": (T, H, H), "norms": (T,), "bound": (T,)} where bound(t) =
     prod_{k<=t} max_i |f'(a_i(k))| * sigma(W11)^t >= the spectral norm of P(t) (Pascanu et al.:
     with tanh, sigma < 1 makes the bound, and the products, vanish). Linear units: P(t) = W11^t.
+
+    Parameters
+    ----------
+    model : RNN
+        An Elman model.
+    x : array_like, (T, D)
+        The input sequence that fixes the trajectory.
+    layer : int
+        The layer (from 0; -1 the top one).
+    norm : {"spectral", "frobenius"}
+        The norm of each product.
+
+    Returns
+    -------
+    dict
+        ``{"products": (T, H, H), "norms": (T,), "bound": (T,)}``.
+
+    Examples
+    --------
+    >>> model = rl.RNN(n_in=1, n_hidden=4, n_out=1, activation="identity", dtype="float64")
+    >>> W11 = model.params["layers"][0]["W11"]
+    >>> P = jacobian_products(model, np.zeros((3, 1)))["products"]
+    >>> print(np.allclose(P[2], W11 @ W11 @ W11))           # linear units: P(t) = W11^t
+    True
     """
     _checks.check_choice(norm, "norm", NORMS)
     d, W11 = _layer_terms(model, x, layer)                           # (T, H), (H, H)
@@ -132,6 +214,20 @@ def input_jacobians(model: RNN, x: ArrayLike, *, direction: ArrayLike | None = N
     x (T, D): one input sequence. direction (D,): return the response (dh(t)/dx(1)) v to a
     perturbation of x(1) along v instead. Returns (T, H, D), or (T, H) with a direction (float64).
     Linear units, one layer: dh(t)/dx(1) = W11^(t-1) W0 (the lecture's term).
+
+    Parameters
+    ----------
+    model : RNN
+        An Elman model.
+    x : array_like, (T, D)
+        One input sequence.
+    direction : array_like, (D,), optional
+        Return the response to a perturbation of x(1) along this vector instead.
+
+    Returns
+    -------
+    ndarray of float64
+        (T, H, D), or (T, H) with a direction.
     """
     hs = _trajectory(model, x)
     D = model.n_in
@@ -163,6 +259,30 @@ def impulse_response(model: RNN, T: int, *, x: ArrayLike | None = None,
     (H, D) Jacobian; with a direction v, the Euclidean norm of dh(t)/dx(1) v.
     Theory: linear units give exactly ||W11^(t-1) W0||, which shrinks like rho^(t-1) for
     rho < 1 and grows like rho^(t-1) for rho > 1; with tanh it is at most sigma^(t-1) ||W0||.
+
+    Parameters
+    ----------
+    model : RNN
+        An Elman model.
+    T : int
+        The number of steps.
+    x : array_like, (T, D), optional
+        The trajectory; default zeros.
+    direction : array_like, (D,), optional
+        A perturbation direction v of x(1).
+    norm : {"spectral", "frobenius"}
+        The norm of the (H, D) Jacobian.
+
+    Returns
+    -------
+    ndarray of float64, (T,)
+
+    Examples
+    --------
+    >>> model = rl.RNN(n_in=1, n_hidden=8, n_out=1, activation="identity", radius=0.5,
+    ...                dtype="float64")
+    >>> round(growth_rate(impulse_response(model, 40)), 3)      # rho(W11) = 0.5
+    0.5
     """
     T = _checks.check_int(T, "T", minimum=1)
     _checks.check_choice(norm, "norm", NORMS)
@@ -187,7 +307,22 @@ def gradient_norms(model: RNN, X: ArrayLike, Y: ArrayLike,
     Returns {"h": (T',), "x": (T,)}, time order, index 0 is t = 1 (T' = T + delay).
     Theory: a loss at step T reaches h(T-k) through k transposed Jacobians, so for linear
     units ||dL/dh(T-k)|| ~ rho^k, and with tanh it is at most sigma^k ||dL/dh(T)||.
+
+    Parameters
+    ----------
+    model : RNN
+        The model.
+    X, Y : array_like
+        Inputs and targets, as for ``model.loss_and_grads``.
+    mask : array_like of bool, optional
+        (B, T): the steps that count.
+
+    Returns
+    -------
+    dict
+        ``{"h": (T',), "x": (T,)}`` in time order, index 0 is t = 1 (T' = T + delay).
     """
+
     if model.mapping.name not in ("many-to-many", "many-to-one", "many-to-many-delayed"):
         raise ValueError(f"gradient_norms needs a mapping that reads a sequence X (B, T, D), "
                          f"got mapping={model.mapping.name!r}")

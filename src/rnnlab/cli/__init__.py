@@ -2,6 +2,7 @@
 
     rnnlab tour [--out DIR] [--quick] [--seed N]     every experiment, one report
     rnnlab list                                      the experiments, one line each
+    rnnlab docs-results RUN_DIR [--page docs/results.md]   the tour's tables into the docs page
     rnnlab run EXPERIMENT [--quick] [--out DIR] [--seed N]
     rnnlab train --task TASK | --data FILE | --text FILE ... --out DIR  (or --resume DIR,
                  --config FILE.json); FILE: .npz, .npy (with --targets), CSV (with --window ...)
@@ -39,19 +40,42 @@ from .common import DEBUG_VARIABLE, Parser, UsageError, fail, one_line
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The `rnnlab` argument parser, with every command group's subcommands.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+    """
     from .. import __version__
-    from . import bench, evaluate, interop, lecture, sample, sweep, train
+    from . import bench, evaluate, interop, lecture, pages, sample, sweep, train
     p = Parser(prog="rnnlab", description="Recurrent neural networks from first principles:\n"
                "the lecture's experiments, training, evaluation and prediction.")
     p.add_argument("--version", action="version", version=f"rnnlab {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
-    for group in (lecture, train, evaluate, sample, bench, interop, sweep):   # GROUPS, in
+    for group in (lecture, pages, train, evaluate, sample, bench, interop, sweep):   # GROUPS, in
         group.add_commands(sub)                                      # --help's order
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; return its exit status (see the module docstring for the policy)."""
+    """Run one command; return its exit status (see the module docstring for the policy).
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments; default ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        The exit status: 0 done, 2 bad input, 1 an internal error, 130 interrupted.
+
+    Examples
+    --------
+    >>> main(["list"]) == 0                  # doctest: +ELLIPSIS
+    forward ...
+    True
+    """
     owns_process = argv is None                         # the program, not a Python caller
     argv = list(sys.argv[1:] if argv is None else argv)
     prog = "rnnlab"

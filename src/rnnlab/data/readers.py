@@ -139,7 +139,22 @@ def _pick(columns, names, path):
 
 
 def read_npy(path: StrPath) -> Array:
-    """The array in a .npy file (no pickled objects)."""
+    """The array in a .npy file (no pickled objects).
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+
+    Returns
+    -------
+    ndarray
+
+    Raises
+    ------
+    ValueError
+        If the file is not a readable .npy file of plain numbers (an .npz archive included).
+    """
     path = _regular(path, ".npy")
     try:
         arr = np.load(path, allow_pickle=False)
@@ -151,7 +166,24 @@ def read_npy(path: StrPath) -> Array:
 
 
 def read_npz(path: StrPath, names: Sequence[str] | None = None) -> dict:
-    """The arrays of an .npz file, by name (only `names` when given; no pickled objects)."""
+    """The arrays of an .npz file, by name (no pickled objects).
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    names : list of str, optional
+        The arrays to read; default all.
+
+    Returns
+    -------
+    dict of str to ndarray
+
+    Raises
+    ------
+    ValueError
+        If the file is not a readable .npz archive of plain arrays, or lacks one of `names`.
+    """
     path = _regular(path, ".npz")
     try:
         z = np.load(path, allow_pickle=False)
@@ -175,7 +207,27 @@ def read_npz(path: StrPath, names: Sequence[str] | None = None) -> dict:
 
 def read_text(path: StrPath, encoding: str = "utf-8", what: str = "text") -> str:
     """The text of a file; a binary file (NUL bytes, or bytes that are not `encoding`) is
-    refused with the byte offset."""
+    refused with the byte offset.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    encoding : str
+        The text's encoding.
+    what : str
+        What the file should hold, for the error messages.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ValueError
+        If the file holds a NUL byte or bytes that are not `encoding`.
+    """
+
     path = _regular(path, what)
     data = path.read_bytes()
     nul = data.find(b"\0")

@@ -84,7 +84,27 @@ def pad_sequences(seqs: Iterable[ArrayLike], *, side: str = "right", value: floa
 
 def unpad(X: ArrayLike, mask: ArrayLike) -> list[Array]:
     """The list of sequences inside a padded array: X[i][mask[i]] for every i (pad_sequences'
-    inverse, whichever side the padding is on)."""
+    inverse, whichever side the padding is on).
+
+    Parameters
+    ----------
+    X : array_like, (B, T, ...)
+        The padded array.
+    mask : array_like of bool, (B, T)
+        True at the real steps.
+
+    Returns
+    -------
+    list of ndarray
+        B arrays, (T_i, ...).
+
+    Examples
+    --------
+    >>> X, mask = pad_sequences([np.ones((2, 1)), np.ones((3, 1))], side="left")
+    >>> [s.shape for s in unpad(X, mask)]
+    [(2, 1), (3, 1)]
+    """
+
     X = np.asarray(X)
     if X.ndim < 2:
         raise ValueError(f"X must be (B, T, ...) with at least 2 dimensions, got shape {X.shape}")

@@ -49,7 +49,23 @@ class Vocabulary:
     def from_text(cls, text: str, level: str = "char", min_count: int = 1,
                   max_size: int | None = None) -> "Vocabulary":
         """The symbols of `text` that occur at least `min_count` times, most frequent first (ties
-        in first-occurrence order), at most `max_size` of them (the unknown symbol excluded)."""
+        in first-occurrence order), at most `max_size` of them (the unknown symbol excluded).
+
+        Parameters
+        ----------
+        text : str
+            The text.
+        level : {"char", "word"}
+            Characters, or words and punctuation marks.
+        min_count : int
+            The fewest occurrences a symbol needs.
+        max_size : int, optional
+            The most symbols kept.
+
+        Returns
+        -------
+        Vocabulary
+        """
         _checks.check_choice(level, "level", ("char", "word"))
         if not isinstance(text, str):
             raise TypeError(f"text must be a str, got {type(text).__name__}")
@@ -68,7 +84,24 @@ class Vocabulary:
 
     def encode(self, text: str | Sequence[str], errors: str = "replace") -> np.ndarray:
         """Text (or a list of symbols) -> int64 indices; unknown symbols -> 0, or a ValueError
-        naming the symbol and its position when errors="strict"."""
+        naming the symbol and its position when errors="strict".
+
+        Parameters
+        ----------
+        text : str or list of str
+            The text, or its symbols.
+        errors : {"replace", "strict"}
+            Unknown symbols become 0, or raise.
+
+        Returns
+        -------
+        ndarray of int64
+
+        Raises
+        ------
+        ValueError
+            With ``errors="strict"``, naming an unknown symbol and its position.
+        """
         _checks.check_choice(errors, "errors", ("replace", "strict"))
         if isinstance(text, str):
             tokens = tokenize(text, self.level)
@@ -84,13 +117,41 @@ class Vocabulary:
         return ids
 
     def decode(self, ids: ArrayLike) -> str:
-        """Indices -> text (words joined by spaces)."""
+        """Indices -> text (words joined by spaces).
+
+        Parameters
+        ----------
+        ids : array_like of int
+            Indices.
+
+        Returns
+        -------
+        str
+        """
         ids = self._ids(ids)
         sep = "" if self.level == "char" else " "
         return sep.join(self.symbols[i] for i in ids.ravel())
 
     def one_hot(self, ids: ArrayLike, dtype: DTypeLike = np.float32) -> np.ndarray:
-        """Indices (any shape) -> one-hot vectors (shape + (len(self),))."""
+        """Indices (any shape) -> one-hot vectors (shape + (len(self),)).
+
+        Parameters
+        ----------
+        ids : array_like of int
+            Indices, any shape.
+        dtype : numpy dtype
+            The vectors' dtype.
+
+        Returns
+        -------
+        ndarray
+            shape + (len(self),).
+
+        Examples
+        --------
+        >>> Vocabulary(["a", "b"]).one_hot([2, 0]).tolist()
+        [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]
+        """
         ids = self._ids(ids)
         return np.eye(len(self), dtype=dtype)[ids]
 
@@ -106,6 +167,24 @@ class Vocabulary:
 
 
 def tokenize(text: str, level: str = "char") -> list:
-    """Characters of `text`, or its words and punctuation marks (level="word")."""
+    """Characters of `text`, or its words and punctuation marks (level="word").
+
+    Parameters
+    ----------
+    text : str
+        The text.
+    level : {"char", "word"}
+        Characters, or words and punctuation marks.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> tokenize("Hi, you.", level="word")
+    ['Hi', ',', 'you', '.']
+    """
+
     _checks.check_choice(level, "level", ("char", "word"))
     return list(text) if level == "char" else _WORD.findall(text)

@@ -34,13 +34,31 @@ MODULES = (
 
 @dataclass
 class Table:
-    """A table as data: column names and rows of JSON-ready values (numbers, strings, None)."""
+    """A table as data: column names and rows of JSON-ready values (numbers, strings, None).
+
+    Parameters
+    ----------
+    title : str
+        The table's title.
+    columns : list of str
+        The column names.
+    rows : list of list
+        The rows: numbers, strings or None.
+    note : str
+        A line shown under the table.
+    """
     title: str
     columns: list
     rows: list
     note: str = ""
 
     def as_dict(self) -> dict:
+        """The table as JSON-ready data (what results.json holds).
+
+        Returns
+        -------
+        dict
+        """
         return {"title": self.title, "columns": list(self.columns),
                 "rows": [list(r) for r in self.rows], "note": self.note}
 
@@ -103,6 +121,19 @@ class Result:
 
 @dataclass
 class Experiment:
+    """One experiment of the tour: its name, title, description and run function.
+
+    Parameters
+    ----------
+    name : str
+        The name `rnnlab run NAME` takes.
+    title : str
+        One line.
+    description : str
+        What it shows.
+    run : callable
+        ``run(quick, seed, progress) -> Result``.
+    """
     name: str
     title: str
     description: str
@@ -110,7 +141,12 @@ class Experiment:
 
 
 def registry() -> dict:
-    """name -> Experiment, in the tour's order."""
+    """name -> Experiment, in the tour's order.
+
+    Returns
+    -------
+    dict of str to Experiment
+    """
     out = {}
     for modname in MODULES:
         mod = import_module(modname)
@@ -119,13 +155,53 @@ def registry() -> dict:
 
 
 def get(name: str) -> Experiment:
-    """The experiment called `name` (ValueError listing the names otherwise)."""
+    """The experiment called `name` (ValueError listing the names otherwise).
+
+    Parameters
+    ----------
+    name : str
+        The experiment's name.
+
+    Returns
+    -------
+    Experiment
+
+    Raises
+    ------
+    ValueError
+        Listing the names, for an unknown one.
+
+    Examples
+    --------
+    >>> get("benefit").name
+    'benefit'
+    """
     return select([name])[0]
 
 
 def select(names: Iterable[str] | None = None) -> list:
     """The Experiments called `names` (None: all), in the tour's order, each once; ValueError
-    listing the names when one is unknown."""
+    listing the names when one is unknown.
+
+    Parameters
+    ----------
+    names : list of str, optional
+        The experiments; None: all.
+
+    Returns
+    -------
+    list of Experiment
+
+    Raises
+    ------
+    ValueError
+        Listing the names, for an unknown one.
+
+    Examples
+    --------
+    >>> [e.name for e in select(["stability", "forward"])]
+    ['forward', 'stability']
+    """
     reg = registry()
     if names is None:
         return list(reg.values())

@@ -42,18 +42,61 @@ TORCH_KEY = re.compile(r"^(?P<prefix>.*?)(?P<kind>weight_ih|weight_hh|bias_ih|bi
 
 
 def directions(bidirectional: bool) -> tuple[tuple[str | None, str], ...]:
-    """The direction keys of rnnlab's tree with PyTorch's key suffixes: (None, "") or f and b."""
+    """The direction keys of rnnlab's tree with PyTorch's key suffixes: (None, "") or f and b.
+
+    Parameters
+    ----------
+    bidirectional : bool
+        Whether layers run both ways.
+
+    Returns
+    -------
+    tuple of (str or None, str)
+
+    Examples
+    --------
+    >>> directions(True), directions(False)
+    ((('f', ''), ('b', '_reverse')), ((None, ''),))
+    """
     return (("f", ""), ("b", "_reverse")) if bidirectional else ((None, ""),)
 
 
 def layer_params(layers: list[Any], l: int, d: str | None) -> Params:
-    """rnnlab's parameter dict of layer l, direction d (None: unidirectional)."""
+    """rnnlab's parameter dict of layer l, direction d (None: unidirectional).
+
+    Parameters
+    ----------
+    layers : list
+        ``model.params["layers"]``.
+    l : int
+        The layer.
+    d : str or None
+        The direction.
+
+    Returns
+    -------
+    dict
+    """
     return layers[l] if d is None else layers[l][d]
 
 
 def torch_keys(n_layers: int, bidirectional: bool,
                bias: bool = True) -> list[tuple[int, str | None, dict[str, str]]]:
-    """PyTorch's parameter names, in its order: [(l, d, {"weight_ih": key, ...}), ...]."""
+    """PyTorch's parameter names, in its order: [(l, d, {"weight_ih": key, ...}), ...].
+
+    Parameters
+    ----------
+    n_layers : int
+        The number of layers.
+    bidirectional : bool
+        Whether layers run both ways.
+    bias : bool
+        Whether the module has biases.
+
+    Returns
+    -------
+    list
+    """
     out = []
     for l in range(n_layers):
         for d, sfx in directions(bidirectional):
@@ -63,7 +106,19 @@ def torch_keys(n_layers: int, bidirectional: bool,
 
 
 def to_torch_layer(cell: str, p: Params) -> dict[str, Array]:
-    """One layer and direction in PyTorch's four arrays (bias_hh zero but the GRU's n block)."""
+    """One layer and direction in PyTorch's four arrays (bias_hh zero but the GRU's n block).
+
+    Parameters
+    ----------
+    cell : str
+        "elman", "lstm" or "gru".
+    p : dict
+        rnnlab's parameters of the layer and direction.
+
+    Returns
+    -------
+    dict of str to ndarray
+    """
     bias_hh = np.zeros_like(p["b0"])
     if cell == "gru":
         H = p["b_hn"].shape[0]
@@ -73,7 +128,21 @@ def to_torch_layer(cell: str, p: Params) -> dict[str, Array]:
 
 def from_torch_layer(cell: str, arrays: Mapping[str, Array], dtype: DTypeLike) -> dict[str, Any]:
     """rnnlab's parameters of one layer and direction from PyTorch's arrays ({"weight_ih",
-    "weight_hh", "bias_ih", "bias_hh"}; the biases may be missing: bias=False)."""
+    "weight_hh", "bias_ih", "bias_hh"}; the biases may be missing: bias=False).
+
+    Parameters
+    ----------
+    cell : str
+        "elman", "lstm" or "gru".
+    arrays : dict of str to ndarray
+        PyTorch's arrays.
+    dtype : numpy dtype
+        The result's dtype.
+
+    Returns
+    -------
+    dict
+    """
     W0 = np.array(arrays["weight_ih"], dtype=dtype)
     W11 = np.array(arrays["weight_hh"], dtype=dtype)
     H = W11.shape[1]
@@ -90,7 +159,20 @@ def from_torch_layer(cell: str, arrays: Mapping[str, Array], dtype: DTypeLike) -
 
 
 def fused_output(output: dict[str, Any], bidirectional: bool) -> tuple[Array, Array]:
-    """(W (K, dirs H), b (K,)) of the one Linear that computes the output layer's a(t)."""
+    """(W (K, dirs H), b (K,)) of the one Linear that computes the output layer's a(t).
+
+    Parameters
+    ----------
+    output : dict
+        ``model.params["output"]``.
+    bidirectional : bool
+        Whether it reads both directions.
+
+    Returns
+    -------
+    W : ndarray, (K, dirs H)
+    b : ndarray, (K,)
+    """
     if not bidirectional:
         return output["W1"], output["b1"]
     return (np.concatenate([output["f"]["W1"], output["b"]["W1"]], axis=1),
@@ -101,7 +183,28 @@ def split_output(W: Array, b: Array, n_hidden: int, bidirectional: bool, dtype: 
                  keep: Sequence[ArrayLike] | None = None) -> dict[str, Any]:
     """rnnlab's output layer from a fused (W, b). keep: a bidirectional split (b1_f, b1_b) to
     reuse when it sums exactly to b (so a round trip returns the same arrays); otherwise
-    b1_f = b and b1_b = 0, which computes the same a(t)."""
+    b1_f = b and b1_b = 0, which computes the same a(t).
+
+    Parameters
+    ----------
+    W : ndarray, (K, dirs H)
+        The fused weight.
+    b : ndarray, (K,)
+        The fused bias.
+    n_hidden : int
+        H.
+    bidirectional : bool
+        Whether it reads both directions.
+    dtype : numpy dtype
+        The result's dtype.
+    keep : tuple, optional
+        See above.
+
+    Returns
+    -------
+    dict
+        rnnlab's output layer.
+    """
     W, b = np.asarray(W, dtype=dtype), np.asarray(b, dtype=dtype)
     if not bidirectional:
         return {"W1": np.array(W), "b1": np.array(b)}
@@ -116,7 +219,19 @@ def split_output(W: Array, b: Array, n_hidden: int, bidirectional: bool, dtype: 
 
 def to_onnx_layer(cell: str, ps: Sequence[Params]) -> tuple[Array, ...]:
     """ONNX's W (dirs, G H, D), R (dirs, G H, H), B (dirs, 2 G H) from rnnlab's parameter dicts
-    of one layer, one per direction (forward first), in float32."""
+    of one layer, one per direction (forward first), in float32.
+
+    Parameters
+    ----------
+    cell : str
+        "elman", "lstm" or "gru".
+    ps : list of dict
+        The parameter dicts, one per direction.
+
+    Returns
+    -------
+    W, R, B : ndarray of float32
+    """
     order = ONNX_ORDER[cell]
 
     def rows(a):                                           # rnnlab's gate blocks in ONNX's order
@@ -131,7 +246,22 @@ def to_onnx_layer(cell: str, ps: Sequence[Params]) -> tuple[Array, ...]:
 
 def check_model(model: RNN, target: str, mappings: Iterable[str]) -> None:
     """ValueError unless `target` ("PyTorch" or "ONNX") can compute this model: a mapping among
-    `mappings`, an Elman activation it has, no learned initial state."""
+    `mappings`, an Elman activation it has, no learned initial state.
+
+    Parameters
+    ----------
+    model : RNN
+        The model.
+    target : str
+        "PyTorch" or "ONNX".
+    mappings : tuple of str
+        The mappings it can compute.
+
+    Raises
+    ------
+    ValueError
+        Naming what cannot be computed.
+    """
     name = model.mapping.name
     if name not in mappings:
         raise ValueError(f"mapping={name!r} cannot be exported to {target}: supported mappings are "

@@ -78,7 +78,35 @@ def export_onnx(model: RNN, path: StrPath, *, lengths: bool = False,
     refused, as are learn_h0=True and the Elman activation 'identity'). The file is written
     atomically (rnnlab.io) and an existing one is replaced only with overwrite=True. Run it with
     onnxruntime.InferenceSession(path).run(None, {"X": X.astype(np.float32)}).
+
+    Parameters
+    ----------
+    model : RNN
+        The model.
+    path : str or Path
+        The .onnx file.
+    lengths : bool
+        Add the int64 input "lengths" (B,) for right-padded batches.
+    overwrite : bool
+        Whether an existing file is replaced.
+
+    Returns
+    -------
+    Path
+        The file.
+
+    Examples
+    --------
+    >>> import os, tempfile, onnxruntime                # needs rnnlab[onnx]
+    >>> model = rl.RNN(n_in=2, n_hidden=4, n_out=1, cell="gru")
+    >>> X = np.random.default_rng(0).normal(size=(3, 6, 2)).astype(np.float32)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = export_onnx(model, os.path.join(tmp, "m.onnx"))
+    ...     y, = onnxruntime.InferenceSession(str(path)).run(None, {"X": X})
+    >>> print(np.allclose(y, model.predict(X), atol=1e-5))
+    True
     """
+
     layouts.check_model(model, "ONNX", MAPPINGS)
     name = model.mapping.name
     if lengths and name == "one-to-one":

@@ -42,6 +42,23 @@ class RNNModule(torch.nn.Module):
     one-to-many), lengths (B,) for right-padded batches (the steps t >= lengths[b] are padding,
     as rnnlab's mask arange(T) < lengths), n_steps: the output length of one-to-many. Returns
     what model.predict returns: (B, T, K), or (B, K) for many-to-one and one-to-one.
+
+    Parameters
+    ----------
+    rnn : torch.nn.RNN, torch.nn.LSTM or torch.nn.GRU
+        The recurrent layers, batch_first.
+    head : torch.nn.Linear
+        The output layer on the top layer's states.
+    mapping : str
+        The rnnlab mapping that wires them.
+    delay : int
+        The delay of "many-to-many-delayed".
+    feed : str
+        How "one-to-many" feeds its input.
+    output : {"identity", "sigmoid", "softmax"}
+        The output function.
+    config : dict, optional
+        The rnnlab model's configuration, kept for from_torch.
     """
 
     def __init__(self, rnn: torch.nn.RNNBase, head: torch.nn.Linear, *,
@@ -57,6 +74,22 @@ class RNNModule(torch.nn.Module):
 
     def forward(self, X: torch.Tensor | ArrayLike, lengths: torch.Tensor | ArrayLike | None = None,
                 n_steps: int | None = None) -> torch.Tensor:
+        """What ``model.predict`` computes, in PyTorch (see the class docstring).
+
+        Parameters
+        ----------
+        X : torch.Tensor
+            (B, T, D) batch-first; (B, D) for one-to-one and one-to-many.
+        lengths : torch.Tensor, optional
+            (B,) real lengths of right-padded sequences.
+        n_steps : int, optional
+            The output length of one-to-many.
+
+        Returns
+        -------
+        torch.Tensor
+            (B, T, K), or (B, K) for many-to-one and one-to-one.
+        """
         x, lengths = self._inputs(X, lengths, n_steps)              # (B, T, D)
         if lengths is None:
             out, h_n = self.rnn(x)
@@ -147,6 +180,25 @@ def to_torch(model: RNN) -> RNNModule:
     The bidirectional output layer W1_f h_f + b1_f + W1_b h_b + b1_b becomes one Linear on
     [h_f; h_b] with weight [W1_f | W1_b] and bias b1_f + b1_b. ValueError for what PyTorch's
     modules cannot compute: mapping seq2seq, learn_h0=True, Elman activation 'identity'.
+
+    Parameters
+    ----------
+    model : RNN
+        The model.
+
+    Returns
+    -------
+    RNNModule
+
+    Examples
+    --------
+    >>> import torch                                   # needs rnnlab[torch]
+    >>> model = rl.RNN(n_in=2, n_hidden=5, n_out=1, cell="lstm", dtype="float64")
+    >>> X = np.random.default_rng(0).normal(size=(3, 7, 2))
+    >>> with torch.no_grad():
+    ...     y = to_torch(model)(torch.from_numpy(X)).numpy()
+    >>> print(np.allclose(y, model.predict(X), atol=1e-12))
+    True
     """
     layouts.check_model(model, "PyTorch", MAPPINGS)
     extra = {"nonlinearity": model.activation} if model.cell == "elman" else {}
@@ -166,7 +218,17 @@ def to_torch(model: RNN) -> RNNModule:
 def torch_state_dict(model: RNN) -> OrderedDict:
     """The model's weights in PyTorch's key names, as to_torch(model).state_dict() holds them:
     "rnn.weight_ih_l0", "rnn.weight_hh_l0", "rnn.bias_ih_l0", "rnn.bias_hh_l0" (and "_reverse",
-    "_l1", ...), "head.weight", "head.bias". Tensors are copies (the model's arrays are not shared)."""
+    "_l1", ...), "head.weight", "head.bias". Tensors are copies (the model's arrays are not shared).
+
+    Parameters
+    ----------
+    model : RNN
+        The model.
+
+    Returns
+    -------
+    OrderedDict of str to torch.Tensor
+    """
     layouts.check_model(model, "PyTorch", MAPPINGS)
     sd = OrderedDict()
     for l, d, keys in layouts.torch_keys(model.n_layers, model.bidirectional):
@@ -201,8 +263,35 @@ def load_torch_state_dict(model: RNN, state_dict: Mapping[str, Any], *,
     checked before anything is copied: errors name the key, the expected and the given shape.
     split: the bidirectional output biases (b1_f, b1_b) to keep when they sum exactly to the
     head's bias (None: the model's own; False: none); otherwise b1_f = bias, b1_b = 0 (the same
-    outputs). Returns the model.
+    outputs).
+
+    Parameters
+    ----------
+    model : RNN
+        The model whose parameters are overwritten.
+    state_dict : dict of str to torch.Tensor
+        PyTorch's weights.
+    rnn_prefix : str, optional
+        The prefix of the recurrent weights' keys; found when None.
+    head_prefix : str, optional
+        The prefix of the output layer's keys; found when None.
+    split : None, False or (array, array)
+        The bidirectional output biases to keep (see above).
+
+    Returns
+    -------
+    RNN
+        The model.
+
+    Examples
+    --------
+    >>> import torch                                   # needs rnnlab[torch]
+    >>> lstm = torch.nn.LSTM(2, 3)
+    >>> model = load_torch_state_dict(rl.RNN(2, 3, 3, cell="lstm"), lstm.state_dict())
+    >>> print(np.allclose(model.params["layers"][0]["W11"], lstm.weight_hh_l0.detach().numpy()))
+    True
     """
+
     if model.mapping.name not in MAPPINGS or model.learn_h0:
         raise ValueError(f"a PyTorch RNN has no decoder and no learned initial state: a model "
                          f"with mapping={model.mapping.name!r}, learn_h0={model.learn_h0} "
@@ -313,6 +402,36 @@ def from_torch(rnn: torch.nn.RNNBase, linear: torch.nn.Linear | None = None, *,
     output, mapping, delay, feed, loss: as for rl.RNN (defaults "identity", "many-to-many").
     dtype: "float32" or "float64" (default: the weights' own). dropout is ignored (it acts in
     training mode only); proj_size > 0 and other features rnnlab lacks are refused.
+
+    Parameters
+    ----------
+    rnn : torch.nn.RNN, torch.nn.LSTM, torch.nn.GRU or RNNModule
+        The recurrent module.
+    linear : torch.nn.Linear, optional
+        The output layer on its output.
+    output, mapping : str, optional
+        As for rl.RNN (defaults "identity", "many-to-many").
+    delay : int, optional
+        As for rl.RNN.
+    feed : str, optional
+        As for rl.RNN.
+    dtype : {"float32", "float64"}, optional
+        Default: the weights' own.
+    loss : str
+        As for rl.RNN.
+
+    Returns
+    -------
+    RNN
+
+    Examples
+    --------
+    >>> import torch                                   # needs rnnlab[torch]
+    >>> gru = torch.nn.GRU(3, 4, batch_first=True).double()
+    >>> model = from_torch(gru, torch.nn.Linear(4, 2).double())
+    >>> X = np.random.default_rng(0).normal(size=(2, 5, 3))
+    >>> print(model.cell, np.allclose(model.predict(X), to_torch(model)(torch.from_numpy(X)).detach().numpy()))
+    gru True
     """
     split, cfg = None, {}
     if isinstance(rnn, RNNModule):

@@ -133,7 +133,35 @@ def read_npz(path: StrPath, *, specs: dict[str, tuple[tuple[int, ...], Any]] | N
     specs: {key: (shape, dtype)} that must match exactly (None: any plain arrays).
     targets: a function called once everything is checked and before any data is read; it
     returns {key: array} to read into (e.g. a new model's parameters). By default new arrays.
-    max_bytes: refuse archives whose arrays hold more. Raises CheckpointError only."""
+    max_bytes: refuse archives whose arrays hold more.
+
+    Parameters
+    ----------
+    path : str or Path
+        The .npz file.
+    specs : dict, optional
+        ``{key: (shape, dtype)}`` that must match exactly.
+    targets : callable, optional
+        ``targets() -> {key: array}`` to read into.
+    max_bytes : int, optional
+        The largest total size accepted.
+    follow : bool
+        Whether a symbolic link at `path` is followed.
+    dir_fd : int, optional
+        A folder's file descriptor that `path` is relative to.
+    shown : str, optional
+        The name errors show for the file.
+
+    Returns
+    -------
+    dict of str to ndarray
+
+    Raises
+    ------
+    CheckpointError
+        For any problem (and only that).
+    """
+
     shown = shown or path
     fd, size = open_regular(path, follow=follow, dir_fd=dir_fd, shown=shown)
     if os.pread(fd, 6, 0) == b"\x93NUMPY":

@@ -32,7 +32,17 @@ READ_ATTEMPTS = 10                            # reads of a folder that saves kee
 
 
 def is_model_folder(path: StrPath) -> bool:
-    """Whether folder `path` holds a config.json in rnnlab's model format."""
+    """Whether folder `path` holds a config.json in rnnlab's model format.
+
+    Parameters
+    ----------
+    path : str or Path
+        The folder.
+
+    Returns
+    -------
+    bool
+    """
     try:
         with Folder(path) as folder:
             doc = folder.read_json("config.json")
@@ -42,7 +52,18 @@ def is_model_folder(path: StrPath) -> bool:
 
 
 def npz_writer(arrays: dict) -> Callable[[BinaryIO], None]:
-    """write(file_object) for an .npz of `arrays` (plain arrays only, never pickled)."""
+    """write(file_object) for an .npz of `arrays` (plain arrays only, never pickled).
+
+    Parameters
+    ----------
+    arrays : dict of str to ndarray
+        The arrays, by name.
+
+    Returns
+    -------
+    callable
+        ``write(file_object)``, as `write_folder` and `atomic_write` take.
+    """
     return lambda f: files.savez_plain(f, arrays)
 
 
@@ -50,7 +71,26 @@ def write_model(path: StrPath, config: dict, arrays: dict, *, overwrite: bool = 
                 extra: dict[str, Callable[[BinaryIO], object]] | None = None) -> Path:
     """Write a saved-model folder at `path`, atomically (rnnlab.io.folders.write_folder):
     params.npz from `arrays`, config.json from `config`, and `extra` {name: write(f)} files.
-    Everything that can fail before writing (the configuration as JSON) is done first."""
+    Everything that can fail before writing (the configuration as JSON) is done first.
+
+    Parameters
+    ----------
+    path : str or Path
+        The model's folder.
+    config : dict
+        The model's configuration (JSON-ready).
+    arrays : dict of str to ndarray
+        The parameters, by path ("layers.0.W11").
+    overwrite : bool
+        Whether an existing model folder is replaced.
+    extra : dict of str to callable, optional
+        More files, ``{name: write(file_object)}``.
+
+    Returns
+    -------
+    Path
+        The folder.
+    """
     from .. import __version__
     doc = {"format": FORMAT, "version": VERSION, "rnnlab": __version__, "config": config}
     text = json.dumps(doc, indent=2).encode()
@@ -61,7 +101,22 @@ def write_model(path: StrPath, config: dict, arrays: dict, *, overwrite: bool = 
 
 
 def read_config(folder: Folder) -> dict:
-    """The configuration in `folder`/config.json, checked for rnnlab's format."""
+    """The configuration in `folder`/config.json, checked for rnnlab's format.
+
+    Parameters
+    ----------
+    folder : Folder
+        The model's folder, opened.
+
+    Returns
+    -------
+    dict
+
+    Raises
+    ------
+    CheckpointError
+        Naming the file.
+    """
     shown = folder.path / "config.json"
     if not folder.exists("config.json"):
         raise CheckpointError(f"{folder.path} is not a saved model: {shown} is missing")
@@ -84,7 +139,28 @@ def read_model(path: StrPath,
     build(config) -> (model, {key: its live array}) makes the model; its arrays are filled
     from params.npz only after every name, shape, dtype and size has been checked. Every
     failure is a CheckpointError that names the file. A folder replaced by a save while it
-    was being read is read again (a reader sees the old model or the new one)."""
+    was being read is read again (a reader sees the old model or the new one).
+
+    Parameters
+    ----------
+    path : str or Path
+        The model's folder.
+    specs_of : callable
+        ``specs_of(config) -> {key: (shape, dtype)}``.
+    build : callable
+        ``build(config) -> (model, {key: live array})``.
+
+    Returns
+    -------
+    object
+        The model `build` made, with its arrays filled.
+
+    Raises
+    ------
+    CheckpointError
+        For any problem, naming the file.
+    """
+
     for attempt in range(READ_ATTEMPTS):
         with Folder(path) as here:
             try:

@@ -41,6 +41,17 @@ class CheckpointError(ValueError):
 
 
 def kind_of(mode: int) -> str:
+    """What a file of stat mode `mode` is, in words ("a folder", "a FIFO", ...).
+
+    Parameters
+    ----------
+    mode : int
+        ``os.stat(...).st_mode``.
+
+    Returns
+    -------
+    str
+    """
     for test, name in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"),
                        (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
                        (stat.S_ISSOCK, "a socket"), (stat.S_ISLNK, "a symbolic link")):
@@ -53,7 +64,29 @@ def open_regular(path: StrPath, *, follow: bool = False, dir_fd: int | None = No
                  shown: StrPath | None = None) -> tuple[int, int]:
     """(fd, size): `path` opened for reading, a regular file. Anything else is refused with a
     CheckpointError and never opened in a way that blocks or reads forever: a FIFO, a device, a
-    folder, a socket, and a symbolic link unless follow=True (then its target must be regular)."""
+    folder, a socket, and a symbolic link unless follow=True (then its target must be regular).
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    follow : bool
+        Whether a symbolic link at `path` is followed (its target must be regular).
+    dir_fd : int, optional
+        A folder's file descriptor that `path` is relative to.
+    shown : str, optional
+        The name errors show for the file.
+
+    Returns
+    -------
+    (int, int)
+        The open file descriptor and the file's size.
+
+    Raises
+    ------
+    CheckpointError
+        For anything but a regular file.
+    """
     shown = shown or path
     try:
         st = os.stat(path, dir_fd=dir_fd, follow_symlinks=follow)
@@ -78,7 +111,30 @@ def open_regular(path: StrPath, *, follow: bool = False, dir_fd: int | None = No
 
 def read_bytes(path: StrPath, *, limit: int, follow: bool = False, dir_fd: int | None = None,
                shown: StrPath | None = None) -> bytes:
-    """The content of the regular file `path`, refused (CheckpointError) beyond `limit` bytes."""
+    """The content of the regular file `path`, refused (CheckpointError) beyond `limit` bytes.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    limit : int
+        The largest size accepted.
+    follow : bool
+        Whether a symbolic link at `path` is followed (its target must be regular).
+    dir_fd : int, optional
+        A folder's file descriptor that `path` is relative to.
+    shown : str, optional
+        The name errors show for the file.
+
+    Returns
+    -------
+    bytes
+
+    Raises
+    ------
+    CheckpointError
+        Beyond `limit`, or for anything but a regular file.
+    """
     shown = shown or path
     fd, size = open_regular(path, follow=follow, dir_fd=dir_fd, shown=shown)
     with os.fdopen(fd, "rb") as f:
@@ -95,7 +151,24 @@ def read_bytes(path: StrPath, *, limit: int, follow: bool = False, dir_fd: int |
 
 
 def parse_json(data: bytes, shown: StrPath) -> Any:
-    """The JSON document in `data` (UTF-8), or a CheckpointError naming `shown`."""
+    """The JSON document in `data` (UTF-8), or a CheckpointError naming `shown`.
+
+    Parameters
+    ----------
+    data : bytes
+        UTF-8 JSON.
+    shown
+        The file's name for the error.
+
+    Returns
+    -------
+    object
+
+    Raises
+    ------
+    CheckpointError
+        For bytes that are not UTF-8 JSON.
+    """
     try:
         return json.loads(data.decode("utf-8"))
     except UnicodeDecodeError as err:
@@ -109,7 +182,30 @@ def parse_json(data: bytes, shown: StrPath) -> Any:
 
 def read_json(path: StrPath, *, limit: int = JSON_LIMIT, follow: bool = False,
               dir_fd: int | None = None, shown: StrPath | None = None) -> Any:
-    """The JSON document in the regular file `path` (at most `limit` bytes)."""
+    """The JSON document in the regular file `path` (at most `limit` bytes).
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    limit : int
+        The largest size accepted.
+    follow : bool
+        Whether a symbolic link at `path` is followed (its target must be regular).
+    dir_fd : int, optional
+        A folder's file descriptor that `path` is relative to.
+    shown : str, optional
+        The name errors show for the file.
+
+    Returns
+    -------
+    object
+
+    Raises
+    ------
+    CheckpointError
+        For a file that is not JSON, too large or not regular.
+    """
     shown = shown or path
     return parse_json(read_bytes(path, limit=limit, follow=follow, dir_fd=dir_fd, shown=shown),
                       shown)
@@ -117,7 +213,19 @@ def read_json(path: StrPath, *, limit: int = JSON_LIMIT, follow: bool = False,
 
 # -- writing ---------------------------------------------------------------------------------------
 def named(err: OSError, path: StrPath) -> OSError:
-    """The OSError `err`, made to name `path` (the file the user asked for, not a temporary)."""
+    """The OSError `err`, made to name `path` (the file the user asked for, not a temporary).
+
+    Parameters
+    ----------
+    err : OSError
+        The error.
+    path : str or Path
+        The file to name.
+
+    Returns
+    -------
+    OSError
+    """
     if err.errno is None:
         return OSError(f"cannot write {path}: {err}")
     return OSError(err.errno, err.strerror or str(err), str(path))
@@ -125,18 +233,48 @@ def named(err: OSError, path: StrPath) -> OSError:
 
 def lock(fd: int) -> None:
     """An exclusive advisory lock, held until fd is closed: a temporary being written is locked,
-    so that a cleaner can tell a live writer from a dead one."""
+    so that a cleaner can tell a live writer from a dead one.
+
+    Parameters
+    ----------
+    fd : int
+        An open file descriptor.
+    """
     if fcntl is not None:
         fcntl.flock(fd, fcntl.LOCK_EX)
 
 
 def temporary_name(path: Path) -> Path:
+    """A fresh temporary name beside `path` (.NAME.rnnlab-tmp-HEX).
+
+    Parameters
+    ----------
+    path : Path
+        The file the temporary will become.
+
+    Returns
+    -------
+    Path
+    """
     return path.parent / f".{path.name}{TMP}{secrets.token_hex(6)}"
 
 
 def create_locked(path: Path, make: Callable[[Path], int]) -> tuple[Path, int]:
     """(name, fd): a fresh temporary beside `path`, created by make(name) -> fd and locked.
-    Retried when a cleaner removed it between its creation and the lock."""
+    Retried when a cleaner removed it between its creation and the lock.
+
+    Parameters
+    ----------
+    path : Path
+        The file the temporary will become.
+    make : callable
+        ``make(name) -> fd`` creates the temporary.
+
+    Returns
+    -------
+    (Path, int)
+        The temporary's name and its locked descriptor.
+    """
     for _ in range(5):
         tmp = temporary_name(path)
         fd = make(tmp)
@@ -152,13 +290,25 @@ def create_locked(path: Path, make: Callable[[Path], int]) -> tuple[Path, int]:
 
 def clean_stale(path: Path) -> None:
     """Remove the temporaries of `path` (.NAME.rnnlab-tmp-*) whose writer has died: those not
-    locked. Only names of this form are touched, and only when their lock can be taken."""
+    locked. Only names of this form are touched, and only when their lock can be taken.
+
+    Parameters
+    ----------
+    path : Path
+        The file whose temporaries are cleaned.
+    """
     prefix = f".{path.name}{TMP}"
     _clean(path.parent, lambda n: n.startswith(prefix))
 
 
 def clean_temporaries(folder: StrPath) -> None:
-    """Remove every rnnlab temporary (.NAME.rnnlab-tmp-HEX) in `folder` whose writer has died."""
+    """Remove every rnnlab temporary (.NAME.rnnlab-tmp-HEX) in `folder` whose writer has died.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The folder.
+    """
     _clean(Path(folder), lambda n: n.startswith(".") and TMP in n)
 
 
@@ -188,7 +338,13 @@ def _clean(folder: Path, match: Callable[[str], bool]) -> None:
 
 
 def fsync_folder(folder: StrPath) -> None:
-    """Make a rename in `folder` durable (no-op where folders cannot be opened)."""
+    """Make a rename in `folder` durable (no-op where folders cannot be opened).
+
+    Parameters
+    ----------
+    folder : str or Path
+        The folder.
+    """
     try:
         fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     except OSError:
@@ -202,6 +358,20 @@ def fsync_folder(folder: StrPath) -> None:
 
 
 def refuse_existing(path: Path, flag: str) -> None:
+    """Refuse an existing `path` (a file, a folder or a link).
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    flag : str
+        The option the error names.
+
+    Raises
+    ------
+    FileExistsError
+        If `path` exists.
+    """
     if os.path.lexists(path):
         raise FileExistsError(f"{path} exists; rnnlab does not overwrite files silently "
                               f"(pass {flag} to replace it)")
@@ -213,7 +383,15 @@ CREATE = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
 
 def write_new(path: StrPath, write: Callable[[BinaryIO], object]) -> None:
     """Create the file `path` (it must not exist; mode 0o666 less the umask), call
-    write(file_object), and fsync it. For files inside a folder nobody else sees yet."""
+    write(file_object), and fsync it. For files inside a folder nobody else sees yet.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    write : callable
+        ``write(file_object)`` writes the content.
+    """
     with os.fdopen(os.open(path, CREATE, 0o666), "wb") as f:
         write(f)
         f.flush()
@@ -226,7 +404,29 @@ def atomic_write(path: StrPath, write: Callable[[BinaryIO], object], *, overwrit
 
     overwrite=False refuses an existing `path` (FileExistsError naming `flag`, the option that
     allows it) and installs the file without a window in which another writer could slip in.
-    OSErrors name `path`. Returns `path`."""
+    OSErrors name `path`. Returns `path`.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    write : callable
+        ``write(file_object)`` writes the content.
+    overwrite : bool
+        Whether an existing file is replaced.
+    flag : str
+        The option the error names.
+
+    Returns
+    -------
+    Path
+        `path`.
+
+    Raises
+    ------
+    FileExistsError
+        If `path` exists and `overwrite` is False.
+    """
     path = Path(path)
     if not overwrite:
         refuse_existing(path, flag)
@@ -253,7 +453,19 @@ def atomic_write(path: StrPath, write: Callable[[BinaryIO], object], *, overwrit
 
 def install_file(tmp: Path, path: Path, overwrite: bool, flag: str) -> None:
     """Rename the finished temporary to `path`; without overwrite, never replace a file that
-    appeared meanwhile (a hard link fails if the name exists)."""
+    appeared meanwhile (a hard link fails if the name exists).
+
+    Parameters
+    ----------
+    tmp : Path
+        The finished temporary.
+    path : Path
+        The file.
+    overwrite : bool
+        Whether an existing file is replaced.
+    flag : str
+        The option the error names.
+    """
     if overwrite:
         os.replace(tmp, path)
         return
@@ -277,22 +489,90 @@ def _discard(tmp: Path) -> None:
 
 
 def write_bytes(path: StrPath, data: bytes, **kw: Any) -> Path:
+    """Write `data` into the file `path`, atomically (`atomic_write`).
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    data : bytes
+        The content.
+    **kw
+        `overwrite` and `flag`, as for `atomic_write`.
+
+    Returns
+    -------
+    Path
+    """
     return atomic_write(path, lambda f: f.write(data), **kw)
 
 
 def write_text(path: StrPath, text: str, **kw: Any) -> Path:
+    """Write `text` (UTF-8) into the file `path`, atomically (`atomic_write`).
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    text : str
+        The content.
+    **kw
+        `overwrite` and `flag`, as for `atomic_write`.
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = write_text(os.path.join(tmp, "a.txt"), "one")
+    ...     write_text(path, "two", overwrite=True) == path, open(path).read()
+    (True, 'two')
+    """
     return write_bytes(path, text.encode("utf-8"), **kw)
 
 
 def write_json(path: StrPath, doc: Any, *, default: Callable[[Any], Any] | None = None,
                **kw: Any) -> Path:
     """`doc` as indented JSON. The text is made before anything is written, so an object that
-    cannot be serialised leaves no file."""
+    cannot be serialised leaves no file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    doc : object
+        The JSON document.
+    default : callable, optional
+        As for json.dumps.
+    **kw
+        `overwrite` and `flag`, as for `atomic_write`.
+
+    Returns
+    -------
+    Path
+    """
     return write_bytes(path, json.dumps(doc, indent=2, default=default).encode("utf-8"), **kw)
 
 
 def write_npz(path: StrPath, arrays: dict, **kw: Any) -> Path:
-    """The arrays as an .npz archive (np.savez; never pickled: object arrays are refused)."""
+    """The arrays as an .npz archive (np.savez; never pickled: object arrays are refused).
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    arrays : dict of str to ndarray
+        The arrays, by name.
+    **kw
+        `overwrite` and `flag`, as for `atomic_write`.
+
+    Returns
+    -------
+    Path
+    """
     savez_plain(None, arrays)                          # the check only, before any file exists
     return atomic_write(path, lambda f: savez_plain(f, arrays), **kw)
 
@@ -300,7 +580,20 @@ def write_npz(path: StrPath, arrays: dict, **kw: Any) -> Path:
 def savez_plain(f: BinaryIO | None, arrays: dict) -> None:
     """np.savez of plain (numeric or boolean) arrays only: an object array, which np.savez would
     pickle, is refused first (np.savez takes allow_pickle= only from NumPy 2.1 on). f=None:
-    check only."""
+    check only.
+
+    Parameters
+    ----------
+    f : file-like or None
+        Where np.savez writes; None: only check.
+    arrays : dict of str to ndarray
+        The arrays, by name.
+
+    Raises
+    ------
+    ValueError
+        For an object array.
+    """
     import numpy as np
     for key, a in arrays.items():
         if np.asarray(a).dtype.hasobject:
@@ -312,7 +605,22 @@ def savez_plain(f: BinaryIO | None, arrays: dict) -> None:
 
 def check_distinct(output: StrPath, inputs: Iterable[StrPath], *, what: str = "output") -> None:
     """ValueError when the file `output` is one of `inputs` (the same file by any name, through
-    symbolic links or hard links): a command never writes over what it reads."""
+    symbolic links or hard links): a command never writes over what it reads.
+
+    Parameters
+    ----------
+    output : str or Path
+        The file a command writes.
+    inputs : list of str or Path
+        The files it reads.
+    what : str
+        What the error calls `output`.
+
+    Raises
+    ------
+    ValueError
+        When `output` is one of `inputs`.
+    """
     out = Path(output)
     for source in inputs:
         source = Path(source)

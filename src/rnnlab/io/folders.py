@@ -52,7 +52,17 @@ def _exchange(a: Path, b: Path) -> bool:
 
 def listing(path: Path) -> list[str] | None:
     """The names in folder `path`; None when there is nothing there. Anything else that is
-    not a folder (a file, a symbolic link) is refused."""
+    not a folder (a file, a symbolic link) is refused.
+
+    Parameters
+    ----------
+    path : Path
+        The folder.
+
+    Returns
+    -------
+    list of str or None
+    """
     try:
         st = os.lstat(path)
     except FileNotFoundError:
@@ -70,7 +80,35 @@ def write_folder(path: StrPath, contents: dict, *, overwrite: bool = False,
     A missing or empty `path` is simply created. A folder that holds anything is replaced only
     with overwrite=True, only when ours(path) says rnnlab wrote it, and only when it holds no names
     outside `allowed` (nothing that rnnlab did not write is ever deleted). A symbolic link at
-    `path` is followed: its target folder is the one replaced. Returns the folder's path."""
+    `path` is followed: its target folder is the one replaced.
+
+    Parameters
+    ----------
+    path : str or Path
+        The folder.
+    contents : dict of str to callable
+        ``{file name: write(file_object)}``.
+    overwrite : bool
+        Whether a folder that holds anything may be replaced.
+    ours : callable, optional
+        ``ours(path) -> bool``: whether rnnlab wrote the folder there.
+    allowed : tuple of str
+        Names besides `contents` the replaced folder may hold.
+    flag : str
+        The option the error message names for replacing.
+    kind : str
+        What the folder is, for the error messages.
+
+    Returns
+    -------
+    Path
+        The folder.
+
+    Raises
+    ------
+    FileExistsError
+        If the folder holds anything and may not be replaced.
+    """
     path = Path(path)
     if os.path.islink(path):
         path = Path(os.path.realpath(path))
@@ -133,7 +171,13 @@ def _install(tmp: Path, path: Path, names: list[str] | None) -> None:
 def remove_folder(path: StrPath) -> None:
     """Delete the folder `path` (not a link, not a file) so that it vanishes at once: it is
     renamed to a temporary name first, then deleted (a crash mid-way leaves a temporary that
-    the next write of the same name removes)."""
+    the next write of the same name removes).
+
+    Parameters
+    ----------
+    path : str or Path
+        The folder.
+    """
     path = Path(path)
     try:
         st = os.lstat(path)
@@ -148,7 +192,19 @@ def remove_folder(path: StrPath) -> None:
 
 
 def plain_name(name: object, shown: StrPath) -> str:
-    """`name` when it is one plain entry of a folder (no separator, not '.' or '..')."""
+    """`name` when it is one plain entry of a folder (no separator, not '.' or '..').
+
+    Parameters
+    ----------
+    name : str
+        The entry's name.
+    shown : str
+        What the error message calls it.
+
+    Returns
+    -------
+    str
+    """
     if (not isinstance(name, str) or not name or name in (".", "..") or "/" in name
             or "\\" in name or "\0" in name):
         raise CheckpointError(f"{shown} names {name!r}, which is not a plain name inside its "
@@ -158,7 +214,9 @@ def plain_name(name: object, shown: StrPath) -> str:
 
 class Folder:
     """A folder opened once for reading: every file is opened relative to this handle, so a
-    folder swapped meanwhile is read entirely old or entirely new. Use as a context manager."""
+    """
+
+
     path: Path
     fd: int | None
 
@@ -188,22 +246,50 @@ class Folder:
         self.close()
 
     def close(self) -> None:
+        """Close the folder's handle (also at the end of a with block).
+        """
         if self.fd is not None:
             os.close(self.fd)
             self.fd = None
 
     def changed(self) -> bool:
-        """Whether the path now names another folder than the one opened (a save swapped it)."""
+        """Whether the path now names another folder than the one opened (a save swapped it).
+
+        Returns
+        -------
+        bool
+        """
         try:
             return os.stat(self.path).st_ino != self.inode
         except OSError:
             return True
 
     def sub(self, name: str) -> "Folder":
-        """The folder `name` inside this one: a plain name, not a symbolic link."""
+        """The folder `name` inside this one: a plain name, not a symbolic link.
+
+        Parameters
+        ----------
+        name : str
+            A plain name in this folder.
+
+        Returns
+        -------
+        Folder
+        """
         return Folder(plain_name(name, self.path), parent=self, follow=False)
 
     def exists(self, name: str) -> bool:
+        """Whether `name` exists in this folder (a link is not followed).
+
+        Parameters
+        ----------
+        name : str
+            A plain name in this folder.
+
+        Returns
+        -------
+        bool
+        """
         try:
             os.stat(name, dir_fd=self.fd, follow_symlinks=False)
             return True
@@ -211,8 +297,32 @@ class Folder:
             return False
 
     def open(self, name: str) -> tuple[int, int]:
-        """(fd, size) of the regular file `name` in this folder (no link, no FIFO, no device)."""
+        """(fd, size) of the regular file `name` in this folder (no link, no FIFO, no device).
+
+        Parameters
+        ----------
+        name : str
+            A plain name in this folder.
+
+        Returns
+        -------
+        (int, int)
+            The open file descriptor and the size.
+        """
         return files.open_regular(name, dir_fd=self.fd, shown=self.path / name)
 
     def read_json(self, name: str, *, limit: int = files.JSON_LIMIT) -> Any:
+        """The JSON document in the regular file `name` of this folder (at most `limit` bytes).
+
+        Parameters
+        ----------
+        name : str
+            A plain name in this folder.
+        limit : int
+            The largest size accepted.
+
+        Returns
+        -------
+        object
+        """
         return files.read_json(name, limit=limit, dir_fd=self.fd, shown=self.path / name)

@@ -68,7 +68,31 @@ __all__ = ["NAMES", "FEEDS", "DECODER_INPUTS", "Net", "get", "ManyToMany", "Many
 
 def get(name: str, *, delay: int = 0, feed: str = "first", decoder_input: str = "zeros",
         teacher_forcing: bool = False) -> ManyToMany:
-    """The mapping object for a name, with its options checked."""
+    """The mapping object for a name, with its options checked.
+
+    Parameters
+    ----------
+    name : str
+        A mapping name (NAMES).
+    delay : int
+        For "many-to-many-delayed".
+    feed : str
+        For "one-to-many" (FEEDS).
+    decoder_input : str
+        For "seq2seq" (DECODER_INPUTS).
+    teacher_forcing : bool
+        For "seq2seq".
+
+    Returns
+    -------
+    ManyToMany
+        The mapping (a ManyToMany or a subclass).
+
+    Examples
+    --------
+    >>> get("many-to-many-delayed", delay=2).delay
+    2
+    """
     _checks.check_choice(name, "mapping", NAMES)
     delay = _checks.check_int(delay, "delay", minimum=0)
     _checks.check_choice(feed, "feed", FEEDS)

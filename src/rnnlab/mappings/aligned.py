@@ -18,7 +18,13 @@ __all__ = ["ManyToMany", "Delayed"]
 
 
 class Delayed(ManyToMany):
-    """y(t + d) answers x(t): the input gets d zero steps at the end."""
+    """y(t + d) answers x(t): the input gets d zero steps at the end.
+
+    Parameters
+    ----------
+    delay : int
+        d, at least 1.
+    """
     name = "many-to-many-delayed"
     streams = False                                # each call reads d padding steps at its end
     returns_state = False                          # the final state has read the padding

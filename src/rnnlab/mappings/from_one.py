@@ -15,7 +15,13 @@ from .._types import Array
 
 
 class OneToMany(ManyToMany):
-    """One input vector, a sequence of T outputs."""
+    """One input vector, a sequence of T outputs.
+
+    Parameters
+    ----------
+    feed : str
+        How the input vector is fed over the steps (see FEEDS).
+    """
     name = "one-to-many"
     streams = False
     takes_n_steps = True                           # the output length comes from Y or n_steps

@@ -25,7 +25,15 @@ from .base import Net
 
 
 class Seq2Seq(ManyToMany):
-    """An encoder stack reads X; a decoder stack starts from its final states and answers."""
+    """An encoder stack reads X; a decoder stack starts from its final states and answers.
+
+    Parameters
+    ----------
+    decoder_input : str
+        What the decoder reads at each step (see DECODER_INPUTS).
+    teacher_forcing : bool
+        Whether it reads the targets while training.
+    """
     name = "seq2seq"
     streams = False
     returns_state = False

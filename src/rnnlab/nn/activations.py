@@ -23,7 +23,22 @@ OUTPUT = ("identity", "sigmoid", "softmax")
 
 
 def hidden_(a: Array, name: str, out: Array | None = None) -> Array:
-    """h = f(a) for a hidden activation, written into `out` (may be `a` itself)."""
+    """h = f(a) for a hidden activation, written into `out` (may be `a` itself).
+
+    Parameters
+    ----------
+    a : ndarray
+        Pre-activations.
+    name : {"tanh", "relu", "identity"}
+        The activation.
+    out : ndarray, optional
+        Where h is written.
+
+    Returns
+    -------
+    ndarray
+        h.
+    """
     if out is None:
         out = np.empty_like(a)
     if name == "tanh":
@@ -38,7 +53,24 @@ def hidden_(a: Array, name: str, out: Array | None = None) -> Array:
 
 
 def hidden_grad(h: Array, name: str) -> Array | None:
-    """f'(a) for every entry, from the activation h = f(a); None means f' = 1 everywhere."""
+    """f'(a) for every entry, from the activation h = f(a); None means f' = 1 everywhere.
+
+    Parameters
+    ----------
+    h : ndarray
+        Activations.
+    name : str
+        The activation.
+
+    Returns
+    -------
+    ndarray or None
+
+    Examples
+    --------
+    >>> hidden_grad(np.array([0.0, 0.5]), "tanh").tolist()            # 1 - h^2
+    [1.0, 0.75]
+    """
     if name == "tanh":
         d = np.multiply(h, h)                    # h^2
         return np.subtract(1, d, out=d)          # tanh'(a) = 1 - h^2
@@ -50,7 +82,22 @@ def hidden_grad(h: Array, name: str) -> Array | None:
 
 
 def sigmoid(a: Array) -> Array:
-    """1 / (1 + exp(-a)) without overflow for large |a|."""
+    """1 / (1 + exp(-a)) without overflow for large |a|.
+
+    Parameters
+    ----------
+    a : ndarray
+        Logits.
+
+    Returns
+    -------
+    ndarray
+
+    Examples
+    --------
+    >>> sigmoid(np.array([-1000.0, 0.0, 1000.0])).tolist()
+    [0.0, 0.5, 1.0]
+    """
     out = np.empty_like(a)
     pos = a >= 0
     out[pos] = 1 / (1 + np.exp(-a[pos]))
@@ -60,20 +107,58 @@ def sigmoid(a: Array) -> Array:
 
 
 def log_softmax(a: Array) -> Array:
-    """a - logsumexp(a) over the last axis (shifted by the max: no overflow)."""
+    """a - logsumexp(a) over the last axis (shifted by the max: no overflow).
+
+    Parameters
+    ----------
+    a : ndarray, (..., K)
+        Logits.
+
+    Returns
+    -------
+    ndarray, (..., K)
+    """
     shifted = a - a.max(axis=-1, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
 
 def softmax(a: Array) -> Array:
-    """exp(a) / sum exp(a) over the last axis, shifted by the max."""
+    """exp(a) / sum exp(a) over the last axis, shifted by the max.
+
+    Parameters
+    ----------
+    a : ndarray, (..., K)
+        Logits.
+
+    Returns
+    -------
+    ndarray, (..., K)
+
+    Examples
+    --------
+    >>> softmax(np.array([1000.0, 1000.0])).tolist()
+    [0.5, 0.5]
+    """
     e = np.exp(a - a.max(axis=-1, keepdims=True))
     e /= e.sum(axis=-1, keepdims=True)
     return e
 
 
 def output(a: Array, name: str) -> Array:
-    """y = f(a) for an output activation."""
+    """y = f(a) for an output activation.
+
+    Parameters
+    ----------
+    a : ndarray
+        Pre-activations.
+    name : {"identity", "sigmoid", "softmax"}
+        The output activation.
+
+    Returns
+    -------
+    ndarray
+        y.
+    """
     if name == "identity":
         return a
     if name == "sigmoid":
@@ -84,7 +169,22 @@ def output(a: Array, name: str) -> Array:
 
 
 def output_backward(y: Array, dy: Array, name: str) -> Array:
-    """dL/da from dL/dy through the output activation y = f(a)."""
+    """dL/da from dL/dy through the output activation y = f(a).
+
+    Parameters
+    ----------
+    y : ndarray
+        Outputs.
+    dy : ndarray
+        dL/dy.
+    name : str
+        The output activation.
+
+    Returns
+    -------
+    ndarray
+        dL/da.
+    """
     if name == "identity":
         return dy
     if name == "sigmoid":

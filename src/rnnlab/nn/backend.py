@@ -28,7 +28,28 @@ _chosen: list = []                     # [name] once set or read from the enviro
 
 
 def set_backend(name: str) -> None:
-    """Choose the backend for every cell from now on (see the module docstring)."""
+    """Choose the backend for every cell from now on (see the module docstring).
+
+    Parameters
+    ----------
+    name : {"auto", "numpy", "compiled"}
+        "numpy": the NumPy loops; "compiled": numba's (the `fast` extra); "auto": the compiled
+        loops where they are faster (small B x H) and numba is installed.
+
+    Raises
+    ------
+    ValueError
+        If `name` is not one of these.
+    ImportError
+        For "compiled" without numba.
+
+    Examples
+    --------
+    >>> rl.set_backend("numpy")
+    >>> rl.get_backend()
+    'numpy'
+    >>> rl.set_backend("auto")
+    """
     _check(name, "backend")
     if name == "compiled":
         _require()
@@ -36,7 +57,13 @@ def set_backend(name: str) -> None:
 
 
 def get_backend() -> str:
-    """The backend in force: set_backend's choice, else $RNNLAB_BACKEND, else "auto"."""
+    """The backend in force: set_backend's choice, else $RNNLAB_BACKEND, else "auto".
+
+    Returns
+    -------
+    str
+        "auto", "numpy" or "compiled".
+    """
     if not _chosen:
         name = os.environ.get(ENV, "auto") or "auto"
         _check(name, f"${ENV}")
@@ -45,12 +72,31 @@ def get_backend() -> str:
 
 
 def available() -> bool:
-    """Whether the compiled loops can run (numba is installed)."""
+    """Whether the compiled loops can run (numba is installed).
+
+    Returns
+    -------
+    bool
+    """
     return importlib.util.find_spec("numba") is not None
 
 
 def loops(cell: str, batch: int, n_hidden: int) -> ModuleType | None:
-    """The compiled-loop module for `cell` at this size, or None for the NumPy loops."""
+    """The compiled-loop module for `cell` at this size, or None for the NumPy loops.
+
+    Parameters
+    ----------
+    cell : str
+        The cell's name ("elman", "lstm", "gru").
+    batch, n_hidden : int
+        The batch size B and the hidden size H (the "auto" backend decides by B x H).
+
+    Returns
+    -------
+    module or None
+        ``rnnlab.nn.compiled.<cell>``, or None where the NumPy loops run.
+    """
+
     name = get_backend()
     if name == "numpy" or cell not in AUTO_MAX_BH:
         return None

@@ -21,32 +21,104 @@ SCHEMES = ("uniform", "xavier", "orthogonal", "identity")
 
 def uniform(shape: tuple[int, ...], bound: float, *, rng: np.random.Generator,
             dtype: DTypeLike = np.float32) -> Array:
-    """U(-bound, bound) of the given shape."""
+    """U(-bound, bound) of the given shape.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        The array's shape.
+    bound : float
+        The half-width.
+    rng : numpy.random.Generator
+        The generator.
+    dtype : numpy dtype
+        float32 or float64.
+
+    Returns
+    -------
+    ndarray
+    """
     return rng.uniform(-bound, bound, size=shape).astype(dtype)
 
 
 def xavier_uniform(shape: tuple[int, ...], *, rng: np.random.Generator,
                    dtype: DTypeLike = np.float32) -> Array:
-    """Glorot uniform for a weight stored (fan_out, fan_in)."""
+    """Glorot uniform for a weight stored (fan_out, fan_in).
+
+    Parameters
+    ----------
+    shape : (int, int)
+        (fan_out, fan_in).
+    rng : numpy.random.Generator
+        The generator.
+    dtype : numpy dtype
+        float32 or float64.
+
+    Returns
+    -------
+    ndarray
+    """
     fan_out, fan_in = shape
     bound = np.sqrt(6.0 / (fan_in + fan_out))
     return uniform(shape, bound, rng=rng, dtype=dtype)
 
 
 def orthogonal(n: int, *, rng: np.random.Generator, dtype: DTypeLike = np.float32) -> Array:
-    """A Haar-random n x n orthogonal matrix."""
+    """A Haar-random n x n orthogonal matrix.
+
+    Parameters
+    ----------
+    n : int
+        The size.
+    rng : numpy.random.Generator
+        The generator.
+    dtype : numpy dtype
+        float32 or float64.
+
+    Returns
+    -------
+    ndarray, (n, n)
+
+    Examples
+    --------
+    >>> Q = orthogonal(4, rng=np.random.default_rng(0), dtype=np.float64)
+    >>> print(np.allclose(Q @ Q.T, np.eye(4)))
+    True
+    """
     q, r = np.linalg.qr(rng.standard_normal((n, n)))
     q *= np.sign(np.diag(r))                     # fix the signs: uniform over O(n)
     return q.astype(dtype)
 
 
 def identity(n: int, *, dtype: DTypeLike = np.float32) -> Array:
-    """The n x n identity."""
+    """The n x n identity.
+
+    Parameters
+    ----------
+    n : int
+        The size.
+    dtype : numpy dtype
+        float32 or float64.
+
+    Returns
+    -------
+    ndarray, (n, n)
+    """
     return np.eye(n, dtype=dtype)
 
 
 def spectral_radius(W: ArrayLike) -> float:
-    """max |eigenvalue| of a square matrix (exact, from the eigenvalues)."""
+    """max |eigenvalue| of a square matrix (exact, from the eigenvalues).
+
+    Parameters
+    ----------
+    W : array_like, (n, n)
+        A square matrix.
+
+    Returns
+    -------
+    float
+    """
     W = np.asarray(W, dtype=np.float64)
     if W.ndim != 2 or W.shape[0] != W.shape[1]:
         raise ValueError(f"W must be a square matrix, got shape {W.shape}")
@@ -54,7 +126,25 @@ def spectral_radius(W: ArrayLike) -> float:
 
 
 def scale_to_radius(W: Array, rho: float) -> Array:
-    """W rescaled so that its spectral radius is rho (W unchanged when its radius is 0)."""
+    """W rescaled so that its spectral radius is rho (W unchanged when its radius is 0).
+
+    Parameters
+    ----------
+    W : ndarray, (n, n)
+        A square matrix.
+    rho : float
+        The wanted spectral radius.
+
+    Returns
+    -------
+    ndarray, (n, n)
+
+    Examples
+    --------
+    >>> W = orthogonal(5, rng=np.random.default_rng(1), dtype=np.float64)
+    >>> round(spectral_radius(scale_to_radius(W, 0.9)), 12)
+    0.9
+    """
     r = spectral_radius(W)
     if r == 0.0:
         return W.copy()
@@ -65,12 +155,37 @@ def recurrent(n_in: int, n_hidden: int, n_gates: int, *, rng: np.random.Generato
               scheme: str = "uniform", radius: float | None = None) -> tuple[Array, Array, Array]:
     """(W0, W11, b0) for a layer whose gates stack `n_gates` blocks of H rows.
 
-    uniform     every entry U(-1/sqrt(H), 1/sqrt(H)), PyTorch's scheme for its recurrent weights
-                (its effective bias, bias_ih + bias_hh, is the sum of two such draws; ours is one)
-    xavier      W0 and each H x H block of W11 Glorot uniform, b0 = 0
-    orthogonal  W0 Glorot uniform, each block of W11 orthogonal, b0 = 0
-    identity    W0 ~ N(0, 0.001^2), each block of W11 the identity, b0 = 0 (the IRNN)
-    radius      when given, each block of W11 is then rescaled to this spectral radius
+    The schemes::
+
+        uniform     every entry U(-1/sqrt(H), 1/sqrt(H)), PyTorch's scheme for its recurrent weights
+                    (its effective bias, bias_ih + bias_hh, is the sum of two such draws; ours is one)
+        xavier      W0 and each H x H block of W11 Glorot uniform, b0 = 0
+        orthogonal  W0 Glorot uniform, each block of W11 orthogonal, b0 = 0
+        identity    W0 ~ N(0, 0.001^2), each block of W11 the identity, b0 = 0 (the IRNN)
+        radius      when given, each block of W11 is then rescaled to this spectral radius
+
+    Parameters
+    ----------
+    n_in : int
+        D.
+    n_hidden : int
+        H.
+    n_gates : int
+        Blocks of H rows (Elman 1, GRU 3, LSTM 4).
+    rng : numpy.random.Generator
+        The generator.
+    dtype : numpy dtype
+        float32 or float64.
+    scheme : {"uniform", "xavier", "orthogonal", "identity"}
+        See above.
+    radius : float, optional
+        See above.
+
+    Returns
+    -------
+    W0 : ndarray, (n_gates H, D)
+    W11 : ndarray, (n_gates H, H)
+    b0 : ndarray, (n_gates H,)
     """
     H, G = n_hidden, n_gates
     if scheme == "uniform":

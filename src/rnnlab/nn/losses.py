@@ -36,7 +36,28 @@ def _masked(value_terms, grad, mask):
 
 def one_hot(target: Array, n_classes: int, dtype: DTypeLike, lead_ndim: int) -> Array:
     """Class indices (an integer array with lead_ndim axes) -> one-hot (..., K); a target that
-    already has the class axis (one-hot or probabilities, any dtype) passes through as floats."""
+    already has the class axis (one-hot or probabilities, any dtype) passes through as floats.
+
+    Parameters
+    ----------
+    target : array_like
+        Class indices, or targets that already have the class axis.
+    n_classes : int
+        K.
+    dtype : numpy dtype
+        The result's dtype.
+    lead_ndim : int
+        The number of axes before the class axis.
+
+    Returns
+    -------
+    ndarray, (..., K)
+
+    Examples
+    --------
+    >>> one_hot(np.array([2, 0]), 3, np.float32, 1).tolist()
+    [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]
+    """
     target = np.asarray(target)
     if target.dtype.kind in "iub" and target.ndim == lead_ndim:
         if target.size and (target.min() < 0 or target.max() >= n_classes):
@@ -47,13 +68,53 @@ def one_hot(target: Array, n_classes: int, dtype: DTypeLike, lead_ndim: int) -> 
 
 
 def squared_error(y: Array, target: Array, mask: Array | None = None) -> tuple[float, Array]:
-    """1/2 sum of squared differences. Returns (value, dL/dy)."""
+    """1/2 sum of squared differences. Returns (value, dL/dy).
+
+    Parameters
+    ----------
+    y : ndarray
+        Outputs.
+    target : ndarray
+        Targets of the same shape.
+    mask : ndarray of bool, optional
+        The entries that count; default all.
+
+    Returns
+    -------
+    value : float
+        The loss.
+    grad : ndarray
+        dL/dy, the shape of y.
+
+    Examples
+    --------
+    >>> value, grad = squared_error(np.array([1.0, 3.0]), np.array([1.0, 1.0]))
+    >>> value, grad.tolist()
+    (2.0, [0.0, 2.0])
+    """
     diff = y - target
     return _masked(0.5 * (diff * diff).sum(axis=-1), diff, mask)
 
 
 def binary_cross_entropy(y: Array, target: Array, mask: Array | None = None) -> tuple[float, Array]:
-    """Cross-entropy of probabilities y in (0, 1) against targets in [0, 1]. Returns (value, dL/dy)."""
+    """Cross-entropy of probabilities y in (0, 1) against targets in [0, 1]. Returns (value, dL/dy).
+
+    Parameters
+    ----------
+    y : ndarray
+        Probabilities in (0, 1).
+    target : ndarray
+        Targets in [0, 1].
+    mask : ndarray of bool, optional
+        The entries that count; default all.
+
+    Returns
+    -------
+    value : float
+        The loss.
+    grad : ndarray
+        dL/dy, the shape of y.
+    """
     eps = _EPS.get(y.dtype, 1e-7)
     p = np.clip(y, eps, 1 - eps)                         # keep log and the division finite
     terms = -(target * np.log(p) + (1 - target) * np.log1p(-p)).sum(axis=-1)
@@ -61,7 +122,24 @@ def binary_cross_entropy(y: Array, target: Array, mask: Array | None = None) -> 
 
 
 def cross_entropy(y: Array, target: Array, mask: Array | None = None) -> tuple[float, Array]:
-    """-sum t log y for probability vectors y (last axis). Returns (value, dL/dy)."""
+    """-sum t log y for probability vectors y (last axis). Returns (value, dL/dy).
+
+    Parameters
+    ----------
+    y : ndarray, (..., K)
+        Probability vectors.
+    target : ndarray
+        One-hot or probability targets.
+    mask : ndarray of bool, optional
+        The entries that count; default all.
+
+    Returns
+    -------
+    value : float
+        The loss.
+    grad : ndarray
+        dL/dy, the shape of y.
+    """
     t = one_hot(target, y.shape[-1], y.dtype, y.ndim - 1)
     p = np.maximum(y, _EPS.get(y.dtype, 1e-7))
     return _masked(-(t * np.log(p)).sum(axis=-1), -t / p, mask)
@@ -69,14 +147,54 @@ def cross_entropy(y: Array, target: Array, mask: Array | None = None) -> tuple[f
 
 def sigmoid_binary_cross_entropy(a: Array, target: Array,
                                  mask: Array | None = None) -> tuple[float, Array]:
-    """BCE of sigmoid(a), from the logits a, stably. Returns (value, dL/da)."""
+    """BCE of sigmoid(a), from the logits a, stably. Returns (value, dL/da).
+
+    Parameters
+    ----------
+    a : ndarray
+        Logits.
+    target : ndarray
+        Targets in [0, 1].
+    mask : ndarray of bool, optional
+        The entries that count; default all.
+
+    Returns
+    -------
+    value : float
+        The loss.
+    grad : ndarray
+        dL/da, the shape of a.
+    """
     terms = (np.maximum(a, 0) - a * target + np.log1p(np.exp(-np.abs(a)))).sum(axis=-1)
     return _masked(terms, activations.sigmoid(a) - target, mask)
 
 
 def softmax_cross_entropy(a: Array, target: Array,
                           mask: Array | None = None) -> tuple[float, Array]:
-    """Cross-entropy of softmax(a), from the logits a, via log-sum-exp. Returns (value, dL/da)."""
+    """Cross-entropy of softmax(a), from the logits a, via log-sum-exp. Returns (value, dL/da).
+
+    Parameters
+    ----------
+    a : ndarray, (..., K)
+        Logits.
+    target : ndarray
+        One-hot or probability targets.
+    mask : ndarray of bool, optional
+        The entries that count; default all.
+
+    Returns
+    -------
+    value : float
+        The loss.
+    grad : ndarray
+        dL/da, the shape of a.
+
+    Examples
+    --------
+    >>> value, grad = softmax_cross_entropy(np.zeros((1, 4)), np.eye(4)[[0]])
+    >>> bool(np.isclose(value, np.log(4))), grad.round(2).tolist()
+    (True, [[-0.75, 0.25, 0.25, 0.25]])
+    """
     t = one_hot(target, a.shape[-1], a.dtype, a.ndim - 1)
     logp = activations.log_softmax(a)
     grad = np.exp(logp) * t.sum(axis=-1, keepdims=True) - t
@@ -98,7 +216,24 @@ DEFAULT_FOR_OUTPUT = {"identity": "squared_error", "sigmoid": "binary_cross_entr
 
 def resolve(name: str) -> str:
     """Canonical loss name for a name or alias (TypeError for a non-string, ValueError for an
-    unknown name)."""
+    unknown name).
+
+    Parameters
+    ----------
+    name : str
+        A loss name or alias.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    TypeError
+        For a non-string.
+    ValueError
+        For an unknown name.
+    """
     names = sorted(LOSSES) + sorted(ALIASES)
     if not isinstance(name, str):
         raise TypeError(f"loss must be a name ({', '.join(names)}), 'auto' or a callable; got "

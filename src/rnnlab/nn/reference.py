@@ -29,7 +29,33 @@ def _order(T, reverse):
 def forward(cell: ModuleType, params: Params, x: Array, h0: Any = None, *,
             mask: Array | None = None, reverse: bool = False,
             activation: str = "tanh") -> tuple[Array, dict[int, State], State]:
-    """(h (T, B, H), the state before each visited step, the final state): x (T, B, D)."""
+    """(h (T, B, H), the state before each visited step, the final state): x (T, B, D).
+
+    Parameters
+    ----------
+    cell : module
+        The cell module.
+    params : dict
+        The layer's parameters.
+    x : ndarray, (T, B, D)
+        Inputs.
+    h0 : tuple, optional
+        The initial state.
+    mask : ndarray of bool, (T, B), optional
+        The real steps.
+    reverse : bool
+        Run from the last step to the first.
+    activation : str
+        The Elman activation.
+
+    Returns
+    -------
+    h : ndarray, (T, B, H)
+    states : list
+        The state before each visited step.
+    final : tuple
+        The final state.
+    """
     T, B, _ = x.shape
     H = params["W11"].shape[1]
     state = _time.as_state(h0, len(cell.STATE), B, H, x.dtype, cell.NAME, "h0")
@@ -52,7 +78,35 @@ def backward(cell: ModuleType, params: Params, x: Array, h0: Any, dh: Array | No
     """BPTT: (grads, dx (T, B, D), the gradient of h0 as a state tuple).
 
     dh (T, B, H): dL/dh(t) from above (None: zero); dstate: the gradient of the final state (a
-    tuple; None or None entries: zero)."""
+    tuple; None or None entries: zero).
+
+    Parameters
+    ----------
+    cell : module
+        The cell module.
+    params : dict
+        The layer's parameters.
+    x : ndarray, (T, B, D)
+        Inputs.
+    h0 : tuple or None
+        The initial state.
+    dh : ndarray, (T, B, H) or None
+        dL/dh(t) from above.
+    dstate : tuple, optional
+        The gradient of the final state.
+    mask : ndarray of bool, (T, B), optional
+        The real steps.
+    reverse : bool
+        Run from the last step to the first.
+    activation : str
+        The Elman activation.
+
+    Returns
+    -------
+    grads : dict
+    dx : ndarray, (T, B, D)
+    dh0 : tuple
+    """
     T, B, _ = x.shape
     H = params["W11"].shape[1]
     _, before, _ = forward(cell, params, x, h0, mask=mask, reverse=reverse, activation=activation)

@@ -30,7 +30,25 @@ DIRECTIONS = ("f", "b")
 
 def param_shapes(cell: ModuleType, n_in: int, n_hidden: int, n_layers: int, *,
                  bidirectional: bool) -> list[Any]:
-    """The shapes init returns, without allocating: the same list (and dicts) of shape dicts."""
+    """The shapes init returns, without allocating: the same list (and dicts) of shape dicts.
+
+    Parameters
+    ----------
+    cell : module
+        The cell module (rnnlab.nn.elman, lstm or gru).
+    n_in : int
+        D.
+    n_hidden : int
+        H.
+    n_layers : int
+        The number of layers.
+    bidirectional : bool
+        Whether every layer runs both ways.
+
+    Returns
+    -------
+    list
+    """
     layers, width = [], n_in
     for _ in range(n_layers):
         one = cell.param_shapes(width, n_hidden)
@@ -41,7 +59,31 @@ def param_shapes(cell: ModuleType, n_in: int, n_hidden: int, n_layers: int, *,
 
 def init(cell: ModuleType, n_in: int, n_hidden: int, n_layers: int, *, bidirectional: bool,
          rng: np.random.Generator, dtype: DTypeLike, **opts: Any) -> list[Any]:
-    """A list of per-layer params; with bidirectional, each layer is {"f": params, "b": params}."""
+    """A list of per-layer params; with bidirectional, each layer is {"f": params, "b": params}.
+
+    Parameters
+    ----------
+    cell : module
+        The cell module (rnnlab.nn.elman, lstm or gru).
+    n_in : int
+        D.
+    n_hidden : int
+        H.
+    n_layers : int
+        The number of layers.
+    bidirectional : bool
+        Whether every layer runs both ways.
+    rng : numpy.random.Generator
+        The generator.
+    dtype : numpy dtype
+        float32 or float64.
+    **opts
+        The cell's options (activation, ...).
+
+    Returns
+    -------
+    list
+    """
     layers = []
     width = n_in
     for _ in range(n_layers):
@@ -69,6 +111,28 @@ def forward(cell: ModuleType, layers: list[Any], x: Array, h0: list[Any] | None 
     h0: None, or a list with one state per layer ({"f": s, "b": s} per layer when bidirectional).
     Returns (outs, caches): outs[l] is layer l's h (T, B, H), or (h_f, h_b) when bidirectional;
     outs[-1] is the top layer's.
+
+    Parameters
+    ----------
+    cell : module
+        The cell module (rnnlab.nn.elman, lstm or gru).
+    layers : list
+        Per-layer params, as init returns them.
+    x : ndarray, (T, B, D)
+        Inputs, time-major.
+    h0 : list, optional
+        Initial states.
+    mask : ndarray of bool, (T, B), optional
+        The real steps.
+    bidirectional : bool
+        Whether every layer runs both ways.
+    **opts
+        The cell's options (activation, ...).
+
+    Returns
+    -------
+    outs : list
+    caches : list
     """
     outs, caches = [], []
     inp = x
@@ -98,6 +162,34 @@ def infer(cell: ModuleType, layers: list[Any], x: Array, h0: list[Any] | None = 
     chunk of steps (about chunk_bytes of gates) through every layer before the next chunk, so
     memory stays one chunk per layer whatever T is; a bidirectional layer needs the whole
     sequence of the layer below, so it runs layer by layer and emits once.
+
+    Parameters
+    ----------
+    cell : module
+        The cell module (rnnlab.nn.elman, lstm or gru).
+    layers : list
+        Per-layer params, as init returns them.
+    x : ndarray, (T, B, D)
+        Inputs, time-major.
+    h0 : list, optional
+        Initial states.
+    mask : ndarray of bool, (T, B), optional
+        The real steps.
+    bidirectional : bool
+        Whether every layer runs both ways.
+    keep : {"top", "all"}
+        Which layers' outputs are emitted.
+    emit : callable, optional
+        ``emit(t0, outs)``, see above.
+    chunk_bytes : int
+        The size of a chunk of steps.
+    **opts
+        The cell's options (activation, ...).
+
+    Returns
+    -------
+    list
+        The final states.
     """
     if bidirectional:
         return _infer_bidirectional(cell, layers, x, h0, mask, keep, emit, opts)
@@ -133,7 +225,21 @@ def _infer_bidirectional(cell, layers, x, h0, mask, keep, emit, opts):
 
 
 def final_states(cell: ModuleType, caches: list[Any], bidirectional: bool = False) -> list[Any]:
-    """The state after each layer's last visited step, in the layout h0 takes."""
+    """The state after each layer's last visited step, in the layout h0 takes.
+
+    Parameters
+    ----------
+    cell : module
+        The cell module (rnnlab.nn.elman, lstm or gru).
+    caches : list
+        From forward.
+    bidirectional : bool
+        Whether every layer runs both ways.
+
+    Returns
+    -------
+    list
+    """
     if bidirectional:
         return [{d: cell.final_state(c[d]) for d in DIRECTIONS} for c in caches]
     return [cell.final_state(c) for c in caches]
@@ -147,6 +253,27 @@ def backward(cell: ModuleType, layers: list[Any], caches: list[Any], dtop: Any,
     dtop: dL/dh of the top layer (T, B, H), or (dh_f, dh_b); None entries mean zero.
     dfinal: None, or per layer the gradient of that layer's final state (layout of h0).
     Returns (grads, dx, dh0): grads mirrors `layers`, dh0 mirrors h0 (one state per layer).
+
+    Parameters
+    ----------
+    cell : module
+        The cell module (rnnlab.nn.elman, lstm or gru).
+    layers : list
+        Per-layer params, as init returns them.
+    caches : list
+        From forward.
+    dtop : ndarray or tuple
+        See above.
+    dfinal : list, optional
+        See above.
+    bidirectional : bool
+        Whether every layer runs both ways.
+
+    Returns
+    -------
+    grads : list
+    dx : ndarray, (T, B, D)
+    dh0 : list
     """
     n = len(layers)
     grads: list[Any]

@@ -28,7 +28,19 @@ OPTIMIZERS = ("adam", "sgd", "rmsprop")
 
 
 class RNNEstimator(BaseEstimator):
-    """The shared base; use RNNClassifier or RNNRegressor."""
+    """The shared base; use RNNClassifier or RNNRegressor (their Parameters are these).
+
+    Parameters
+    ----------
+    cell, n_hidden, n_layers, bidirectional, activation : see RNNClassifier
+        The model.
+    epochs, batch_size, optimizer, learning_rate, clip_norm : see RNNClassifier
+        The training.
+    early_stopping, validation_fraction, patience : see RNNClassifier
+        Early stopping.
+    dtype, random_state, verbose, warm_start : see RNNClassifier
+        The rest.
+    """
     model_: RNN                                    # fitted attributes (none before fit)
     optimizer_: optim.Optimizer
     per_step_: bool
@@ -74,7 +86,19 @@ class RNNEstimator(BaseEstimator):
             y: ArrayLike | Sequence[ArrayLike]) -> RNNEstimator:
         """Train on X (n, T, D), (n, T) or a list of (T_i, D) sequences, and targets y (one per
         sequence, or one per step). A new model unless warm_start=True and one was fitted on
-        data of the same kind; returns self."""
+        data of the same kind.
+
+        Parameters
+        ----------
+        X : array_like or list of array_like
+            (n, T, D), (n, T) or a list of (T_i, D) sequences.
+        y : array_like or list of array_like
+            One target per sequence, or one per step.
+
+        Returns
+        -------
+        self
+        """
         self._check_hyperparameters()
         warm = self.warm_start and hasattr(self, "model_")
         return self._train(X, y, epochs=self.epochs, first=not warm, classes=None,
@@ -84,7 +108,21 @@ class RNNEstimator(BaseEstimator):
                     classes: ArrayLike | None = None) -> RNNEstimator:
         """One epoch on (X, y), continuing the model and optimizer of earlier calls (the first
         call builds them; a classifier's first call takes `classes`, all the labels it will
-        ever see, else the labels of this first batch). Returns self."""
+        ever see, else the labels of this first batch).
+
+        Parameters
+        ----------
+        X : array_like or list of array_like
+            (n, T, D), (n, T) or a list of (T_i, D) sequences.
+        y : array_like or list of array_like
+            One target per sequence, or one per step.
+        classes : array_like, optional
+            Every label a classifier will see (first call only).
+
+        Returns
+        -------
+        self
+        """
         first = not hasattr(self, "model_")
         if first:
             self._check_hyperparameters()

@@ -54,8 +54,67 @@ class RNNClassifier(ClassifierMixin, RNNEstimator):
     list of (T_i,) label arrays for a list X). See rnnlab.sklearn for the input forms and the
     hyperparameters (all constructor arguments, stored unchanged).
 
-    Fitted: model_ (the rl.RNN), classes_, n_features_in_, history_ (rl.History of every epoch
-    since the model was built), n_iter_ (its number of epochs), per_step_, optimizer_.
+    Parameters
+    ----------
+    cell : {"elman", "lstm", "gru"}
+        The recurrent cell.
+    n_hidden : int
+        Hidden units per layer and direction.
+    n_layers : int
+        Stacked recurrent layers.
+    bidirectional : bool
+        Whether every layer also runs backwards in time.
+    activation : {"tanh", "relu", "identity"}
+        The Elman cell's activation.
+    epochs : int
+        Epochs per `fit` (`partial_fit` runs one).
+    batch_size : int
+        Sequences per update.
+    optimizer : {"adam", "sgd", "rmsprop"} or rnnlab.optim.Optimizer
+        The optimizer (an object is copied, never stepped itself).
+    learning_rate : float
+        The rate of a named optimizer.
+    clip_norm : float or None
+        Clip the gradients' global norm to this (None: no clipping).
+    early_stopping : bool
+        Hold out `validation_fraction` of the data and stop when its loss stops improving.
+    validation_fraction : float
+        The share held out with ``early_stopping=True``.
+    patience : int
+        Epochs without improvement tolerated with ``early_stopping=True``.
+    dtype : {"float32", "float64"}
+        The model's dtype.
+    random_state : None, int or numpy.random.RandomState
+        Seeds the weights, the shuffling and the held-out split.
+    verbose : bool
+        Show training progress.
+    warm_start : bool
+        Continue the fitted model in the next `fit` (on data of the same kind).
+
+    Attributes
+    ----------
+    model_ : RNN
+        The fitted rl.RNN (save it, inspect it, keep training it).
+    classes_ : ndarray
+        The labels, in the order of predict_proba's columns.
+    n_features_in_ : int
+        D, the features per step.
+    history_ : History
+        Every epoch since the model was built.
+    n_iter_ : int
+        Its number of epochs.
+    per_step_ : bool
+        Whether the model answers at every step.
+    optimizer_ : rnnlab.optim.Optimizer
+        The optimizer, with its state.
+
+    Examples
+    --------
+    >>> from rnnlab.sklearn import RNNClassifier          # needs rnnlab[sklearn]
+    >>> X, y = rl.tasks.parity(200, n_bits=6, random_state=0, final_only=True)
+    >>> clf = RNNClassifier(n_hidden=8, epochs=2, random_state=0).fit(X, y.ravel())
+    >>> clf.predict(X[:3]).shape, sorted(clf.classes_.tolist())
+    ((3,), [0.0, 1.0])
     """
 
     def _encode(self, y, per_step, *, first, classes=None):
@@ -84,13 +143,33 @@ class RNNClassifier(ClassifierMixin, RNNEstimator):
 
     def decision_function(self, X: ArrayLike | Sequence[ArrayLike]) -> Array | list[Array]:
         """Logits: (n,) for two classes (> 0 means classes_[1]), (n, K) for K > 2; per-step
-        models give (n, T) / (n, T, K) (a list of per-sequence arrays for a list X)."""
+        models give (n, T) / (n, T, K) (a list of per-sequence arrays for a list X).
+
+        Parameters
+        ----------
+        X : array_like or list of array_like
+            (n, T, D), (n, T) or a list of (T_i, D) sequences.
+
+        Returns
+        -------
+        ndarray or list of ndarray
+        """
         a, seqs = self._outputs(X, logits=True)
         a = np.asarray(a, np.float64)
         return inputs.unpad(a[..., 0] if len(self.classes_) == 2 else a, seqs)
 
     def predict_proba(self, X: ArrayLike | Sequence[ArrayLike]) -> Array | list[Array]:
-        """Class probabilities (n, K) (per step: (n, T, K)), columns in the order of classes_."""
+        """Class probabilities (n, K) (per step: (n, T, K)), columns in the order of classes_.
+
+        Parameters
+        ----------
+        X : array_like or list of array_like
+            (n, T, D), (n, T) or a list of (T_i, D) sequences.
+
+        Returns
+        -------
+        ndarray or list of ndarray
+        """
         a, seqs = self._outputs(X, logits=True)
         if len(self.classes_) == 2:
             s = _sigmoid(a[..., 0])
@@ -100,20 +179,54 @@ class RNNClassifier(ClassifierMixin, RNNEstimator):
         return inputs.unpad(p, seqs)
 
     def predict_log_proba(self, X: ArrayLike | Sequence[ArrayLike]) -> Array | list[Array]:
-        """log(predict_proba(X))."""
+        """log(predict_proba(X)).
+
+        Parameters
+        ----------
+        X : array_like or list of array_like
+            (n, T, D), (n, T) or a list of (T_i, D) sequences.
+
+        Returns
+        -------
+        ndarray or list of ndarray
+        """
         p = self.predict_proba(X)
         with np.errstate(divide="ignore"):
             return [np.log(q) for q in p] if isinstance(p, list) else np.log(p)
 
     def predict(self, X: ArrayLike | Sequence[ArrayLike]) -> Array | list[Array]:
-        """Labels from classes_: (n,), or (n, T) per step (a list for a list X)."""
+        """Labels from classes_: (n,), or (n, T) per step (a list for a list X).
+
+        Parameters
+        ----------
+        X : array_like or list of array_like
+            (n, T, D), (n, T) or a list of (T_i, D) sequences.
+
+        Returns
+        -------
+        ndarray or list of ndarray
+        """
         a, seqs = self._outputs(X, logits=True)
         index = (a[..., 0] > 0).astype(np.intp) if len(self.classes_) == 2 else a.argmax(-1)
         return inputs.unpad(self.classes_[index], seqs)
 
     def score(self, X: ArrayLike | Sequence[ArrayLike], y: ArrayLike | Sequence[ArrayLike],
               sample_weight: ArrayLike | None = None) -> float:
-        """Accuracy: the fraction of sequences (per step: of real steps) labelled right."""
+        """Accuracy: the fraction of sequences (per step: of real steps) labelled right.
+
+        Parameters
+        ----------
+        X : array_like or list of array_like
+            (n, T, D), (n, T) or a list of (T_i, D) sequences.
+        y : array_like
+            The true labels, as `fit` takes them.
+        sample_weight : array_like, optional
+            A weight per sequence.
+
+        Returns
+        -------
+        float
+        """
         pred = self.predict(X)
         seqs = inputs.sequences(self, X, reset=False, dtype=np.dtype(self.dtype))
         y_true, y_pred = _flat(y, pred, seqs, self.per_step_)
@@ -125,7 +238,57 @@ class RNNRegressor(RegressorMixin, RNNEstimator):
     (y (n, T) or (n, T, k), or a list of per-step arrays for a list X). See rnnlab.sklearn for
     the input forms and the hyperparameters (constructor arguments, stored unchanged).
 
-    Fitted: model_ (the rl.RNN), n_features_in_, history_, n_iter_, per_step_, optimizer_.
+    Parameters
+    ----------
+    cell : {"elman", "lstm", "gru"}
+        The recurrent cell.
+    n_hidden : int
+        Hidden units per layer and direction.
+    n_layers : int
+        Stacked recurrent layers.
+    bidirectional : bool
+        Whether every layer also runs backwards in time.
+    activation : {"tanh", "relu", "identity"}
+        The Elman cell's activation.
+    epochs : int
+        Epochs per `fit` (`partial_fit` runs one).
+    batch_size : int
+        Sequences per update.
+    optimizer : {"adam", "sgd", "rmsprop"} or rnnlab.optim.Optimizer
+        The optimizer (an object is copied, never stepped itself).
+    learning_rate : float
+        The rate of a named optimizer.
+    clip_norm : float or None
+        Clip the gradients' global norm to this (None: no clipping).
+    early_stopping : bool
+        Hold out `validation_fraction` of the data and stop when its loss stops improving.
+    validation_fraction : float
+        The share held out with ``early_stopping=True``.
+    patience : int
+        Epochs without improvement tolerated with ``early_stopping=True``.
+    dtype : {"float32", "float64"}
+        The model's dtype.
+    random_state : None, int or numpy.random.RandomState
+        Seeds the weights, the shuffling and the held-out split.
+    verbose : bool
+        Show training progress.
+    warm_start : bool
+        Continue the fitted model in the next `fit` (on data of the same kind).
+
+    Attributes
+    ----------
+    model_ : RNN
+        The fitted rl.RNN.
+    n_features_in_ : int
+        D, the features per step.
+    history_ : History
+        Every epoch since the model was built.
+    n_iter_ : int
+        Its number of epochs.
+    per_step_ : bool
+        Whether the model answers at every step.
+    optimizer_ : rnnlab.optim.Optimizer
+        The optimizer, with its state.
     """
 
     def _encode(self, y, per_step, *, first, classes=None):
@@ -157,14 +320,38 @@ class RNNRegressor(RegressorMixin, RNNEstimator):
 
     def predict(self, X: ArrayLike | Sequence[ArrayLike]) -> Array | list[Array]:
         """Predicted values, shaped like y in fit: (n,) or (n, k); per step (n, T) or (n, T, k)
-        (a list of per-sequence arrays for a list X)."""
+        (a list of per-sequence arrays for a list X).
+
+        Parameters
+        ----------
+        X : array_like or list of array_like
+            (n, T, D), (n, T) or a list of (T_i, D) sequences.
+
+        Returns
+        -------
+        ndarray or list of ndarray
+        """
         out, seqs = self._outputs(X)
         out = np.asarray(out, np.float64)
         return inputs.unpad(out[..., 0] if self.squeeze_ else out, seqs)
 
     def score(self, X: ArrayLike | Sequence[ArrayLike], y: ArrayLike | Sequence[ArrayLike],
               sample_weight: ArrayLike | None = None) -> float:
-        """R^2 (scikit-learn's r2_score; per step: over all real steps, outputs averaged)."""
+        """R^2 (scikit-learn's r2_score; per step: over all real steps, outputs averaged).
+
+        Parameters
+        ----------
+        X : array_like or list of array_like
+            (n, T, D), (n, T) or a list of (T_i, D) sequences.
+        y : array_like
+            The true values, as `fit` takes them.
+        sample_weight : array_like, optional
+            A weight per sequence.
+
+        Returns
+        -------
+        float
+        """
         pred = self.predict(X)
         seqs = inputs.sequences(self, X, reset=False, dtype=np.dtype(self.dtype))
         y_true, y_pred = _flat(y, pred, seqs, self.per_step_)

@@ -28,19 +28,50 @@ from .._types import Array
 
 @dataclass
 class Sequences:
-    """X laid out for rl.RNN: (n, T, D) values, a (n, T) mask or None, and the form it came in."""
+    """X laid out for rl.RNN: (n, T, D) values, a (n, T) mask or None, and the form it came in.
+
+    Parameters
+    ----------
+    X : ndarray, (n, T, D)
+        The values.
+    mask : ndarray of bool, (n, T) or None
+        The real steps of padded sequences.
+    form : str
+        The form X came in.
+    """
     X: np.ndarray
     mask: np.ndarray | None
     form: str                                      # "2d", "3d" or "list"
 
     @property
     def lengths(self) -> Array:
+        """The number of real steps of every sequence.
+
+        Returns
+        -------
+        ndarray of int, (n,)
+        """
         n, T = self.X.shape[:2]
         return np.full(n, T) if self.mask is None else self.mask.sum(axis=1)
 
 
 def is_ragged(X: ArrayLike | Sequence[ArrayLike]) -> bool:
-    """True for a list or tuple of sequences that NumPy cannot stack into one numeric array."""
+    """True for a list or tuple of sequences that NumPy cannot stack into one numeric array.
+
+    Parameters
+    ----------
+    X : object
+        The input.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> is_ragged([np.zeros((2, 1)), np.zeros((3, 1))]), is_ragged(np.zeros((2, 3, 1)))
+    (True, False)
+    """
     if not isinstance(X, (list, tuple)) or len(X) == 0:
         return False
     if not all(hasattr(s, "__len__") for s in X):
@@ -61,7 +92,23 @@ def _ndim(X):
 def sequences(estimator: Any, X: ArrayLike | Sequence[ArrayLike], *, reset: bool,
               dtype: DTypeLike) -> Sequences:
     """Validate X in any accepted form; with reset=True record n_features_in_ (and
-    feature_names_in_ for a DataFrame), else check X against what fit saw."""
+    feature_names_in_ for a DataFrame), else check X against what fit saw.
+
+    Parameters
+    ----------
+    estimator : RNNEstimator
+        The estimator.
+    X : array_like or list
+        The input, in any accepted form.
+    reset : bool
+        Record what X is (fit) rather than check it (predict).
+    dtype : numpy dtype
+        The values' dtype.
+
+    Returns
+    -------
+    Sequences
+    """
     if is_ragged(X):
         seqs = _ragged(X, dtype)
         D = seqs[0].shape[1]
@@ -129,7 +176,24 @@ def targets(y: ArrayLike | Sequence[ArrayLike], seqs: Sequences, name: str, *,
     per-step arrays for a list X (padded like X). One per sequence: y (n,) or (n, k) for k
     outputs when multi_output (a column y (n, 1) is then one output); otherwise a column y
     (n, 1) is raveled with scikit-learn's DataConversionWarning.
-    Returns (y, per_step)."""
+    Returns (y, per_step).
+
+    Parameters
+    ----------
+    y : array_like or list
+        The targets.
+    seqs : Sequences
+        X as `sequences` returned it.
+    name : str
+        What errors call y.
+    multi_output : bool
+        Whether several outputs are allowed.
+
+    Returns
+    -------
+    y : ndarray
+    per_step : bool
+    """
     if y is None:
         raise ValueError(f"{name} requires y to be passed, but the target y is None")
     n, T = seqs.X.shape[:2]
@@ -175,7 +239,19 @@ def _pad_targets(y, seqs, name):
 
 
 def unpad(Y: Array, seqs: Sequences) -> Array | list[Array]:
-    """Per-step outputs (n, T, ...) back in X's form: a list of (T_i, ...) arrays for a list X."""
+    """Per-step outputs (n, T, ...) back in X's form: a list of (T_i, ...) arrays for a list X.
+
+    Parameters
+    ----------
+    Y : ndarray, (n, T, ...)
+        Per-step outputs.
+    seqs : Sequences
+        X as `sequences` returned it.
+
+    Returns
+    -------
+    ndarray or list of ndarray
+    """
     if seqs.form != "list":
         return Y
     return [Y[i, :L] for i, L in enumerate(seqs.lengths)]

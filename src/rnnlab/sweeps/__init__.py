@@ -45,23 +45,48 @@ def sweep(target: str | Callable[[dict[str, Any], int], dict[str, Any]],
           frame: bool | None = None, timeout: float = 10.0) -> Any:
     """Run target for every setting of grid and every seed; returns the table of runs.
 
-    target:  an experiment name ("benefit"; its grid takes only `quick`), a function
-             f(config: dict, seed: int) -> dict of results, or "module:function" /
-             "file.py:function".
-    grid:    a dict of lists (the Cartesian product) or a list of dicts; None: one empty config.
-    seeds:   a list of seeds, or n for 0 .. n-1. Each run gets its seed, never a worker's.
-    client:  None (a local cluster of `workers` processes, one per core by default, shut down
-             afterwards), a scheduler address ("tcp://host:8786", reached within `timeout`
-             seconds or ConnectionError), or a distributed.Client to use as it is.
-    out:     a folder for runs/ID/{run.json,results.json}, sweep.json, summary.csv/md and
-             figure-PARAM.png; a run finished there before is not run again. None: nothing saved.
-    metric:  the numeric result the figures show (default: the first one).
-    progress: True (stderr) or a stream for a progress line; frame: see summary.table.
+    Parameters
+    ----------
+    target : str or callable
+        An experiment name ("benefit"; its grid takes only `quick`), a function
+        ``f(config: dict, seed: int) -> dict`` of results, or "module:function" /
+        "file.py:function".
+    grid : dict of lists, list of dicts or None
+        A dict of lists (the Cartesian product) or a list of dicts; None: one empty config.
+    seeds : int or list of int
+        A list of seeds, or n for 0 .. n-1. Each run gets its seed, never a worker's.
+    client : None, str or distributed.Client
+        None (a local cluster of `workers` processes, one per core by default, shut down
+        afterwards), a scheduler address ("tcp://host:8786", reached within `timeout` seconds
+        or ConnectionError), or a distributed.Client to use as it is.
+    out : str or Path, optional
+        A folder for runs/ID/{run.json,results.json}, sweep.json, summary.csv/md and
+        figure-PARAM.png; a run finished there before is not run again. None: nothing saved.
+    workers : int, optional
+        The number of processes of the local cluster (client=None).
+    metric : str, optional
+        The numeric result the figures show (default: the first one).
+    progress : bool or file-like
+        True (stderr) or a stream for a progress line.
+    frame : bool, optional
+        Whether to return a pandas DataFrame (see ``rnnlab.sweeps.summary.table``).
+    timeout : float
+        Seconds to wait for a scheduler given by address.
 
-    Returns one row per run, in the grid's order (run, seed, status, the config, the results,
-    error, seconds, host): a pandas DataFrame when pandas is installed, else a list of dicts. A
-    run that raises is a row with status "failed" and its error; the others go on.
+    Returns
+    -------
+    DataFrame or list of dict
+        One row per run, in the grid's order (run, seed, status, the config, the results,
+        error, seconds, host): a pandas DataFrame when pandas is installed, else a list of
+        dicts. A run that raises is a row with status "failed" and its error; the others go on.
+
+    Examples
+    --------
+    >>> def square(config, seed):                           # doctest: +SKIP
+    ...     return {"y": config["x"] ** 2 + seed}
+    >>> rows = rl.sweep(square, grid={"x": [1, 2]}, seeds=2, workers=1)  # doctest: +SKIP
     """
+
     tgt = plan.resolve_target(target)
     runs = plan.plan(grid, seeds, tgt)
     records = {}
@@ -112,7 +137,21 @@ def sweep(target: str | Callable[[dict[str, Any], int], dict[str, Any]],
 
 def finish(out: Path, doc: dict[str, Any], runs: Sequence[Run], records: Sequence[dict[str, Any]],
            metric: str | None) -> None:
-    """Write summary.csv, summary.md, the figures and the final sweep.json."""
+    """Write summary.csv, summary.md, the figures and the final sweep.json.
+
+    Parameters
+    ----------
+    out : Path
+        The sweep's folder.
+    doc : dict
+        The sweep.json document.
+    runs : list of Run
+        The plan.
+    records : dict
+        The record of every finished run, by run id.
+    metric : str or None
+        The result the figures show.
+    """
     configs = list({canonical(r.config): r.config for r in runs}.values())
     settings = summary.setting_rows(runs, records)
     config_keys = list(dict.fromkeys(k for c in configs for k in c))

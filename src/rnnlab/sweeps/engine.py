@@ -25,7 +25,18 @@ from .plan import Run, Target
 
 
 def require() -> ModuleType:
-    """The distributed package, or ImportError naming the extra."""
+    """The distributed package, or ImportError naming the extra.
+
+    Returns
+    -------
+    module
+        distributed.
+
+    Raises
+    ------
+    ImportError
+        Naming the extra.
+    """
     try:
         import distributed
     except ImportError:
@@ -56,6 +67,11 @@ def local_worker_config() -> Any:
     the thresholds of rnnlab.tune_malloc (what the `rnnlab` command sets for itself) keep them in
     the process. The statistical profiler samples every 10 ms for a dashboard a sweep does not
     open. Environment variables reach restarted workers too.
+
+    Returns
+    -------
+    dict
+        Dask configuration values.
     """
     import dask
     env = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}) or {})
@@ -71,6 +87,19 @@ def connect(client: Any = None, *, workers: int | None = None,
 
     client: None (a local cluster of `workers` processes, one per core by default, one thread
     each), a scheduler address such as "tcp://host:8786", or a distributed.Client.
+
+    Parameters
+    ----------
+    client : None, str or distributed.Client
+        See above.
+    workers : int, optional
+        Processes of a local cluster.
+    timeout : float
+        Seconds to reach a scheduler.
+
+    Yields
+    ------
+    distributed.Client
     """
     distributed = require()
     if isinstance(client, distributed.Client):
@@ -122,7 +151,17 @@ def connect(client: Any = None, *, workers: int | None = None,
 
 
 class Progress:
-    """done / running / failed and the time left, on one line (rewritten on a terminal)."""
+    """done / running / failed and the time left, on one line (rewritten on a terminal).
+
+    Parameters
+    ----------
+    total : int
+        The number of runs.
+    skipped : int
+        Runs finished before (not run again).
+    stream : file-like, optional
+        Where the line goes; default stderr.
+    """
 
     def __init__(self, total: int, skipped: int, stream: TextIO | None = None) -> None:
         self.total, self.skipped, self.done, self.failed = total, skipped, 0, 0
@@ -132,6 +171,17 @@ class Progress:
         self.last = 0.0
 
     def line(self, running: int) -> str:
+        """The progress line.
+
+        Parameters
+        ----------
+        running : int
+            The runs in progress.
+
+        Returns
+        -------
+        str
+        """
         elapsed = time.perf_counter() - self.start
         left = self.total - self.skipped - self.done
         eta = "" if not self.done else f", about {elapsed / self.done * left:.0f} s left"
@@ -141,7 +191,15 @@ class Progress:
 
     def show(self, running: Callable[[], int], force: bool = False) -> None:
         """Print the line (running() counts the runs in progress; asked only when printing):
-        on a terminal at most twice a second, elsewhere only when forced (a run finished)."""
+        on a terminal at most twice a second, elsewhere only when forced (a run finished).
+
+        Parameters
+        ----------
+        running : callable
+            ``running() -> int``.
+        force : bool
+            Print even when it is not time yet.
+        """
         if not self.stream or not (force or self.tty and time.perf_counter() - self.last > 0.5):
             return
         self.last = time.perf_counter()
@@ -150,12 +208,25 @@ class Progress:
               file=self.stream, flush=True)
 
     def close(self) -> None:
+        """End the line (a newline on a terminal).
+        """
         if self.stream and self.tty:
             print(file=self.stream, flush=True)
 
 
 def failure(exc: BaseException) -> dict:
-    """The record of a run whose task itself failed (its worker died too often, or it was lost)."""
+    """The record of a run whose task itself failed (its worker died too often, or it was lost).
+
+    Parameters
+    ----------
+    exc : BaseException
+        What the task raised.
+
+    Returns
+    -------
+    dict
+        The run's record.
+    """
     name = type(exc).__name__
     why = ("its worker process died each time it ran it" if name == "KilledWorker" else str(exc))
     return {"status": "failed", "error": f"{name}: {why}", "results": {}, "files": {},
@@ -169,6 +240,23 @@ def run_all(client: Any, target: Target, runs: Sequence[Run],
 
     Ctrl-C cancels the runs not finished yet and re-raises KeyboardInterrupt; what on_done
     already saved stays saved.
+
+    Parameters
+    ----------
+    client : distributed.Client
+        The cluster.
+    target : Target
+        What each run calls.
+    runs : list of Run
+        The runs to do.
+    on_done : callable
+        ``on_done(run, record)``.
+    progress : Progress, optional
+        The progress line.
+    skipped : int
+        Runs finished before.
+    total : int, optional
+        All runs of the sweep.
     """
     distributed = require()
     show = Progress(total if total is not None else len(runs), skipped, progress)

@@ -21,7 +21,12 @@ from .plan import Target
 
 
 def versions() -> dict:
-    """Versions of Python and of the libraries that shape results (None: not installed)."""
+    """Versions of Python and of the libraries that shape results (None: not installed).
+
+    Returns
+    -------
+    dict
+    """
     from .. import __version__
     out = {"python": platform.python_version(), "rnnlab": __version__, "numpy": np.__version__}
     for dist in ("dask", "distributed"):
@@ -33,7 +38,25 @@ def versions() -> dict:
 
 
 def call(name: str, payload: bytes | None, config: dict, seed: int) -> tuple[dict, dict]:
-    """(results, extra files) of one run; raises what the target raises."""
+    """(results, extra files) of one run; raises what the target raises.
+
+    Parameters
+    ----------
+    name : str
+        The experiment or the function's name.
+    payload : bytes or None
+        See `payload`.
+    config : dict
+        The run's settings.
+    seed : int
+        Its seed.
+
+    Returns
+    -------
+    results : dict
+    files : dict
+        Extra files by name.
+    """
     if payload is None:                                     # an experiment of the registry
         from .. import experiments
         res = experiments.get(name).run(quick=config["quick"], seed=seed, progress=False)
@@ -53,7 +76,17 @@ def call(name: str, payload: bytes | None, config: dict, seed: int) -> tuple[dic
 def payload(target: Target) -> bytes | None:
     """What travels to the workers: None for an experiment, else the function pickled with
     cloudpickle (by value when it lives in __main__ or a file, so workers need not import it;
-    unpickled inside execute(), so a function a worker cannot load is a failed run, not a hang)."""
+    unpickled inside execute(), so a function a worker cannot load is a failed run, not a hang).
+
+    Parameters
+    ----------
+    target : Target
+        What each run calls.
+
+    Returns
+    -------
+    bytes or None
+    """
     if target.is_experiment:
         return None
     import cloudpickle
@@ -61,6 +94,12 @@ def payload(target: Target) -> bytes | None:
 
 
 def where() -> dict:
+    """Where a run ran: the host name, the process id and, on a Dask worker, its address.
+
+    Returns
+    -------
+    dict
+    """
     out = {"host": socket.gethostname(), "pid": os.getpid()}
     try:
         from distributed import get_worker
@@ -73,7 +112,23 @@ def where() -> dict:
 def execute(name: str, payload: bytes | None, config: dict, seed: int) -> dict:
     """The record of one run: status, results (or error and traceback), seconds, host.
 
-    name: the experiment or the function's name; payload: see payload() above."""
+    name: the experiment or the function's name; payload: see payload() above.
+
+    Parameters
+    ----------
+    name : str
+        The experiment or the function's name.
+    payload : bytes or None
+        See `payload`.
+    config : dict
+        The run's settings.
+    seed : int
+        Its seed.
+
+    Returns
+    -------
+    dict
+    """
     start = time.perf_counter()
     record: dict[str, Any] = {"status": "ok", "error": None, "results": {}, "files": {}}
     try:

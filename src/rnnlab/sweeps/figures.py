@@ -14,7 +14,18 @@ if TYPE_CHECKING:
 
 
 def pyplot() -> ModuleType:
-    """matplotlib.pyplot on the Agg backend, or ImportError naming the extra."""
+    """matplotlib.pyplot on the Agg backend, or ImportError naming the extra.
+
+    Returns
+    -------
+    module
+        matplotlib.pyplot.
+
+    Raises
+    ------
+    ImportError
+        Naming the extra.
+    """
     try:
         import matplotlib
     except ImportError:
@@ -25,14 +36,43 @@ def pyplot() -> ModuleType:
 
 
 def swept(configs: Sequence[dict[str, Any]]) -> list[str]:
-    """The parameters that take more than one value across the settings."""
+    """The parameters that take more than one value across the settings.
+
+    Parameters
+    ----------
+    configs : list of dict
+        The settings.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> swept([{"a": 1, "b": 0}, {"a": 2, "b": 0}])
+    ['a']
+    """
     keys = list(dict.fromkeys(k for c in configs for k in c))
     return [k for k in keys if len({repr(c.get(k)) for c in configs}) > 1]
 
 
 def draw(ax: Axes, rows: list[dict[str, Any]], param: str, metric: str | None,
          others: Sequence[str]) -> None:
-    """Draw metric's mean +- std against param on ax, one line per value of the other params."""
+    """Draw metric's mean +- std against param on ax, one line per value of the other params.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    rows : list of dict
+        setting_rows' rows.
+    param : str
+        The x axis.
+    metric : str
+        The y axis.
+    others : list of str
+        The other swept parameters.
+    """
     xs_all = list(dict.fromkeys(repr(r.get(param)) for r in rows))
     numeric = all(isinstance(r.get(param), (int, float)) and not isinstance(r.get(param), bool)
                   for r in rows)
@@ -63,7 +103,23 @@ def draw(ax: Axes, rows: list[dict[str, Any]], param: str, metric: str | None,
 
 def save(out: Path, rows: list[dict[str, Any]], configs: Sequence[dict[str, Any]],
          metric: str | None) -> list[str]:
-    """figure-PARAM.png for every swept parameter. Returns the file names written."""
+    """figure-PARAM.png for every swept parameter. Returns the file names written.
+
+    Parameters
+    ----------
+    out : Path
+        The sweep's folder.
+    rows : list of dict
+        setting_rows' rows.
+    configs : list of dict
+        The settings.
+    metric : str
+        The result shown.
+
+    Returns
+    -------
+    list of str
+    """
     from ..io import atomic_write
     params = swept(configs)
     if not params or metric is None:

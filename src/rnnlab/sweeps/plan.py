@@ -24,17 +24,42 @@ EXPERIMENT_KEYS = ("quick",)        # what an experiment's run() takes besides i
 
 @dataclass(frozen=True)
 class Target:
-    """What one run calls: an experiment by name (fn is None) or a function f(config, seed)."""
+    """What one run calls: an experiment by name (fn is None) or a function f(config, seed).
+
+    Parameters
+    ----------
+    name : str
+        The experiment's or the function's name.
+    fn : callable or None
+        The function; None for an experiment.
+    """
     name: str                         # the experiment's name, or "module:qualname"
     fn: Callable | None = None
 
     @property
     def is_experiment(self) -> bool:
+        """Whether the target is an experiment of rnnlab.experiments.
+
+        Returns
+        -------
+        bool
+        """
         return self.fn is None
 
 
 @dataclass(frozen=True)
 class Run:
+    """One run of a sweep: its id, settings and seed.
+
+    Parameters
+    ----------
+    id : str
+        See `run_id`.
+    config : dict
+        The settings.
+    seed : int
+        The seed.
+    """
     id: str
     config: dict
     seed: int
@@ -42,7 +67,17 @@ class Run:
 
 def resolve_target(target: str | Callable[[dict[str, Any], int], dict[str, Any]] | Target
                    ) -> Target:
-    """An experiment name, a function, or a spec "pkg.module:function" / "path/file.py:function"."""
+    """An experiment name, a function, or a spec "pkg.module:function" / "path/file.py:function".
+
+    Parameters
+    ----------
+    target : str or callable
+        See above.
+
+    Returns
+    -------
+    Target
+    """
     if callable(target):
         return Target(f"{getattr(target, '__module__', None)}:"
                       f"{getattr(target, '__qualname__', repr(target))}", target)
@@ -61,6 +96,15 @@ def load_function(spec: str) -> Callable:
 
     A function from a file is sent to the workers by value (cloudpickle), so they need not see the
     file; a module must be importable on the workers (a local cluster shares this sys.path).
+
+    Parameters
+    ----------
+    spec : str
+        "pkg.module:function" or "path/to/file.py:function".
+
+    Returns
+    -------
+    callable
     """
     where, _, name = spec.rpartition(":")
     if not where or not name:
@@ -98,7 +142,24 @@ def load_function(spec: str) -> Callable:
 
 def settings(grid: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None,
              target: Target) -> list[dict]:
-    """The list of configs a grid stands for (grid None: one empty config)."""
+    """The list of configs a grid stands for (grid None: one empty config).
+
+    Parameters
+    ----------
+    grid : dict of lists, list of dicts or None
+        The grid.
+    target : Target
+        What each run calls.
+
+    Returns
+    -------
+    list of dict
+
+    Examples
+    --------
+    >>> settings({"a": [1, 2], "b": [0]}, Target("f", print))
+    [{'a': 1, 'b': 0}, {'a': 2, 'b': 0}]
+    """
     if grid is None:
         configs: list[dict[str, Any]] = [{}]
     elif isinstance(grid, dict):
@@ -137,6 +198,15 @@ def settings(grid: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None,
 
 
 def check_config(config: dict, target: Target) -> None:
+    """Refuse a config the target cannot take (TypeError or ValueError naming the key).
+
+    Parameters
+    ----------
+    config : dict
+        The settings.
+    target : Target
+        What each run calls.
+    """
     for key, value in config.items():
         if not isinstance(key, str):
             raise TypeError(f"grid: parameter names must be strings, got {key!r}")
@@ -156,7 +226,22 @@ def check_config(config: dict, target: Target) -> None:
 
 
 def seed_list(seeds: int | Iterable[int]) -> list[int]:
-    """Seeds as a list of distinct non-negative ints (an int n stands for 0 .. n-1)."""
+    """Seeds as a list of distinct non-negative ints (an int n stands for 0 .. n-1).
+
+    Parameters
+    ----------
+    seeds : int or list of int
+        n, or the seeds.
+
+    Returns
+    -------
+    list of int
+
+    Examples
+    --------
+    >>> seed_list(3), seed_list([5, 1])
+    ([0, 1, 2], [5, 1])
+    """
     if isinstance(seeds, bool):
         raise TypeError(f"seeds: expected an int or a list of ints, got {seeds!r}")
     if isinstance(seeds, int):
@@ -182,7 +267,22 @@ def seed_list(seeds: int | Iterable[int]) -> list[int]:
 
 
 def parse_seeds(text: str) -> list[int]:
-    """"0-9", "0,3,7" or "0-4,10-12" as a list of seeds."""
+    """"0-9", "0,3,7" or "0-4,10-12" as a list of seeds.
+
+    Parameters
+    ----------
+    text : str
+        The seeds as written.
+
+    Returns
+    -------
+    list of int
+
+    Examples
+    --------
+    >>> parse_seeds("0-2,7")
+    [0, 1, 2, 7]
+    """
     out = []
     for part in text.split(","):
         part = part.strip()
@@ -198,15 +298,57 @@ def parse_seeds(text: str) -> list[int]:
 
 
 def canonical(obj: Any) -> str:
+    """The canonical JSON text of `obj` (sorted keys, no spaces): what run ids hash.
+
+    Parameters
+    ----------
+    obj : object
+        JSON-ready values.
+
+    Returns
+    -------
+    str
+    """
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), allow_nan=True)
 
 
 def run_id(config: dict, seed: int) -> str:
-    """A stable name for the run (config, seed): 16 hex digits of a SHA-256."""
+    """A stable name for the run (config, seed): 16 hex digits of a SHA-256.
+
+    Parameters
+    ----------
+    config : dict
+        The settings.
+    seed : int
+        The seed.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> run_id({"a": 1}, 0) == run_id({"a": 1}, 0) != run_id({"a": 1}, 1)
+    True
+    """
     return hashlib.sha256(canonical({"config": config, "seed": seed}).encode()).hexdigest()[:16]
 
 
 def plan(grid: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None, seeds: int | Iterable[int],
          target: Target) -> list[Run]:
-    """Every run, setting by setting, seeds in the order given."""
+    """Every run, setting by setting, seeds in the order given.
+
+    Parameters
+    ----------
+    grid : dict of lists, list of dicts or None
+        The grid.
+    seeds : int or list of int
+        The seeds.
+    target : Target
+        What each run calls.
+
+    Returns
+    -------
+    list of Run
+    """
     return [Run(run_id(c, s), c, s) for c in settings(grid, target) for s in seed_list(seeds)]

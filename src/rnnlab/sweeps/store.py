@@ -25,19 +25,55 @@ RUN_FILES = ("run.json", "results.json", "tables.json", "config.json", "error.tx
 
 
 def write_json(path: StrPath, doc: dict[str, Any]) -> None:
+    """Write `doc` as JSON at `path`, atomically, replacing it.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    doc : object
+        JSON-ready values.
+    """
     io.atomic_write(path, lambda f: f.write(json.dumps(doc, indent=2).encode()), overwrite=True)
 
 
 def write_text(path: StrPath, text: str) -> None:
+    """Write `text` at `path`, atomically, replacing it.
+
+    Parameters
+    ----------
+    path : Path
+        The file.
+    text : str
+        The content.
+    """
     io.atomic_write(path, lambda f: f.write(text.encode()), overwrite=True)
 
 
 def now() -> str:
+    """The current UTC time, ISO 8601 to the second.
+
+    Returns
+    -------
+    str
+    """
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def check(out: StrPath, target_name: str) -> Path:
-    """OUT as a Path; refuse a folder that holds a sweep of another target (creates nothing)."""
+    """OUT as a Path; refuse a folder that holds a sweep of another target (creates nothing).
+
+    Parameters
+    ----------
+    out : str or Path
+        The folder.
+    target_name : str
+        The sweep's target.
+
+    Returns
+    -------
+    Path
+    """
     out = Path(out)
     previous = out / "sweep.json"
     if previous.exists():
@@ -52,11 +88,30 @@ def check(out: StrPath, target_name: str) -> Path:
 
 
 def create(out: Path) -> None:
+    """Create the sweep's folder and its runs/ folder (existing ones are kept).
+
+    Parameters
+    ----------
+    out : Path
+        The sweep's folder.
+    """
     (out / "runs").mkdir(parents=True, exist_ok=True)
 
 
 def finished(out: Path, run_id: str) -> dict | None:
-    """The stored record of a finished (status ok) run, else None."""
+    """The stored record of a finished (status ok) run, else None.
+
+    Parameters
+    ----------
+    out : Path
+        The sweep's folder.
+    run_id : str
+        The run.
+
+    Returns
+    -------
+    dict or None
+    """
     folder = out / "runs" / run_id
     try:
         meta = json.loads((folder / "run.json").read_text())
@@ -69,7 +124,24 @@ def finished(out: Path, run_id: str) -> dict | None:
 
 
 def save_run(out: Path, run: Run, target_name: str, record: dict) -> dict:
-    """Write the run's folder atomically (replacing an earlier failed attempt). Returns run.json."""
+    """Write the run's folder atomically (replacing an earlier failed attempt). Returns run.json.
+
+    Parameters
+    ----------
+    out : Path
+        The sweep's folder.
+    run : Run
+        The run.
+    target_name : str
+        The sweep's target.
+    record : dict
+        What execute returned.
+
+    Returns
+    -------
+    dict
+        run.json.
+    """
     runs = out / "runs"
     meta = {"id": run.id, "target": target_name, "config": run.config, "seed": run.seed,
             "status": record["status"], "error": record["error"],
@@ -90,4 +162,13 @@ def _writer(text):
 
 
 def save_sweep(out: Path, doc: dict) -> None:
+    """Write sweep.json.
+
+    Parameters
+    ----------
+    out : Path
+        The sweep's folder.
+    doc : dict
+        The sweep's document.
+    """
     write_json(out / "sweep.json", doc)

@@ -15,12 +15,40 @@ RUN_COLUMNS = ("run", "seed", "status")
 
 
 def is_number(v: object) -> bool:
+    """Whether `v` is a real number (not a bool).
+
+    Parameters
+    ----------
+    v : object
+        A value.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> is_number(0.5), is_number(True), is_number("1")
+    (True, False, False)
+    """
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
 def run_rows(runs: Sequence[Run], records: Sequence[dict[str, Any]]) -> list[dict]:
     """One dict per run, in the plan's order: run, seed, status, the config, the results, error,
-    seconds, host. A result named like a config key or a column gets the prefix "result."."""
+    seconds, host. A result named like a config key or a column gets the prefix "result.".
+
+    Parameters
+    ----------
+    runs : list of Run
+        The plan.
+    records : dict
+        The record of every finished run, by run id.
+
+    Returns
+    -------
+    list of dict
+    """
     rows = []
     for run, rec in zip(runs, records):
         row = {"run": run.id, "seed": run.seed, "status": rec["status"], **run.config}
@@ -49,7 +77,19 @@ def _stats(values):
 
 
 def setting_rows(runs: Sequence[Run], records: Sequence[dict[str, Any]]) -> list[dict]:
-    """One dict per setting (in the plan's order) with the statistics over its seeds."""
+    """One dict per setting (in the plan's order) with the statistics over its seeds.
+
+    Parameters
+    ----------
+    runs : list of Run
+        The plan.
+    records : dict
+        The record of every finished run, by run id.
+
+    Returns
+    -------
+    list of dict
+    """
     groups: dict[tuple[Any, ...], Any] = {}
     for run, rec in zip(runs, records):
         key = tuple(sorted((k, repr(v)) for k, v in run.config.items()))
@@ -71,10 +111,32 @@ def setting_rows(runs: Sequence[Run], records: Sequence[dict[str, Any]]) -> list
 
 
 def columns(rows: list[dict[str, Any]]) -> list:
+    """The columns of `rows`, in the order they first appear.
+
+    Parameters
+    ----------
+    rows : list of dict
+        The rows.
+
+    Returns
+    -------
+    list
+    """
     return list(dict.fromkeys(k for r in rows for k in r))
 
 
 def to_csv(rows: list[dict[str, Any]]) -> str:
+    """`rows` as CSV text, one column per key of any row.
+
+    Parameters
+    ----------
+    rows : list of dict
+        The rows.
+
+    Returns
+    -------
+    str
+    """
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=columns(rows), lineterminator="\n")
     writer.writeheader()
@@ -92,7 +154,19 @@ def _cell(v: object) -> str:
 
 
 def to_markdown(rows: list[dict[str, Any]], config_keys: Sequence[str]) -> str:
-    """Settings as rows; each numeric result as "mean ± std (n)", each claim as "passed/n"."""
+    """Settings as rows; each numeric result as "mean ± std (n)", each claim as "passed/n".
+
+    Parameters
+    ----------
+    rows : list of dict
+        setting_rows' rows.
+    config_keys : list of str
+        The swept settings.
+
+    Returns
+    -------
+    str
+    """
     if not rows:
         return "(no runs)\n"
     metrics = list(dict.fromkeys(k.rsplit(" ", 1)[0] for r in rows for k in r
@@ -116,7 +190,19 @@ def to_markdown(rows: list[dict[str, Any]], config_keys: Sequence[str]) -> str:
 
 def table(rows: list[dict[str, Any]], frame: bool | None = None) -> Any:
     """rows as a pandas DataFrame when pandas is installed (frame=None) or asked for (True),
-    else the list of dicts itself."""
+    else the list of dicts itself.
+
+    Parameters
+    ----------
+    rows : list of dict
+        The rows.
+    frame : bool, optional
+        True: a DataFrame (pandas needed); False: the list.
+
+    Returns
+    -------
+    DataFrame or list of dict
+    """
     if frame is False:
         return rows
     try:

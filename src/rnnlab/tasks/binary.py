@@ -35,7 +35,23 @@ from .._types import Array, Seed
 
 
 def add_bits(a: ArrayLike, b: ArrayLike) -> Array:
-    """The bits of a + b from the bits of a and b, LSB first: (B, n) and (B, n) -> (B, n + 1)."""
+    """The bits of a + b from the bits of a and b, LSB first: (B, n) and (B, n) -> (B, n + 1).
+
+    Parameters
+    ----------
+    a, b : array_like of 0/1, (B, n)
+        The bits of the operands, least significant first.
+
+    Returns
+    -------
+    ndarray of int8, (B, n + 1)
+        The bits of a + b.
+
+    Examples
+    --------
+    >>> add_bits([[1, 1, 0]], [[1, 0, 0]]).tolist()          # 3 + 1 = 4
+    [[0, 0, 1, 0]]
+    """
     a = np.asarray(a, dtype=np.int8)
     b = np.asarray(b, dtype=np.int8)
     if a.shape != b.shape or a.ndim != 2:
@@ -67,8 +83,32 @@ def addition(n_samples: int, n_bits: int, random_state: Seed | None = None,
              delay: int = 0) -> tuple[Array, Array]:
     """Random bit-serial additions of two n_bits-bit numbers (see the module docstring).
 
-    Returns X (n_samples, n_bits + 1 + delay, 2) and Y (n_samples, n_bits + 1 + delay, 1),
-    float32 bits, least significant first; the answer for column t is at step t + delay.
+    Parameters
+    ----------
+    n_samples : int
+        The number of sequences B.
+    n_bits : int
+        The number of bits n of each operand; the sum has n + 1 bits.
+    random_state : None, int or numpy.random.Generator
+        None (fresh entropy), a seed or a Generator, as scikit-learn's make_* functions take.
+    delay : int
+        The number of steps d the answer comes late (see the module docstring).
+
+    Returns
+    -------
+    X : ndarray of float32, (n_samples, n_bits + 1 + delay, 2)
+        The bits of a and b, least significant first.
+    Y : ndarray of float32, (n_samples, n_bits + 1 + delay, 1)
+        The bits of a + b; the answer for column t is at step t + delay.
+
+    Examples
+    --------
+    >>> X, Y = addition(n_samples=4, n_bits=8, random_state=0)
+    >>> X.shape, Y.shape
+    ((4, 9, 2), (4, 9, 1))
+    >>> a, b, s = decode_addition(X, Y)
+    >>> print(all(x + y == z for x, y, z in zip(a, b, s)))
+    True
     """
     n_samples = _checks.check_int(n_samples, "n_samples", minimum=1)
     n_bits = _checks.check_int(n_bits, "n_bits", minimum=1)
@@ -79,7 +119,28 @@ def addition(n_samples: int, n_bits: int, random_state: Seed | None = None,
 
 
 def encode_addition(a: ArrayLike, b: ArrayLike, n_bits: int, delay: int = 0) -> tuple[Array, Array]:
-    """The addition task's X, Y for given non-negative integers a[i] + b[i] (each < 2**n_bits)."""
+    """The addition task's X, Y for given non-negative integers a[i] + b[i] (each < 2**n_bits).
+
+    Parameters
+    ----------
+    a, b : array_like of int
+        Non-negative integers, each < 2**n_bits.
+    n_bits : int
+        The number of bits n of each operand.
+    delay : int
+        The number of steps the answer comes late.
+
+    Returns
+    -------
+    X : ndarray of float32, (B, n_bits + 1 + delay, 2)
+    Y : ndarray of float32, (B, n_bits + 1 + delay, 1)
+
+    Examples
+    --------
+    >>> X, Y = encode_addition([5], [9], n_bits=4)
+    >>> [int(v[0]) for v in decode_addition(X, Y)]
+    [5, 9, 14]
+    """
     n_bits = _checks.check_int(n_bits, "n_bits", minimum=1)
     delay = _checks.check_int(delay, "delay", minimum=0)
     return _addition_arrays(int_to_bits(a, n_bits, "a"), int_to_bits(b, n_bits, "b"), delay)
@@ -89,9 +150,31 @@ def parity(n_samples: int, n_bits: int, random_state: Seed | None = None,
            final_only: bool = False) -> tuple[Array, Array]:
     """Random bit strings and their parity.
 
-    Returns X (n_samples, n_bits, 1) and the running XOR Y (n_samples, n_bits, 1), or with
-    final_only=True the parity of the whole string Y (n_samples, 1). float32 bits.
+    Parameters
+    ----------
+    n_samples : int
+        The number of sequences B.
+    n_bits : int
+        The length n of each bit string.
+    random_state : None, int or numpy.random.Generator
+        None (fresh entropy), a seed or a Generator.
+    final_only : bool
+        Whether Y holds only the parity of the whole string (for a many-to-one net).
+
+    Returns
+    -------
+    X : ndarray of float32, (n_samples, n_bits, 1)
+        The bits.
+    Y : ndarray of float32, (n_samples, n_bits, 1) or (n_samples, 1)
+        The running XOR x_0 XOR ... XOR x_t, or with ``final_only=True`` the parity of all bits.
+
+    Examples
+    --------
+    >>> X, Y = parity(n_samples=3, n_bits=5, random_state=0)
+    >>> print(X.shape, np.array_equal(Y, np.cumsum(X, axis=1) % 2))
+    (3, 5, 1) True
     """
+
     n_samples = _checks.check_int(n_samples, "n_samples", minimum=1)
     n_bits = _checks.check_int(n_bits, "n_bits", minimum=1)
     if not isinstance(final_only, bool):
@@ -102,7 +185,25 @@ def parity(n_samples: int, n_bits: int, random_state: Seed | None = None,
 
 
 def parity_targets(X: ArrayLike, final_only: bool = False) -> Array:
-    """Running parity (B, T, 1) of bit strings X (B, T, 1), or the final parity (B, 1)."""
+    """Running parity (B, T, 1) of bit strings X (B, T, 1), or the final parity (B, 1).
+
+    Parameters
+    ----------
+    X : array_like of 0/1, (B, T, 1)
+        Bit strings.
+    final_only : bool
+        Only the parity of the whole string.
+
+    Returns
+    -------
+    ndarray of float32
+        (B, T, 1), or (B, 1) with ``final_only=True``.
+
+    Examples
+    --------
+    >>> parity_targets(np.array([[[1], [1], [1]]]))[0, :, 0].tolist()
+    [1.0, 0.0, 1.0]
+    """
     bits = _bit_array(X, "X", 3)
     running = np.bitwise_xor.accumulate(bits, axis=1).astype(np.float32)
     return running[:, -1, :] if final_only else running
@@ -112,6 +213,21 @@ def bits_to_int(bits: ArrayLike) -> Array:
     """Python integers from bit arrays, least significant bit first along the last axis.
 
     bits (..., n) of 0/1 -> an object array (...) of exact Python ints (any n, no overflow).
+
+    Parameters
+    ----------
+    bits : array_like of 0/1, (..., n)
+        Bits, least significant first.
+
+    Returns
+    -------
+    ndarray of object, (...)
+        Exact Python ints.
+
+    Examples
+    --------
+    >>> bits_to_int([[1, 0, 1], [0, 0, 1]]).tolist()
+    [5, 4]
     """
     arr = _bit_array(bits, "bits", None)
     if arr.ndim == 0 or arr.shape[-1] == 0:
@@ -124,7 +240,26 @@ def bits_to_int(bits: ArrayLike) -> Array:
 
 
 def int_to_bits(values: ArrayLike, n_bits: int, name: str = "values") -> Array:
-    """Bits (B, n_bits), least significant first, of non-negative integers each < 2**n_bits."""
+    """Bits (B, n_bits), least significant first, of non-negative integers each < 2**n_bits.
+
+    Parameters
+    ----------
+    values : array_like of int, (B,)
+        Non-negative integers, each < 2**n_bits.
+    n_bits : int
+        The number of bits.
+    name : str
+        What errors call `values`.
+
+    Returns
+    -------
+    ndarray of int8, (B, n_bits)
+
+    Examples
+    --------
+    >>> int_to_bits([6], 4).tolist()
+    [[0, 1, 1, 0]]
+    """
     n_bits = _checks.check_int(n_bits, "n_bits", minimum=1)
     vals = [values] if np.ndim(values) == 0 else list(np.asarray(values, dtype=object).ravel())
     out = np.zeros((len(vals), n_bits), dtype=np.int8)
@@ -142,6 +277,20 @@ def decode_addition(X: Array, Y: Array, delay: int = 0) -> tuple[Array, Array, A
 
     s reads Y's answers, so s == a + b for every sample of a correct X, Y (or of a correct
     prediction rounded to 0/1).
+
+    Parameters
+    ----------
+    X : array_like, (B, T, 2)
+        The addition task's inputs.
+    Y : array_like, (B, T, 1)
+        Its targets, or a prediction rounded to 0/1.
+    delay : int
+        The delay the data were made with.
+
+    Returns
+    -------
+    a, b, s : ndarray of object, (B,)
+        The operands and Y's answers as Python ints.
     """
     X = _bit_array(X, "X", 3)
     Y = _bit_array(Y, "Y", 3)

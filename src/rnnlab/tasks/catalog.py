@@ -17,6 +17,27 @@ from .._types import Array, Seed
 
 @dataclass(frozen=True)
 class TaskSpec:
+    """A built-in task: how to make its data and which model shape fits it.
+
+    Parameters
+    ----------
+    name : str
+        The task's name (``rnnlab train --task NAME``).
+    description : str
+        One line for ``--help``.
+    make : callable
+        ``make(n_samples, length, seed) -> (X, Y)``.
+    n_in, n_out : int
+        The input and output sizes of a fitting model.
+    output : str
+        Its output function.
+    mapping : str
+        Its mapping.
+    length : int
+        The default length (bits for parity and addition, else steps T).
+    samples : int
+        The default number of training samples.
+    """
     name: str
     description: str
     make: Callable            # (n_samples, length, seed) -> (X, Y)
@@ -33,6 +54,28 @@ def sine(n_samples: int, T: int, random_state: Seed | None = None) -> tuple[Arra
 
     X (n, T, 1) = s(t), Y (n, T, 1) = s(t + 1), s(t) = sin(w t + p) + 0.05 noise,
     w ~ U(0.2, 0.6), p ~ U(0, 2 pi).
+
+    Parameters
+    ----------
+    n_samples : int
+        The number of sequences n.
+    T : int
+        The number of steps.
+    random_state : None, int or numpy.random.Generator
+        The generator.
+
+    Returns
+    -------
+    X : ndarray, (n, T, 1)
+        s(t).
+    Y : ndarray, (n, T, 1)
+        s(t + 1).
+
+    Examples
+    --------
+    >>> X, Y = sine(2, 30, random_state=0)
+    >>> print(X.shape, np.array_equal(X[:, 1:], Y[:, :-1]))
+    (2, 30, 1) True
     """
     n_samples = _checks.check_int(n_samples, "n_samples", minimum=1)
     T = _checks.check_int(T, "T", minimum=1)
@@ -79,6 +122,29 @@ TASKS = {t.name: t for t in (
 
 
 def get(name: str) -> TaskSpec:
+    """The built-in task called `name`.
+
+    Parameters
+    ----------
+    name : str
+        One of "parity", "addition", "adding", "copy", "sine".
+
+    Returns
+    -------
+    TaskSpec
+
+    Raises
+    ------
+    ValueError
+        For an unknown name, listing the known ones.
+
+    Examples
+    --------
+    >>> spec = get("parity")
+    >>> X, Y = spec.make(4, spec.length, 0)
+    >>> X.shape, spec.mapping
+    ((4, 8, 1), 'many-to-many')
+    """
     if not isinstance(name, str) or name not in TASKS:
         raise ValueError(f"unknown task {name!r}; choose one of {', '.join(TASKS)}")
     return TASKS[name]

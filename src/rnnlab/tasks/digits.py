@@ -21,7 +21,18 @@ N_CLASSES = 10
 
 
 def require_sklearn() -> ModuleType:
-    """The sklearn module, or ImportError naming the extra to install."""
+    """The sklearn module, or ImportError naming the extra to install.
+
+    Returns
+    -------
+    module
+        scikit-learn.
+
+    Raises
+    ------
+    ImportError
+        Naming the extra to install.
+    """
     try:
         import sklearn
     except ImportError:
@@ -35,6 +46,18 @@ def load(*, test_size: float = 0.25, random_state: Seed = 0) -> tuple[Array, Arr
 
     The split is stratified by class (scikit-learn's train_test_split); row t of an image is
     step t of its sequence. Labels are int64 class indices 0..9.
+
+    Parameters
+    ----------
+    test_size : float
+        The share of the test set.
+    random_state : int
+        The split's seed.
+
+    Returns
+    -------
+    X_train, y_train, X_test, y_test : ndarray
+        Images (N, 8, 8) and labels (N,).
     """
     require_sklearn()
     from sklearn.datasets import load_digits
@@ -52,7 +75,26 @@ def load(*, test_size: float = 0.25, random_state: Seed = 0) -> tuple[Array, Arr
 
 def logistic_baseline(X_train: Array, y_train: ArrayLike, X_test: Array, *, C: float = 1.0,
                       max_iter: int = 2000) -> Array:
-    """Predicted classes (N_test,) of a logistic regression on the flattened images."""
+    """Predicted classes (N_test,) of a logistic regression on the flattened images.
+
+    Parameters
+    ----------
+    X_train : ndarray, (N, 8, 8)
+        Training images.
+    y_train : ndarray, (N,)
+        Their labels.
+    X_test : ndarray, (N_test, 8, 8)
+        Test images.
+    C : float
+        The inverse regularisation strength.
+    max_iter : int
+        The solver's iterations.
+
+    Returns
+    -------
+    ndarray, (N_test,)
+        Predicted classes.
+    """
     require_sklearn()
     from sklearn.linear_model import LogisticRegression
     clf = LogisticRegression(C=C, max_iter=max_iter)
@@ -61,12 +103,44 @@ def logistic_baseline(X_train: Array, y_train: ArrayLike, X_test: Array, *, C: f
 
 
 def accuracy(pred: ArrayLike, truth: ArrayLike) -> float:
-    """Fraction of equal entries."""
+    """Fraction of equal entries.
+
+    Parameters
+    ----------
+    pred, truth : array_like
+        Predicted and true labels.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> accuracy([1, 2, 3, 4], [1, 2, 0, 0])
+    0.5
+    """
     return float(np.mean(np.asarray(pred) == np.asarray(truth)))
 
 
 def confusion_matrix(truth: ArrayLike, pred: ArrayLike, n_classes: int = N_CLASSES) -> np.ndarray:
-    """Counts (K, K): entry [i, j] is the number of class-i examples predicted as class j."""
+    """Counts (K, K): entry [i, j] is the number of class-i examples predicted as class j.
+
+    Parameters
+    ----------
+    truth, pred : array_like of int
+        True and predicted labels.
+    n_classes : int
+        K.
+
+    Returns
+    -------
+    ndarray of int, (K, K)
+
+    Examples
+    --------
+    >>> confusion_matrix([0, 1, 1], [0, 1, 0], n_classes=2).tolist()
+    [[1, 0], [1, 1]]
+    """
     truth, pred = np.asarray(truth, dtype=np.int64), np.asarray(pred, dtype=np.int64)
     if truth.shape != pred.shape:
         raise ValueError(f"truth and pred must have the same shape, got {truth.shape} and "

@@ -52,6 +52,11 @@ class Vocab:
     """Characters <-> indices: 0 is UNKNOWN, 1 is BLANK, then `chars` in the given order.
 
     The special symbols are skipped where `chars` holds them.
+
+    Parameters
+    ----------
+    chars : iterable of str
+        The characters, in the order of their indices (from 2).
     """
 
     def __init__(self, chars: Iterable[str]) -> None:
@@ -66,7 +71,19 @@ class Vocab:
 
     @classmethod
     def from_text(cls, text: str, min_count: int = 1) -> "Vocab":
-        """The characters that occur at least `min_count` times in `text`, sorted."""
+        """The characters that occur at least `min_count` times in `text`, sorted.
+
+        Parameters
+        ----------
+        text : str
+            The text.
+        min_count : int
+            The fewest occurrences a character needs.
+
+        Returns
+        -------
+        Vocab
+        """
         from collections import Counter
         _checks.check_int(min_count, "min_count", minimum=1)
         return cls(sorted(c for c, n in Counter(text).items() if n >= min_count))
@@ -78,7 +95,19 @@ class Vocab:
         return f"Vocab({len(self)} symbols)"
 
     def encode(self, text: str, errors: str = "replace") -> np.ndarray:
-        """str (N chars) -> int64 indices (N,). errors="strict" raises on an unknown character."""
+        """str (N chars) -> int64 indices (N,). errors="strict" raises on an unknown character.
+
+        Parameters
+        ----------
+        text : str
+            The text.
+        errors : {"replace", "strict"}
+            Unknown characters become UNKNOWN, or raise.
+
+        Returns
+        -------
+        ndarray of int64, (N,)
+        """
         _checks.check_choice(errors, "errors", ("replace", "strict"))
         if not isinstance(text, str):
             raise TypeError(f"text must be a str, got {type(text).__name__}")
@@ -91,7 +120,19 @@ class Vocab:
 
     def check_ids(self, ids: ArrayLike, name: str = "ids") -> np.ndarray:
         """`ids` as an integer array of indices in 0..V-1 (negative indices are refused, never
-        read from the end)."""
+        read from the end).
+
+        Parameters
+        ----------
+        ids : array_like of int
+            Indices.
+        name : str
+            What errors call them.
+
+        Returns
+        -------
+        ndarray of int
+        """
         ids = _checks.as_array(ids, name)
         if ids.size and ids.dtype.kind not in "iu":
             raise ValueError(f"{name} must be integers in 0..{len(self) - 1}, got dtype "
@@ -102,16 +143,49 @@ class Vocab:
         return ids.astype(np.intp)
 
     def decode(self, ids: ArrayLike) -> str:
-        """Indices (any shape, read in order) -> str."""
+        """Indices (any shape, read in order) -> str.
+
+        Parameters
+        ----------
+        ids : array_like of int
+            Indices.
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
+        >>> v = Vocab("ab")
+        >>> v.decode(v.encode("abc")) == "ab" + v.symbols[0]
+        True
+        """
         return "".join(self.symbols[i] for i in self.check_ids(ids).ravel())
 
     def one_hot(self, ids: ArrayLike, dtype: DTypeLike = np.float32) -> np.ndarray:
-        """Indices (...,) -> one-hot rows (..., V)."""
+        """Indices (...,) -> one-hot rows (..., V).
+
+        Parameters
+        ----------
+        ids : array_like of int
+            Indices (...,).
+        dtype : numpy dtype
+            The rows' dtype.
+
+        Returns
+        -------
+        ndarray, (..., V)
+        """
         return np.eye(len(self), dtype=dtype)[self.check_ids(ids)]
 
 
 def load_corpus() -> str:
-    """The help texts of pydoc_data.topics, joined in sorted key order (about 465k characters)."""
+    """The help texts of pydoc_data.topics, joined in sorted key order (about 465k characters).
+
+    Returns
+    -------
+    str
+    """
     try:
         from pydoc_data.topics import topics
     except ImportError as err:
@@ -121,7 +195,24 @@ def load_corpus() -> str:
 
 
 def split_text(text: str, fractions: Sequence[float] = (0.9, 0.05, 0.05)) -> tuple[str, str, str]:
-    """Three contiguous parts (train, validation, test) of `text`, in this order."""
+    """Three contiguous parts (train, validation, test) of `text`, in this order.
+
+    Parameters
+    ----------
+    text : str or sequence
+        The text (or its indices).
+    fractions : (float, float, float)
+        The shares of the three parts.
+
+    Returns
+    -------
+    train, val, test : str or sequence
+
+    Examples
+    --------
+    >>> split_text("abcdefghij", (0.6, 0.2, 0.2))
+    ('abcdef', 'gh', 'ij')
+    """
     f = np.asarray(fractions, dtype=float)
     if f.shape != (3,) or (f <= 0).any() or abs(f.sum() - 1) > 1e-9:
         raise ValueError(f"fractions must be three positive numbers summing to 1, got {fractions}")
@@ -137,6 +228,27 @@ def lm_windows(ids: ArrayLike, seq_len: int, *, n_windows: int | None = None,
     Returns inputs (N, T) and targets (N, T) as indices: targets[i, t] is the character that
     follows inputs[i, t] in the text. n_windows: a random subset of at most that many windows
     (kept in text order).
+
+    Parameters
+    ----------
+    ids : array_like of int, (N,)
+        The text as indices.
+    seq_len : int
+        The window length T.
+    n_windows : int, optional
+        Keep a random subset of at most this many windows.
+    random_state : None, int or numpy.random.Generator
+        The generator.
+
+    Returns
+    -------
+    inputs, targets : ndarray of int, (N, T)
+
+    Examples
+    --------
+    >>> x, y = lm_windows(np.arange(10), 4)
+    >>> x.tolist(), y.tolist()
+    ([[0, 1, 2, 3], [4, 5, 6, 7]], [[1, 2, 3, 4], [5, 6, 7, 8]])
     """
     ids = _checks.as_array(ids, "ids", ndim=1)
     T = _checks.check_int(seq_len, "seq_len", minimum=1)
@@ -157,6 +269,17 @@ def streams(ids: ArrayLike, n_streams: int) -> tuple[Array, Array]:
     """The whole text as n_streams long contiguous sequences: inputs (B, L), targets (B, L).
 
     Every target c(n), n >= 2, is scored exactly once (up to n_streams - 1 dropped at the end).
+
+    Parameters
+    ----------
+    ids : array_like of int, (N,)
+        The text as indices.
+    n_streams : int
+        The number of sequences B.
+
+    Returns
+    -------
+    inputs, targets : ndarray of int, (B, L)
     """
     ids = _checks.as_array(ids, "ids", ndim=1)
     B = _checks.check_int(n_streams, "n_streams", minimum=1)
@@ -167,14 +290,44 @@ def streams(ids: ArrayLike, n_streams: int) -> tuple[Array, Array]:
 
 
 def unigram(train_ids: ArrayLike, n_symbols: int, alpha: float = 1.0) -> np.ndarray:
-    """log2 p(c) (V,) with add-alpha smoothing: (n(c) + alpha) / (N + alpha V)."""
+    """log2 p(c) (V,) with add-alpha smoothing: (n(c) + alpha) / (N + alpha V).
+
+    Parameters
+    ----------
+    train_ids : array_like of int
+        The training text as indices.
+    n_symbols : int
+        V.
+    alpha : float
+        The smoothing count.
+
+    Returns
+    -------
+    ndarray, (V,)
+        log2 p(c).
+    """
     ids, n_symbols, alpha = _counting_args(train_ids, n_symbols, alpha)
     counts = np.bincount(ids, minlength=n_symbols).astype(float)
     return np.log2((counts + alpha) / (counts.sum() + alpha * n_symbols))
 
 
 def bigram(train_ids: ArrayLike, n_symbols: int, alpha: float = 1.0) -> np.ndarray:
-    """log2 p(c | b) (V, V), row b: (n(b, c) + alpha) / (n(b) + alpha V)."""
+    """log2 p(c | b) (V, V), row b: (n(b, c) + alpha) / (n(b) + alpha V).
+
+    Parameters
+    ----------
+    train_ids : array_like of int
+        The training text as indices.
+    n_symbols : int
+        V.
+    alpha : float
+        The smoothing count.
+
+    Returns
+    -------
+    ndarray, (V, V)
+        log2 p(c | b), row b.
+    """
     ids, n_symbols, alpha = _counting_args(train_ids, n_symbols, alpha)
     pair = ids[:-1] * n_symbols + ids[1:]
     counts: Array = np.bincount(pair, minlength=n_symbols ** 2).reshape(n_symbols, n_symbols)
@@ -194,7 +347,21 @@ def _counting_args(train_ids, n_symbols, alpha):
 
 
 def log2_probs(model: RNN, vocab: Vocab, inputs: ArrayLike, targets: ArrayLike) -> np.ndarray:
-    """log2 p(target) (B, L) that a softmax model assigns, reading inputs (B, L) from h = 0."""
+    """log2 p(target) (B, L) that a softmax model assigns, reading inputs (B, L) from h = 0.
+
+    Parameters
+    ----------
+    model : RNN
+        A softmax character model over `vocab`.
+    vocab : Vocab
+        Its vocabulary.
+    inputs, targets : ndarray of int, (B, L)
+        Indices.
+
+    Returns
+    -------
+    ndarray, (B, L)
+    """
     p = model.predict(vocab.one_hot(inputs, model.dtype))     # (B, L, V)
     pt = np.take_along_axis(p, np.asarray(targets)[..., None], axis=-1)[..., 0]
     return np.log2(np.maximum(pt.astype(np.float64), np.finfo(np.float64).tiny))
@@ -202,7 +369,28 @@ def log2_probs(model: RNN, vocab: Vocab, inputs: ArrayLike, targets: ArrayLike) 
 
 def bpc_table(model: RNN, vocab: Vocab, train_ids: ArrayLike, heldout_ids: ArrayLike, *,
               n_streams: int = 16, alpha: float = 1.0) -> dict:
-    """Bits per character on held-out text: unigram, bigram and the model, on the same targets."""
+    """Bits per character on held-out text: unigram, bigram and the model, on the same targets.
+
+    Parameters
+    ----------
+    model : RNN
+        A softmax character model over `vocab`.
+    vocab : Vocab
+        Its vocabulary.
+    train_ids : array_like of int
+        The training text (for the n-gram baselines).
+    heldout_ids : array_like of int
+        The held-out text.
+    n_streams : int
+        The number of sequences the held-out text is read as.
+    alpha : float
+        The n-grams' smoothing count.
+
+    Returns
+    -------
+    dict
+        Bits per character by model name.
+    """
     inp, tgt = streams(heldout_ids, n_streams)
     V = len(vocab)
     out = {"unigram": -unigram(train_ids, V, alpha)[tgt].mean(),
@@ -219,6 +407,25 @@ def sample(model: RNN, vocab: Vocab, prompt: str, n_chars: int, *, temperature: 
     p(c) ∝ p_model(c | prefix)^(1/temperature): below 1 sharper, above 1 flatter. The model reads
     the prompt once, then one character per step, carrying its state (predict with h0 and
     return_state). An empty prompt starts from a newline.
+
+    Parameters
+    ----------
+    model : RNN
+        A softmax character model over `vocab`.
+    vocab : Vocab
+        Its vocabulary.
+    prompt : str
+        The start.
+    n_chars : int
+        The number of characters drawn.
+    temperature : float
+        Below 1 sharper, above 1 flatter.
+    random_state : None, int or numpy.random.Generator
+        The generator.
+
+    Returns
+    -------
+    str
     """
     temperature = _checks.check_float(temperature, "temperature", positive=True)
     n_chars = _checks.check_int(n_chars, "n_chars", minimum=0)
@@ -246,6 +453,30 @@ def blank_windows(ids: ArrayLike, seq_len: int, n: int, *, n_blanks: int = 1, mi
     blank mask (n, T) bool. The window is cut into `n_blanks` equal segments, each holding one
     run of L characters, L uniform in min_blank..max_blank, with at least `min_context` visible
     characters on each side of it inside its segment.
+
+    Parameters
+    ----------
+    ids : array_like of int
+        The text as indices.
+    seq_len : int
+        The window length T.
+    n : int
+        The number of windows.
+    n_blanks : int
+        Blank runs per window.
+    min_blank, max_blank : int
+        The range of a run's length L.
+    min_context : int
+        Visible characters on each side of a run.
+    random_state : None, int or numpy.random.Generator
+        The generator.
+
+    Returns
+    -------
+    inputs : ndarray of int, (n, T)
+        BLANK at the hidden steps.
+    truth : ndarray of int, (n, T)
+    blanks : ndarray of bool, (n, T)
     """
     ids = _checks.as_array(ids, "ids", ndim=1)
     T = _checks.check_int(seq_len, "seq_len", minimum=1)
@@ -274,12 +505,42 @@ def blank_windows(ids: ArrayLike, seq_len: int, n: int, *, n_blanks: int = 1, mi
 
 def blank_targets(vocab: Vocab, truth: ArrayLike, blanks: Array,
                   dtype: DTypeLike = np.float32) -> np.ndarray:
-    """One-hot targets (n, T, V) at the blanked steps, all-zero rows elsewhere (no loss there)."""
+    """One-hot targets (n, T, V) at the blanked steps, all-zero rows elsewhere (no loss there).
+
+    Parameters
+    ----------
+    vocab : Vocab
+        Its vocabulary.
+    truth : ndarray of int, (n, T)
+        The true characters.
+    blanks : ndarray of bool, (n, T)
+        The hidden steps.
+    dtype : numpy dtype
+        The targets' dtype.
+
+    Returns
+    -------
+    ndarray, (n, T, V)
+    """
     return vocab.one_hot(truth, dtype) * blanks[..., None]
 
 
 def fill(model: RNN, vocab: Vocab, inputs: ArrayLike) -> np.ndarray:
-    """The model's most probable character at every step: (n, T) indices from inputs (n, T)."""
+    """The model's most probable character at every step: (n, T) indices from inputs (n, T).
+
+    Parameters
+    ----------
+    model : RNN
+        A softmax character model over `vocab`.
+    vocab : Vocab
+        Its vocabulary.
+    inputs : ndarray of int, (n, T)
+        Indices, BLANK at the hidden steps.
+
+    Returns
+    -------
+    ndarray of int, (n, T)
+    """
     return model.predict(vocab.one_hot(inputs, model.dtype)).argmax(axis=-1)
 
 
@@ -287,13 +548,46 @@ def blank_accuracy(pred: ArrayLike, truth: ArrayLike, blanks: Array) -> tuple[fl
     """(character accuracy over all blanked steps, fraction of windows whose blanks are all right).
 
     With one blank per window the second number is the whole-blank exact match.
+
+    Parameters
+    ----------
+    pred, truth : ndarray of int, (n, T)
+        Filled and true characters.
+    blanks : ndarray of bool, (n, T)
+        The hidden steps.
+
+    Returns
+    -------
+    chars, windows : float
+
+    Examples
+    --------
+    >>> b = np.array([[False, True, True]])
+    >>> blank_accuracy(np.array([[7, 1, 2]]), np.array([[0, 1, 3]]), b)
+    (0.5, 0.0)
     """
     right = (np.asarray(pred) == np.asarray(truth)) | ~blanks
     return float(right[blanks].mean()), float(right.all(axis=1).mean())
 
 
 def fill_text(model: RNN, vocab: Vocab, text: str, spans: Iterable[tuple[int, int]]) -> str:
-    """`text` with the ranges `spans` [(start, stop), ...] hidden, then filled by the model."""
+    """`text` with the ranges `spans` [(start, stop), ...] hidden, then filled by the model.
+
+    Parameters
+    ----------
+    model : RNN
+        A softmax character model over `vocab`.
+    vocab : Vocab
+        Its vocabulary.
+    text : str
+        The text.
+    spans : list of (int, int)
+        The hidden ranges.
+
+    Returns
+    -------
+    str
+    """
     hidden = vocab.encode(text)
     for a, b in spans:
         hidden[a:b] = SPECIALS.index(BLANK)

@@ -61,6 +61,24 @@ def load_series(name: str, path: StrPath | None = None) -> tuple[Array, Array]:
     path: read this CSV file instead of the shipped one (same format: a header line, then
     `year,value` rows for consecutive years). A missing or malformed file raises an error that
     names the file and the line.
+
+    Parameters
+    ----------
+    name : {"sunspots", "nile"}
+        The shipped series.
+    path : str or Path, optional
+        A CSV file to read instead.
+
+    Returns
+    -------
+    years : ndarray of int, (N,)
+    values : ndarray of float64, (N,)
+
+    Examples
+    --------
+    >>> years, values = load_series("sunspots")
+    >>> int(years[0]), int(years[-1]), len(values)
+    (1700, 2008, 309)
     """
     _checks.check_choice(name, "name", tuple(SERIES))
     fname, header, _, _ = SERIES[name]
@@ -111,7 +129,23 @@ def _parse_rows(rows, header, path):
 
 def noisy_sine(n: int, *, period: float = 25.0, noise: float = 0.1,
                random_state: Seed | None = None) -> np.ndarray:
-    """v(t) = sin(2 pi t / period) + noise e(t), t = 0..n-1, e(t) ~ N(0, 1). Returns (n,)."""
+    """v(t) = sin(2 pi t / period) + noise e(t), t = 0..n-1, e(t) ~ N(0, 1). Returns (n,).
+
+    Parameters
+    ----------
+    n : int
+        The number of samples.
+    period : float
+        The period in steps.
+    noise : float
+        The noise's standard deviation.
+    random_state : None, int or numpy.random.Generator
+        The generator.
+
+    Returns
+    -------
+    ndarray, (n,)
+    """
     n = _checks.check_int(n, "n", minimum=1)
     period = _checks.check_float(period, "period", positive=True)
     noise = _checks.check_float(noise, "noise", minimum=0)
@@ -133,6 +167,27 @@ def mackey_glass(n: int, *, tau: float = 17.0, beta: float = 0.2, gamma: float =
     (the delayed value at a half step is the mean of its neighbours in the history). The history
     x(t <= 0) is a constant drawn uniformly from [0.5, 1.5] by random_state; the first `burn_in`
     time units are dropped. tau = 17 gives the classic chaotic series. Returns (n,).
+
+    Parameters
+    ----------
+    n : int
+        The number of samples.
+    tau : float
+        The delay.
+    beta, gamma, p : float
+        The equation's constants.
+    step : float
+        The time between two samples.
+    dt : float
+        The integration step.
+    burn_in : float
+        The time units dropped at the start.
+    random_state : None, int or numpy.random.Generator
+        The generator.
+
+    Returns
+    -------
+    ndarray, (n,)
     """
     n = _checks.check_int(n, "n", minimum=1)
     dt = _checks.check_float(dt, "dt", positive=True)
@@ -168,7 +223,24 @@ def mackey_glass(n: int, *, tau: float = 17.0, beta: float = 0.2, gamma: float =
 
 # -- split, scaler, windows ----------------------------------------------------------------------
 def split_points(n: int, fractions: Sequence[float] = (0.7, 0.15, 0.15)) -> tuple[int, int]:
-    """(n_train, n_val): training is [0, n_train), validation [n_train, n_val), test [n_val, n)."""
+    """(n_train, n_val): training is [0, n_train), validation [n_train, n_val), test [n_val, n).
+
+    Parameters
+    ----------
+    n : int
+        The series' length.
+    fractions : (float, float, float)
+        The shares of training, validation and test.
+
+    Returns
+    -------
+    n_train, n_val : int
+
+    Examples
+    --------
+    >>> split_points(100)
+    (70, 85)
+    """
     n = _checks.check_int(n, "n", minimum=0)
     f = _checks.as_array(fractions, "fractions")
     if f.shape != (3,) or (f <= 0).any() or abs(f.sum() - 1) > 1e-9:
@@ -178,12 +250,35 @@ def split_points(n: int, fractions: Sequence[float] = (0.7, 0.15, 0.15)) -> tupl
 
 @dataclass
 class Scaler:
-    """z = (v - mean) / std, with mean and std from the values it was fitted on."""
+    """z = (v - mean) / std, with mean and std from the values it was fitted on.
+
+    Parameters
+    ----------
+    mean, std : float
+        The training values' mean and standard deviation.
+    """
     mean: float
     std: float
 
     @classmethod
     def fit(cls, values: ArrayLike) -> "Scaler":
+        """The scaler of `values`: their mean and standard deviation.
+
+        Parameters
+        ----------
+        values : array_like
+            The training values.
+
+        Returns
+        -------
+        Scaler
+
+        Examples
+        --------
+        >>> s = Scaler.fit([1.0, 3.0])
+        >>> s.transform([1.0, 3.0]).tolist(), s.inverse([0.0]).tolist()
+        ([-1.0, 1.0], [2.0])
+        """
         values = _checks.as_array(values, "values", dtype=np.float64)
         if values.size == 0:
             raise ValueError("values must hold at least one number to fit a Scaler")
@@ -191,15 +286,47 @@ class Scaler:
         return cls(float(values.mean()), std if std > 0 else 1.0)
 
     def transform(self, values: ArrayLike) -> Array:
+        """z = (v - mean) / std.
+
+        Parameters
+        ----------
+        values : array_like
+            Values.
+
+        Returns
+        -------
+        ndarray of float64
+        """
         return (np.asarray(values, dtype=np.float64) - self.mean) / self.std
 
     def inverse(self, z: ArrayLike) -> Array:
+        """v = z std + mean.
+
+        Parameters
+        ----------
+        z : array_like
+            Scaled values.
+
+        Returns
+        -------
+        ndarray of float64
+        """
         return np.asarray(z, dtype=np.float64) * self.std + self.mean
 
 
 @dataclass
 class Windows:
-    """One part's windows: X (N, W, 1), Y (N, 1) or (N, W, 1); `last` (N,): last target index."""
+    """One part's windows: X (N, W, 1), Y (N, 1) or (N, W, 1); `last` (N,): last target index.
+
+    Parameters
+    ----------
+    X : ndarray, (N, W, 1)
+        The input windows.
+    Y : ndarray, (N, 1) or (N, W, 1)
+        The targets.
+    last : ndarray of int, (N,)
+        The index of each window's last target in the series.
+    """
     X: np.ndarray
     Y: np.ndarray
     last: np.ndarray
@@ -207,7 +334,23 @@ class Windows:
 
 @dataclass
 class Forecast:
-    """The three parts of a forecasting problem and the scaler fitted on the training values."""
+    """The three parts of a forecasting problem and the scaler fitted on the training values.
+
+    Parameters
+    ----------
+    train, val, test : Windows
+        The three parts.
+    scaler : Scaler
+        Fitted on the training values.
+    n_train, n_val : int
+        The split points (see `split_points`).
+    window : int
+        The input length W.
+    horizon : int
+        How many steps ahead the target is.
+    mapping : str
+        many-to-one or many-to-many.
+    """
     train: Windows
     val: Windows
     test: Windows
@@ -221,7 +364,25 @@ class Forecast:
 
 def windows(z: ArrayLike, window: int, *, horizon: int = 1, mapping: str = "many-to-one",
             last: ArrayLike | None = None) -> Windows:
-    """The windows of a (normalised) series z (N,) whose last target index lies in `last`."""
+    """The windows of a (normalised) series z (N,) whose last target index lies in `last`.
+
+    Parameters
+    ----------
+    z : ndarray, (N,)
+        The normalised series.
+    window : int
+        The input length W.
+    horizon : int
+        How many steps ahead the target is.
+    mapping : {"many-to-one", "many-to-many"}
+        One target per window, or one per step.
+    last : range or array_like, optional
+        The allowed indices of the last target; default all.
+
+    Returns
+    -------
+    Windows
+    """
     z = _checks.as_array(z, "z", ndim=1, dtype=np.float64)
     W = _checks.check_int(window, "window", minimum=1)
     k = _checks.check_int(horizon, "horizon", minimum=1)
@@ -242,7 +403,31 @@ def windows(z: ArrayLike, window: int, *, horizon: int = 1, mapping: str = "many
 
 def forecasting(values: ArrayLike, window: int, *, mapping: str = "many-to-one", horizon: int = 1,
                 fractions: Sequence[float] = (0.7, 0.15, 0.15)) -> Forecast:
-    """Split `values` (N,) in time order, normalise with the training part, cut into windows."""
+    """Split `values` (N,) in time order, normalise with the training part, cut into windows.
+
+    Parameters
+    ----------
+    values : array_like, (N,)
+        The series.
+    window : int
+        The input length W.
+    mapping : {"many-to-one", "many-to-many"}
+        One target per window, or one per step.
+    horizon : int
+        How many steps ahead the target is.
+    fractions : (float, float, float)
+        The shares of the three parts.
+
+    Returns
+    -------
+    Forecast
+
+    Examples
+    --------
+    >>> f = forecasting(np.arange(100.0), window=10)
+    >>> f.train.X.shape, f.test.Y.shape
+    ((60, 10, 1), (15, 1))
+    """
     values = _checks.as_array(values, "values", ndim=1).astype(np.float64)
     window = _checks.check_int(window, "window", minimum=1)
     horizon = _checks.check_int(horizon, "horizon", minimum=1)
@@ -262,29 +447,95 @@ def forecasting(values: ArrayLike, window: int, *, mapping: str = "many-to-one",
 
 # -- baselines and errors ------------------------------------------------------------------------
 def persistence(X: ArrayLike) -> np.ndarray:
-    """The last value of each window, X (N, W, 1) -> (N,)."""
+    """The last value of each window, X (N, W, 1) -> (N,).
+
+    Parameters
+    ----------
+    X : ndarray, (N, W, 1)
+        Windows.
+
+    Returns
+    -------
+    ndarray, (N,)
+    """
     return np.asarray(X)[:, -1, 0]
 
 
 def fit_ar(X: Array, y: ArrayLike) -> np.ndarray:
-    """Least-squares coefficients (W + 1,) of y ~ sum_j w_j X[:, j, 0] + c."""
+    """Least-squares coefficients (W + 1,) of y ~ sum_j w_j X[:, j, 0] + c.
+
+    Parameters
+    ----------
+    X : ndarray, (N, W, 1)
+        Windows.
+    y : ndarray, (N,)
+        Their targets.
+
+    Returns
+    -------
+    ndarray, (W + 1,)
+        The weights, then the constant.
+
+    Examples
+    --------
+    >>> X = np.arange(12.0).reshape(4, 3, 1)
+    >>> print(np.allclose(predict_ar(fit_ar(X, X[:, -1, 0] + 1), X), X[:, -1, 0] + 1))
+    True
+    """
     A = np.hstack([np.asarray(X)[:, :, 0], np.ones((len(X), 1))])
     coef, *_ = np.linalg.lstsq(A, np.asarray(y, dtype=np.float64), rcond=None)
     return coef
 
 
 def predict_ar(coef: Array, X: ArrayLike) -> np.ndarray:
-    """The AR forecast (N,) of each window X (N, W, 1)."""
+    """The AR forecast (N,) of each window X (N, W, 1).
+
+    Parameters
+    ----------
+    coef : ndarray, (W + 1,)
+        From `fit_ar`.
+    X : ndarray, (N, W, 1)
+        Windows.
+
+    Returns
+    -------
+    ndarray, (N,)
+    """
     return np.asarray(X)[:, :, 0] @ coef[:-1] + coef[-1]
 
 
 def last_target(Y: ArrayLike) -> np.ndarray:
-    """The last target (N,) of Y (N, 1) or (N, W, 1): the value every model is scored on."""
+    """The last target (N,) of Y (N, 1) or (N, W, 1): the value every model is scored on.
+
+    Parameters
+    ----------
+    Y : ndarray, (N, 1) or (N, W, 1)
+        Targets.
+
+    Returns
+    -------
+    ndarray, (N,)
+    """
     Y = np.asarray(Y)
     return Y[:, 0] if Y.ndim == 2 else Y[:, -1, 0]
 
 
 def rmse(pred: ArrayLike, truth: ArrayLike) -> float:
-    """Root mean squared error."""
+    """Root mean squared error.
+
+    Parameters
+    ----------
+    pred, truth : array_like
+        Predictions and true values.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> rmse([1.0, 3.0], [1.0, 1.0]) == 2 ** 0.5
+    True
+    """
     diff = np.asarray(pred, dtype=np.float64) - np.asarray(truth, dtype=np.float64)
     return float(np.sqrt(np.mean(diff * diff)))
