@@ -247,6 +247,26 @@ class CosineDecay:
 
 class LearningRateScheduler(Callback):
     """Set the optimizer's rate to schedule(epoch, base) at the start of every epoch; base is the
+    rate the optimizer had when training began.
+
+    Parameters
+    ----------
+    schedule : callable
+        ``schedule(epoch, base) -> lr``, e.g. a `StepDecay`, `ExponentialDecay` or
+        `CosineDecay`.
+
+    Examples
+    --------
+    >>> model = rl.RNN(n_in=1, n_hidden=4, n_out=1)
+    >>> X = np.zeros((8, 5, 1))
+    >>> rates = []
+    >>> class Record(Callback):
+    ...     def on_epoch_end(self, run):
+    ...         rates.append(round(run.logs["lr"], 3))
+    >>> h = model.fit(X, X, epochs=3, lr=0.1, progress=False,
+    ...               callbacks=[LearningRateScheduler(StepDecay(1, gamma=0.5)), Record()])
+    >>> rates
+    [0.1, 0.05, 0.025]
     """
 
     base: Any                                      # the optimizer's rate, from on_train_begin
@@ -344,6 +364,20 @@ def _monitored(run, name, sign=1):
 class EarlyStopping(Callback):
     """Stop when `monitor` has not improved by more than min_delta for `patience` epochs, and
     (restore_best=True) put back the parameters of the best epoch. mode="max" for a metric that
+    grows (accuracy).
+
+    Parameters
+    ----------
+    monitor : str
+        The logged value watched ("val_loss", "loss" or a metric).
+    patience : int
+        The number of epochs without improvement that are tolerated.
+    min_delta : float
+        The improvement that counts.
+    restore_best : bool
+        Whether the parameters of the best epoch are put back at the end.
+    mode : {"min", "max"}
+        Whether `monitor` improves by going down or up.
     """
 
     best_params: list[Array] | None

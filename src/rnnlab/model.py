@@ -564,12 +564,27 @@ class RNN:
         return value
 
     def answering_steps(self, X: ArrayLike, Y: ArrayLike, mask: ArrayLike | None = None) -> Array:
-        """How many steps of each sequence answer, i.e. enter the loss: an integer array (B,).
+        """How many steps of each sequence answer, i.e. enter the loss.
 
         The mapping decides: 1 for many-to-one and one-to-one, T (or the steps the mask keeps)
         for many-to-many, T for many-to-many-delayed (its d read-ahead steps do not answer), the
         output length for one-to-many and seq2seq. The loss per answering step is the summed
-        loss divided by the total of these counts."""
+        loss divided by the total of these counts.
+
+        Parameters
+        ----------
+        X : array_like, (B, T, D)
+            The inputs.
+        Y : array_like
+            The targets, (B, T, K) or class indices (B, T) for softmax; (B, K) for many-to-one.
+        mask : array_like of bool, optional
+            (B, T): the steps that count.
+
+        Returns
+        -------
+        ndarray of int, (B,)
+            The number of answering steps of each sequence.
+        """
         _, x, _, _, loss_mask, _, n_steps = self._prepare(X, Y, mask)
         return self._answers(x, loss_mask, n_steps)
 

@@ -65,9 +65,18 @@ class Table:
 
 @dataclass
 class Figure:
-    """A figure as data: draw(fig, **data) draws `data`, the experiment's numbers, on an empty
-    matplotlib Figure; draw is a function of rnnlab.plots. Calling it draws: figure(fig).
-    caption: one or two sentences under the figure in the report (also its alt text)."""
+    """A figure as data: ``draw(fig, **data)`` draws `data`, the experiment's numbers, on an
+    empty matplotlib Figure; draw is a function of rnnlab.plots. Calling it draws: figure(fig).
+
+    Parameters
+    ----------
+    draw : callable
+        ``draw(fig, **data)``, a function of rnnlab.plots.
+    data : dict
+        The experiment's numbers, JSON-ready.
+    caption : str
+        One or two sentences under the figure in the report (also its alt text).
+    """
     draw: Callable
     data: dict = field(default_factory=dict)
     caption: str = ""
@@ -80,16 +89,33 @@ class Figure:
 class Claim:
     """A claim of the lecture that an experiment checks on its own numbers.
 
-    text:     the claim, e.g. "the RNN beats the static net on next-step prediction"
-    passed:   True / False as the numbers say; None when this run's budget cannot test it
-              (quick mode): the report then says "not tested at this budget"
-    evidence: the numbers behind the verdict, e.g. "MSE per step: RNN 0.041, static 0.213"
+    Parameters
+    ----------
+    text : str
+        The claim, e.g. "the RNN beats the static net on next-step prediction".
+    passed : bool or None
+        True / False as the numbers say; None when this run's budget cannot test it (quick
+        mode): the report then says "not tested at this budget".
+    evidence : str
+        The numbers behind the verdict, e.g. "MSE per step: RNN 0.041, static 0.213".
     """
     text: str
     passed: bool | None
     evidence: str = ""
 
     def as_dict(self) -> dict:
+        """The claim as JSON-ready data (what results.json holds).
+
+        Returns
+        -------
+        dict
+            With the keys "text", "passed" and "evidence".
+
+        Examples
+        --------
+        >>> Claim("the RNN wins", True, "accuracy 0.98 vs 0.51").as_dict()
+        {'text': 'the RNN wins', 'passed': True, 'evidence': 'accuracy 0.98 vs 0.51'}
+        """
         return {"text": self.text, "passed": self.passed, "evidence": self.evidence}
 
 
@@ -97,17 +123,27 @@ class Claim:
 class Result:
     """What an experiment returns.
 
-    tables:  name -> Table
-    figures: name -> Figure (or any draw(fig) that draws on an empty matplotlib Figure), saved
-             as name.png
-    summary: a few (label, value) pairs for the tour's summary table
-    config:  the resolved settings (sizes, epochs, seeds) that reproduce the run
-    skipped: why the experiment could not run (a missing extra), else None
-    claims:  Claim objects: the lecture's claims this run checks, each with its verdict
-    headline: the RNN against its baseline on one metric, for the summary figure:
-             {"metric": "accuracy", "rnn": 0.98, "baseline": 0.51, "higher_is_better": True,
-              "rnn_label": "RNN", "baseline_label": "static net"}, or None
-    texts:   name -> generated text (samples of a language model), shown as text in the report
+    Parameters
+    ----------
+    tables : dict of str to Table
+        name -> Table.
+    figures : dict of str to Figure
+        name -> Figure (or any draw(fig) that draws on an empty matplotlib Figure), saved as
+        name.png.
+    summary : list of tuple
+        A few (label, value) pairs for the tour's summary table.
+    config : dict
+        The resolved settings (sizes, epochs, seeds) that reproduce the run.
+    skipped : str or None
+        Why the experiment could not run (a missing extra), else None.
+    claims : list of Claim
+        The lecture's claims this run checks, each with its verdict.
+    headline : dict or None
+        The RNN against its baseline on one metric, for the summary figure:
+        ``{"metric": "accuracy", "rnn": 0.98, "baseline": 0.51, "higher_is_better": True,
+        "rnn_label": "RNN", "baseline_label": "static net"}``, or None.
+    texts : dict of str to str
+        name -> generated text (samples of a language model), shown as text in the report.
     """
     tables: dict = field(default_factory=dict)
     figures: dict = field(default_factory=dict)

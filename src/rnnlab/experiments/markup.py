@@ -26,7 +26,22 @@ _SAFE_URL = re.compile(r"^(?:https?:|mailto:|[^:]*$)", re.I)
 
 
 def inline(text: object) -> str:
-    """One span of Markdown as HTML: escaped, with `code`, **bold**, *emphasis* and links."""
+    """One span of Markdown as HTML: escaped, with `code`, **bold**, *emphasis* and links.
+
+    Parameters
+    ----------
+    text : object
+        One line of Markdown (a claim, a note, a caption).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> inline("**RNN** <b> [docs](https://example.org) [x](javascript:alert(1))")
+    '<strong>RNN</strong> &lt;b&gt; <a href="https://example.org">docs</a> [x](javascript:alert(1))'
+    """
     text = html.escape(str(text).replace("\x00", ""), quote=True)
     codes = []
 
@@ -69,7 +84,23 @@ def _blocks(text):
 
 
 def to_html(text: object) -> str:
-    """Markdown (paragraphs and lists) as HTML; "" for empty text."""
+    """Markdown (paragraphs and lists) as HTML; "" for empty text.
+
+    Parameters
+    ----------
+    text : object
+        Markdown: paragraphs, bullet and numbered lists, inline markup.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(to_html("Two points:\\n\\n- one\\n- *two*"))
+    <p>Two points:</p>
+    <ul><li>one</li><li><em>two</em></li></ul>
+    """
     out = []
     for kind, body in _blocks(text):
         if kind == "p":
@@ -81,8 +112,23 @@ def to_html(text: object) -> str:
 
 
 def plain(text: object) -> str:
-    """The text of a line of Markdown as GitHub sees it for an anchor: no backticks, no ** or
-    *, a link's label without its address."""
+    """The text of a line of Markdown as GitHub sees it for an anchor: no backticks, no ``**`` or
+    ``*``, a link's label without its address.
+
+    Parameters
+    ----------
+    text : object
+        One line of Markdown.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> plain("**1.** Digits (`digits`), [see](#x)")
+    '1. Digits (digits), see'
+    """
     text = _LINK.sub(r"\1", str(text))
     return re.sub(r"[`*]", "", text)
 
@@ -90,13 +136,31 @@ def plain(text: object) -> str:
 class Anchors:
     """GitHub's heading anchors: lower case, punctuation dropped (letters, digits, _, - and
     spaces kept), spaces as hyphens; the second "Claims" becomes "claims-1". One instance per
-    document, so the Markdown and the HTML of a report share their anchors."""
+    document, so the Markdown and the HTML of a report share their anchors.
+
+    Examples
+    --------
+    >>> anchors = Anchors()
+    >>> anchors.add("1. Digits (`digits`)"), anchors.add("Claims"), anchors.add("Claims")
+    ('1-digits-digits', 'claims', 'claims-1')
+    """
 
     def __init__(self) -> None:
         self.seen: dict[str, int]
         self.seen = {}
 
     def add(self, heading: object) -> str:
+        """The anchor of a heading, unique in this document.
+
+        Parameters
+        ----------
+        heading : object
+            The heading's Markdown text.
+
+        Returns
+        -------
+        str
+        """
         slug = re.sub(r"[^\w\- ]", "", plain(heading).strip().lower()).replace(" ", "-")
         n = self.seen.get(slug, 0)
         self.seen[slug] = n + 1

@@ -29,11 +29,45 @@ class RunPool(Protocol):
     """What map_runs needs of a pool (rnnlab.sweeps.Pool is one): map(fn, configs, seeds) -> the
     results of fn(config, seed), configs outer, seeds inner."""
 
-    def map(self, fn: Run, configs: list[dict[str, Any]], seeds: list[int]) -> list[Any]: ...
+    def map(self, fn: Run, configs: list[dict[str, Any]], seeds: list[int]) -> list[Any]:
+        """Run fn on every (config, seed).
+
+        Parameters
+        ----------
+        fn : callable
+            A module-level function ``f(config, seed) -> dict``.
+        configs : list of dict
+            The runs' settings.
+        seeds : list of int
+            The seeds of each setting.
+
+        Returns
+        -------
+        list
+            ``fn(config, seed)`` for each, configs outer, seeds inner.
+        """
+        ...
 
 
 def plain(obj: Any) -> Any:
-    """JSON-ready values: NumPy scalars and arrays as Python numbers and lists, tuples as lists."""
+    """JSON-ready values: NumPy scalars and arrays as Python numbers and lists, tuples as lists.
+
+    Parameters
+    ----------
+    obj : object
+        A value, or dicts, lists and tuples of them (nested).
+
+    Returns
+    -------
+    object
+        The same value with NumPy scalars and arrays as Python numbers and lists, tuples as lists
+        and dict keys as strings.
+
+    Examples
+    --------
+    >>> plain({"acc": np.float64(0.5), 1: (np.arange(2), "x")})
+    {'acc': 0.5, '1': [[0, 1], 'x']}
+    """
     if isinstance(obj, dict):
         return {str(k): plain(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
@@ -50,11 +84,37 @@ def map_runs(fn: Run, configs: Iterable[dict[str, Any]], seeds: Iterable[int],
              report: Callable[[dict[str, Any], int, Any], None] | None = None) -> list[Any]:
     """[fn(config, seed) for config in configs for seed in seeds], each made plain().
 
-    fn:     a module-level function f(config: dict, seed: int) -> dict
-    pool:   None (here, one after another) or an object with map(fn, configs, seeds) -> the
-            same list, such as rnnlab.sweeps.Pool (a Dask cluster)
-    report: called as report(config, seed, result) for every run, in order (here: as each
-            finishes; on a pool: once all have finished, which shows its own progress line)
+    Parameters
+    ----------
+    fn : callable
+        A module-level function ``f(config: dict, seed: int) -> dict``.
+    configs : iterable of dict
+        The runs' settings.
+    seeds : iterable of int
+        The seeds each setting runs with.
+    pool : RunPool, optional
+        None (here, one after another) or an object with ``map(fn, configs, seeds)`` -> the
+        same list, such as rnnlab.sweeps.Pool (a Dask cluster).
+    report : callable, optional
+        Called as ``report(config, seed, result)`` for every run, in order (here: as each
+        finishes; on a pool: once all have finished, which shows its own progress line).
+
+    Returns
+    -------
+    list
+        The plain() results, configs outer, seeds inner.
+
+    Raises
+    ------
+    RuntimeError
+        When the pool returns a different number of results than runs.
+
+    Examples
+    --------
+    >>> def count(config, seed):
+    ...     return (config["n"], np.int64(seed))
+    >>> map_runs(count, [{"n": 1}, {"n": 2}], seeds=[0, 1])
+    [[1, 0], [1, 1], [2, 0], [2, 1]]
     """
     configs, seeds = [dict(c) for c in configs], [int(s) for s in seeds]
     if pool is None:
@@ -77,7 +137,23 @@ def map_runs(fn: Run, configs: Iterable[dict[str, Any]], seeds: Iterable[int],
 
 def takes_pool(run: Callable[..., Any]) -> bool:
     """Whether an experiment's run() takes a `pool` keyword (experiments without independent
-    runs to spread do not, and the runner then calls them without one)."""
+    runs to spread do not, and the runner then calls them without one).
+
+    Parameters
+    ----------
+    run : callable
+        An experiment's run function.
+
+    Returns
+    -------
+    bool
+        True when it takes `pool` (by name or through ``**kwargs``).
+
+    Examples
+    --------
+    >>> takes_pool(lambda *, quick=False, pool=None: None), takes_pool(lambda quick=False: None)
+    (True, False)
+    """
     try:
         params = inspect.signature(run).parameters.values()
     except (TypeError, ValueError):

@@ -38,7 +38,22 @@ _NUMBER = re.compile(r"^[-+]?(\d[\d,]*(\.\d*)?|\.\d+)([eE][-+]?\d+)?(\s*/\s*\d+)
 
 
 def fmt(value: object) -> str:
-    """A table cell: floats with 4 significant digits, None as a dash."""
+    """A table cell: floats with 4 significant digits, None as a dash.
+
+    Parameters
+    ----------
+    value : object
+        The cell's value.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> fmt(0.123456), fmt(None), fmt(12)
+    ('0.1235', '-', '12')
+    """
     if value is None:
         return "-"
     if isinstance(value, float):
@@ -47,7 +62,22 @@ def fmt(value: object) -> str:
 
 
 def is_number(value: object) -> bool:
-    """True for a number (not a bool) and for text that reads as one: "0.97", "9/10", "1e-5"."""
+    """True for a number (not a bool) and for text that reads as one: "0.97", "9/10", "1e-5".
+
+    Parameters
+    ----------
+    value : object
+        A cell's value.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> [is_number(v) for v in (3, True, "9/10", "1e-5", "n/a")]
+    [True, False, True, True, False]
+    """
     if isinstance(value, bool):
         return False
     if isinstance(value, (int, float)):
@@ -57,7 +87,23 @@ def is_number(value: object) -> bool:
 
 def numeric_columns(table: dict) -> list:
     """Per column: True (align right) when it holds a number and every other filled cell is a
-    number too (None and "-" count as empty), else False (align left)."""
+    number too (None and "-" count as empty), else False (align left).
+
+    Parameters
+    ----------
+    table : dict
+        A table as data, with "columns" and "rows".
+
+    Returns
+    -------
+    list of bool
+        One per column.
+
+    Examples
+    --------
+    >>> numeric_columns({"columns": ["model", "acc"], "rows": [["RNN", 0.9], ["MLP", None]]})
+    [False, True]
+    """
     cols = list(zip(*table["rows"])) or [()] * len(table["columns"])
     return [any(is_number(v) for v in c) and all(v is None or v == "-" or is_number(v)
                                                  for v in c) for c in cols]
@@ -74,7 +120,22 @@ def collapse_notes(table: dict, *, min_rows: int = 2, min_chars: int = 40) -> di
     """The table with its long texts (min_chars or more) moved under it as notes, once each, in
     every column where min_rows or more cells hold long texts (several rows giving one reason,
     or the same kind of reason); the cell keeps a mark ("ValueError (note 1)", "see note 2").
-    "notes": the table's own note first, then "Note 1: ...". The input is left as it is."""
+    The input is left as it is.
+
+    Parameters
+    ----------
+    table : dict
+        A table as data, with "columns", "rows" and optionally "note".
+    min_rows : int
+        The number of long texts a column needs for them to become notes.
+    min_chars : int
+        The length from which a text is long.
+
+    Returns
+    -------
+    dict
+        The table, with "notes": the table's own note first, then "Note 1: ...".
+    """
     rows = [list(r) for r in table["rows"]]
     shared = []
     for j in range(len(table["columns"])):
@@ -94,7 +155,22 @@ def collapse_notes(table: dict, *, min_rows: int = 2, min_chars: int = 40) -> di
 
 
 def claims_count(claims: Sequence[Mapping[str, Any]] | None) -> str:
-    """"3/3 ✓" (all tested claims hold), "2/3 ✗" (one fails), ", 1 not tested"; "-": none."""
+    """"3/3 ✓" (all tested claims hold), "2/3 ✗" (one fails), ", 1 not tested"; "-": none.
+
+    Parameters
+    ----------
+    claims : sequence of dict or None
+        Claims as data (Claim.as_dict()).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> claims_count([{"passed": True}, {"passed": False}, {"passed": None}])
+    '1/2 ✗, 1 not tested'
+    """
     if not claims:
         return "-"
     tested = [c for c in claims if c.get("passed") is not None]
@@ -106,7 +182,24 @@ def claims_count(claims: Sequence[Mapping[str, Any]] | None) -> str:
 
 
 def headline_text(h: Mapping[str, Any] | None) -> str:
-    """"accuracy: RNN 0.982 vs logistic regression 0.969" ("-" for no headline)."""
+    """"accuracy: RNN 0.982 vs logistic regression 0.969" ("-" for no headline).
+
+    Parameters
+    ----------
+    h : dict or None
+        A Result's headline: "metric", "rnn", "baseline" and optionally "rnn_label",
+        "baseline_label".
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> headline_text({"metric": "accuracy", "rnn": 0.982, "baseline": 0.969,
+    ...                "baseline_label": "logistic regression"})
+    'accuracy: RNN 0.982 vs logistic regression 0.969'
+    """
     if not h:
         return "-"
     return (f"{h['metric']}: {h.get('rnn_label') or 'RNN'} {fmt(h['rnn'])} vs "
@@ -115,7 +208,18 @@ def headline_text(h: Mapping[str, Any] | None) -> str:
 
 def summary_table(docs: Sequence[Mapping[str, Any]]) -> dict:
     """One row per experiment: name, status (ok, skipped, failed), seconds, claims that hold,
-    the RNN against its baseline."""
+    the RNN against its baseline.
+
+    Parameters
+    ----------
+    docs : sequence of dict
+        The experiments' results documents (what run_experiment returns), in order.
+
+    Returns
+    -------
+    dict
+        A table as data: "title", "columns" and "rows".
+    """
     rows = []
     for d in docs:
         status = "failed" if d.get("error") else "skipped" if d.get("skipped") else "ok"
@@ -130,7 +234,24 @@ def _md_cell(value: object) -> str:
 
 
 def markdown_table(table: dict) -> str:
-    """The table as Markdown, numeric columns aligned right and text columns left."""
+    """The table as Markdown, numeric columns aligned right and text columns left.
+
+    Parameters
+    ----------
+    table : dict
+        A table as data, with "columns" and "rows".
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> print(markdown_table({"columns": ["model", "acc"], "rows": [["RNN", 0.98]]}))
+    | model | acc |
+    |:---|---:|
+    | RNN | 0.98 |
+    """
     align = ["---:" if num else ":---" for num in numeric_columns(table)]
     head = "| " + " | ".join(_md_cell(c) for c in table["columns"]) + " |"
     rows = ["| " + " | ".join(_md_cell(v) for v in r) + " |" for r in table["rows"]]
@@ -138,7 +259,18 @@ def markdown_table(table: dict) -> str:
 
 
 def html_table(table: dict) -> str:
-    """The table as HTML, every cell aligned by its column (right: numbers, left: text)."""
+    """The table as HTML, every cell aligned by its column (right: numbers, left: text).
+
+    Parameters
+    ----------
+    table : dict
+        A table as data, with "columns" and "rows".
+
+    Returns
+    -------
+    str
+        A ``<table>`` element.
+    """
     style = [f' style="text-align:{"right" if num else "left"}"'
              for num in numeric_columns(table)]
     head = "".join(f"<th{s}>{html.escape(str(c))}</th>" for s, c in zip(style, table["columns"]))
@@ -148,8 +280,22 @@ def html_table(table: dict) -> str:
 
 
 def figure_title(name: StrPath) -> str:
-    """A caption from a file name, for a figure without one: "learning_curves.png" ->
-    "Learning curves"."""
+    """A caption from a file name, for a figure without one.
+
+    Parameters
+    ----------
+    name : str or Path
+        The figure's file name.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> figure_title("learning_curves.png")
+    'Learning curves'
+    """
     words = Path(name).stem.replace("_", " ").replace("-", " ").strip()
     return words[:1].upper() + words[1:]
 
@@ -193,9 +339,27 @@ def outline(docs: Sequence[Mapping[str, Any]], meta: Mapping[str, Any], summary:
             folders: bool = True) -> list:
     """The report as a list of blocks (kind, ...), in order; both renderers walk it.
 
-    summary_figure: (file name or None, why it is missing or None); folders: True when each
-    experiment's files sit in a folder of its name beside the report (a tour), False when they
-    sit beside it (one `rnnlab run`)."""
+    Parameters
+    ----------
+    docs : sequence of dict
+        The experiments' results documents (what run_experiment returns), in order.
+    meta : dict
+        The run's command, mode, seed, seconds, versions and git commit.
+    summary : dict
+        The summary_table(docs).
+    title : str
+        The report's title.
+    summary_figure : tuple, optional
+        (file name or None, why it is missing or None).
+    folders : bool
+        True when each experiment's files sit in a folder of its name beside the report (a
+        tour), False when they sit beside it (one `rnnlab run`).
+
+    Returns
+    -------
+    list of tuple
+        The blocks.
+    """
     blocks: list[tuple[Any, ...]]
     anchors, blocks, n_fig = Anchors(), [], 0
 
@@ -264,6 +428,17 @@ def _fence(text: str) -> str:
 
 
 def render_markdown(blocks: Sequence[tuple[Any, ...]]) -> str:
+    """The outline as Markdown (report.md).
+
+    Parameters
+    ----------
+    blocks : sequence of tuple
+        What outline() returns.
+
+    Returns
+    -------
+    str
+    """
     md = []
     for b in blocks:
         kind = b[0]
@@ -316,7 +491,19 @@ p.note{color:#444;font-size:.95em}nav ul{margin:.2em 0}
 
 
 def render_html(blocks: Sequence[tuple[Any, ...]], read: Callable[[str], bytes]) -> str:
-    """read(path) -> the bytes of a figure, embedded as a data URI."""
+    """The outline as HTML (report.html), the figures embedded as data URIs.
+
+    Parameters
+    ----------
+    blocks : sequence of tuple
+        What outline() returns.
+    read : callable
+        ``read(path)`` -> the bytes of a figure.
+
+    Returns
+    -------
+    str
+    """
     body, title = [], ""
     for b in blocks:
         kind = b[0]
@@ -377,13 +564,47 @@ def _html_toc(entries: Iterable[tuple[str, str, str]]) -> str:
 
 def report_markdown(docs: Sequence[Mapping[str, Any]], meta: Mapping[str, Any], summary: dict,
                     **kw: Any) -> str:
-    """report.md: header, contents, summary, one section per experiment (see outline())."""
+    """report.md: header, contents, summary, one section per experiment (see outline()).
+
+    Parameters
+    ----------
+    docs : sequence of dict
+        The experiments' results documents (what run_experiment returns), in order.
+    meta : dict
+        The run's command, mode, seed, seconds, versions and git commit.
+    summary : dict
+        The summary_table(docs).
+    **kw
+        outline()'s keywords: title, summary_figure, folders.
+
+    Returns
+    -------
+    str
+    """
     return render_markdown(outline(docs, meta, summary, **kw))
 
 
 def report_html(out_dir: StrPath, docs: Sequence[Mapping[str, Any]], meta: Mapping[str, Any],
                 summary: dict, **kw: Any) -> str:
-    """report.html: the same as report.md, with the figures embedded as data URIs."""
+    """report.html: the same as report.md, with the figures embedded as data URIs.
+
+    Parameters
+    ----------
+    out_dir : str or Path
+        The report's folder (the figures' paths are relative to it).
+    docs : sequence of dict
+        The experiments' results documents (what run_experiment returns), in order.
+    meta : dict
+        The run's command, mode, seed, seconds, versions and git commit.
+    summary : dict
+        The summary_table(docs).
+    **kw
+        outline()'s keywords: title, summary_figure, folders.
+
+    Returns
+    -------
+    str
+    """
     out_dir = Path(out_dir)
     return render_html(outline(docs, meta, summary, **kw), lambda p: (out_dir / p).read_bytes())
 
@@ -392,8 +613,25 @@ def write_report(out_dir: StrPath, docs: Sequence[Mapping[str, Any]], meta: Mapp
                  summary: dict | None = None, *,
                  summary_figure: tuple[str | None, str | None] | None = None,
                  folders: bool = True, title: str | None = None) -> None:
-    """report.md and report.html in out_dir; summary: the summary_table(docs) (None: built
-    here); summary_figure, folders: as in outline() (the runner draws summary.png)."""
+    """Write report.md and report.html in out_dir.
+
+    Parameters
+    ----------
+    out_dir : str or Path
+        The report's folder.
+    docs : sequence of dict
+        The experiments' results documents (what run_experiment returns), in order.
+    meta : dict
+        The run's command, mode, seed, seconds, versions and git commit.
+    summary : dict, optional
+        The summary_table(docs) (None: built here).
+    summary_figure : tuple, optional
+        As in outline() (the runner draws summary.png).
+    folders : bool
+        As in outline().
+    title : str, optional
+        The report's title (default: outline()'s).
+    """
     out_dir = Path(out_dir)
     summary = summary_table(docs) if summary is None else summary
     kw: dict[str, Any]

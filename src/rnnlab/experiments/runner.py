@@ -38,7 +38,28 @@ from .parallel import RunPool, takes_pool
 
 
 def jsonable(obj: Any) -> Any:
-    """json.dumps default: NumPy scalars and arrays as Python numbers and lists."""
+    """json.dumps default: NumPy scalars and arrays as Python numbers and lists.
+
+    Parameters
+    ----------
+    obj : object
+        A value json cannot write by itself.
+
+    Returns
+    -------
+    object
+        A NumPy scalar as a Python number, an array as a list, a Path as a str.
+
+    Raises
+    ------
+    TypeError
+        For any other value.
+
+    Examples
+    --------
+    >>> jsonable(np.float32(0.5)), jsonable(np.arange(3))
+    (0.5, [0, 1, 2])
+    """
     if isinstance(obj, np.generic):
         return obj.item()
     if isinstance(obj, np.ndarray):
@@ -50,16 +71,39 @@ def jsonable(obj: Any) -> Any:
 
 def write_json(path: StrPath, doc: Any) -> None:
     """Write doc as JSON (rnnlab.io: atomic, the umask's mode). The command line has checked
-    before the run that it replaces nothing without --force, so the runner overwrites."""
+    before the run that it replaces nothing without --force, so the runner overwrites.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    doc : object
+        JSON-ready data (NumPy values are converted by `jsonable`).
+    """
     io.write_json(path, doc, default=jsonable, overwrite=True)
 
 
 def write_text(path: StrPath, text: str) -> None:
+    """Write text to path (rnnlab.io: atomic, the umask's mode), replacing it.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    text : str
+        Its content.
+    """
     io.write_text(path, text, overwrite=True)
 
 
 def versions() -> dict:
-    """Versions of Python, rnnlab and the libraries that shape results (None: not installed)."""
+    """Versions of Python, rnnlab and the libraries that shape results (None: not installed).
+
+    Returns
+    -------
+    dict of str to str or None
+        "python", "rnnlab", "numpy", "matplotlib", "torch" and "scikit-learn".
+    """
     out = {"python": platform.python_version(), "rnnlab": __version__, "numpy": np.__version__}
     for dist in ("matplotlib", "torch", "scikit-learn"):
         try:
@@ -70,7 +114,14 @@ def versions() -> dict:
 
 
 def git_commit() -> str | None:
-    """The commit of the checkout rnnlab runs from (None when installed from a wheel)."""
+    """The commit of the checkout rnnlab runs from (None when installed from a wheel).
+
+    Returns
+    -------
+    str or None
+        The commit's hash, followed by " (with uncommitted changes)" when the checkout has
+        some.
+    """
     here = Path(__file__).parent
     try:
         head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=here, capture_output=True,
@@ -86,8 +137,22 @@ def git_commit() -> str | None:
 
 def save_figure(draw: Callable[[Any], object], path: StrPath,
                 size: tuple[float, float] = (7.5, 4.8)) -> None:
-    """Draw draw(fig) on a new figure and write it as PNG to path (atomically); ImportError
-    naming the extra without matplotlib."""
+    """Draw draw(fig) on a new figure and write it as PNG to path (atomically).
+
+    Parameters
+    ----------
+    draw : callable
+        ``draw(fig)`` draws on an empty matplotlib Figure (a `Figure` is one).
+    path : str or Path
+        The PNG file.
+    size : tuple of float
+        The figure's (width, height) in inches.
+
+    Raises
+    ------
+    ImportError
+        Naming the extra, without matplotlib.
+    """
     plt = plots.require()
     fig = plt.figure(figsize=size, layout="constrained")
     try:
@@ -109,9 +174,23 @@ def _drawable(headline: Any) -> bool:
 def summary_figure(out_dir: StrPath,
                    docs: Sequence[Mapping[str, Any]]) -> tuple[str | None, str | None]:
     """Draw summary.png (the RNN against its baseline per experiment) from the docs' headlines
-    (those with two finite numbers). Returns (its file name or None, why it is missing or
-    None); (None, None): no headlines. A figure that fails to draw is reported, not raised: the
-    report of a long tour is written whatever happens to its summary figure."""
+    (those with two finite numbers). A figure that fails to draw is reported, not raised: the
+    report of a long tour is written whatever happens to its summary figure.
+
+    Parameters
+    ----------
+    out_dir : str or Path
+        The folder summary.png goes into.
+    docs : sequence of dict
+        The experiments' results documents.
+
+    Returns
+    -------
+    name : str or None
+        "summary.png", or None when it was not drawn.
+    why : str or None
+        Why it is missing, or None; (None, None): no headlines.
+    """
     from ..plots import summary as summary_plots
     rows = [{"experiment": d["experiment"], **d["headline"]} for d in docs
             if _drawable(d.get("headline"))]
@@ -127,7 +206,22 @@ def summary_figure(out_dir: StrPath,
 
 
 def save_figures(result: Result, out_dir: Path) -> tuple[list, str | None]:
-    """Draw every figure to out_dir/name.png. Returns (file names, why figures were skipped)."""
+    """Draw every figure to out_dir/name.png.
+
+    Parameters
+    ----------
+    result : Result
+        An experiment's result, whose `figures` are drawn.
+    out_dir : Path
+        The folder the PNG files go into.
+
+    Returns
+    -------
+    names : list of str
+        The file names written.
+    skipped : str or None
+        Why the figures were skipped (matplotlib missing), else None.
+    """
     if not result.figures:
         return [], None
     try:
@@ -142,8 +236,14 @@ def save_figures(result: Result, out_dir: Path) -> tuple[list, str | None]:
 
 
 def provenance() -> dict:
-    """{"versions": versions(), "git_commit": git_commit()}: what a run's results depend on
-    beyond its settings. A tour computes it once and hands it to every experiment."""
+    """What a run's results depend on beyond its settings. A tour computes it once and hands it
+    to every experiment.
+
+    Returns
+    -------
+    dict
+        ``{"versions": versions(), "git_commit": git_commit()}``.
+    """
     return {"versions": versions(), "git_commit": git_commit()}
 
 
@@ -151,12 +251,38 @@ def run_experiment(exp: Experiment | str, *, quick: bool = False, seed: int = 0,
                    progress: bool = False, command: str | None = None,
                    source: dict[str, Any] | None = None,
                    pool: RunPool | None = None) -> dict:
-    """Run one experiment and write its files into out_dir. Returns the results document.
+    """Run one experiment and write its files into out_dir: results.json, run.json, the figures.
 
-    exp: an Experiment (or its name, looked up with rnnlab.experiments.get); source: the
-    provenance() of the tour this run belongs to (None: computed here); pool: where the
-    experiment's independent runs go (an open rnnlab.sweeps.Pool; None: here, one after
-    another), handed to experiments whose run() takes `pool` (the others run here as always).
+    Parameters
+    ----------
+    exp : Experiment or str
+        An Experiment (or its name, looked up with rnnlab.experiments.get).
+    quick : bool
+        The short budget.
+    seed : int
+        The experiment's seed.
+    out_dir : str or Path
+        The folder its files go into (created).
+    progress : bool
+        Whether training shows its progress.
+    command : str, optional
+        The command line recorded in run.json (default: sys.argv).
+    source : dict, optional
+        The provenance() of the tour this run belongs to (None: computed here).
+    pool : RunPool, optional
+        Where the experiment's independent runs go (an open rnnlab.sweeps.Pool; None: here,
+        one after another), handed to experiments whose run() takes `pool` (the others run here
+        as always).
+
+    Returns
+    -------
+    dict
+        The results document (what results.json holds).
+
+    Raises
+    ------
+    TypeError
+        When exp is neither an Experiment nor a name.
     """
     if isinstance(exp, str):
         exp = get(exp)
@@ -194,8 +320,19 @@ def run_experiment(exp: Experiment | str, *, quick: bool = False, seed: int = 0,
 
 @dataclass
 class TourReport:
-    """What a tour wrote: the results document of each experiment (in the order they ran), the
-    summary table (built once), the run's provenance and times (meta), and the report folder."""
+    """What a tour wrote.
+
+    Parameters
+    ----------
+    docs : list of dict
+        The results document of each experiment, in the order they ran.
+    summary : dict
+        The summary table (built once).
+    meta : dict
+        The run's provenance and times.
+    out_dir : Path
+        The report folder.
+    """
     docs: list
     summary: dict
     meta: dict
@@ -203,7 +340,12 @@ class TourReport:
 
     @property
     def failed(self) -> list:
-        """The names of the experiments that raised."""
+        """The names of the experiments that raised.
+
+        Returns
+        -------
+        list of str
+        """
         return [d["experiment"] for d in self.docs if d.get("error")]
 
 
@@ -229,11 +371,39 @@ def tour(out_dir: StrPath, experiments: Iterable[Experiment] | None = None, *, q
          stream: TextIO | None = None, only: Iterable[str] | None = None,
          pool: RunPool | None = None) -> TourReport:
     """Run every experiment into out_dir/<name>/ and write the report (report.md, report.html).
+    The versions and git state are computed once, and so is the summary. A failing experiment
+    is reported and the tour goes on.
 
-    experiments: Experiment objects (default: every registered one, in the tour's order); only:
-    names to keep of those. The versions and git state are computed once, and so is the summary.
-    A failing experiment is reported and the tour goes on. pool: an open rnnlab.sweeps.Pool for
-    the experiments' independent runs (see run_experiment; None: all here, one after another).
+    Parameters
+    ----------
+    out_dir : str or Path
+        The report folder.
+    experiments : iterable of Experiment, optional
+        Default: every registered one, in the tour's order.
+    quick : bool
+        The short budget.
+    seed : int
+        The experiments' seed.
+    progress : bool
+        Whether training shows its progress.
+    command : str, optional
+        The command line recorded (default: sys.argv).
+    stream : file, optional
+        Where a line per experiment goes (default: sys.stderr).
+    only : iterable of str, optional
+        The names to keep of `experiments`.
+    pool : RunPool, optional
+        An open rnnlab.sweeps.Pool for the experiments' independent runs (see run_experiment;
+        None: all here, one after another).
+
+    Returns
+    -------
+    TourReport
+
+    Raises
+    ------
+    TypeError, ValueError
+        For an entry of `experiments` that is no Experiment, or an unknown name in `only`.
     """
     stream = stream or sys.stderr
     out_dir = Path(out_dir)
@@ -267,10 +437,31 @@ def tour(out_dir: StrPath, experiments: Iterable[Experiment] | None = None, *, q
 def run_one(exp: Experiment | str, out_dir: StrPath, *, quick: bool = False, seed: int = 0,
             progress: bool = False, command: str | None = None,
             pool: RunPool | None = None) -> TourReport:
-    """`rnnlab run`: run one experiment (an Experiment or its name) with its files in out_dir
-    itself (results.json, run.json, figures) and write its report there too: the tour's
-    report.md and report.html for this one experiment. An exception of the experiment is raised
-    (nothing else would be reported)."""
+    """`rnnlab run`: run one experiment with its files in out_dir itself (results.json, run.json,
+    figures) and write its report there too: the tour's report.md and report.html for this one
+    experiment. An exception of the experiment is raised (nothing else would be reported).
+
+    Parameters
+    ----------
+    exp : Experiment or str
+        The experiment, or its name.
+    out_dir : str or Path
+        The folder of its files and report.
+    quick : bool
+        The short budget.
+    seed : int
+        The experiment's seed.
+    progress : bool
+        Whether training shows its progress.
+    command : str, optional
+        The command line recorded (default: sys.argv).
+    pool : RunPool, optional
+        Where its independent runs go (see run_experiment).
+
+    Returns
+    -------
+    TourReport
+    """
     if isinstance(exp, str):
         exp = get(exp)
     source = provenance()

@@ -214,6 +214,16 @@ def plain_name(name: object, shown: StrPath) -> str:
 
 class Folder:
     """A folder opened once for reading: every file is opened relative to this handle, so a
+    folder swapped meanwhile is read entirely old or entirely new. Use as a context manager.
+
+    Parameters
+    ----------
+    path : str or Path
+        The folder (relative to `parent` when given).
+    parent : Folder, optional
+        An open folder `path` is inside.
+    follow : bool
+        Whether a symbolic link at `path` is followed.
     """
 
 
