@@ -67,6 +67,8 @@ STRICT = [r"rnnlab\.model\.load$", r"rnnlab\.model\.RNN(\.(?!fit$)\w+)?$",
           r"rnnlab\.experiments\.(registry|get|select|Table|Figure|Claim|Result|Experiment)(\.\w+)?$",
           r"rnnlab\.experiments\.(runner|report|markup)(\.\w+)+$",
           r"rnnlab\.experiments\.parallel\.(map_runs|plain|takes_pool|RunPool\.map)$",
+          r"rnnlab\.experiments\.(forward|text|timeseries|digits|mappings|benefit|stability)"
+          r"\.[a-z]\w*$",
           r"rnnlab\.experiments\.pages\.\w+$", r"rnnlab\.io\.\w+\.\w+$",
           r"rnnlab\.nn\.(init|losses|activations|dense|stack|reference)\.\w+$",
           r"rnnlab\.mappings(\.\w+)?\.[a-z_]\w*$", r"rnnlab\.mappings\.\w+\.[A-Z]\w*$", r"rnnlab\.cli\.main$",

@@ -81,9 +81,22 @@ def seed_run(config: dict[str, Any], seed: int) -> dict[str, Any]:
     """One seed of one task, a function of (config, seed) only (for rl.sweep's workers): train
     the RNN, test it at every length, extract its machine, project its hidden states.
 
-    config: the settings named in SEED_KEYS, "task", and "test_seed" (the seed of the test
-    sequences, shared by every seed of the task). Each part draws from its own generator, seeded
-    by (seed, task), so a run never depends on the runs before it.
+    Each part draws from its own generator, seeded by (seed, task), so a run never depends on
+    the runs before it.
+
+    Parameters
+    ----------
+    config : dict
+        The settings named in SEED_KEYS, "task", and "test_seed" (the seed of the test
+        sequences, shared by every seed of the task).
+    seed : int
+        The run's seed.
+
+    Returns
+    -------
+    dict
+        "seed", "loss", "exact" and "bits" (the accuracies per length), "extraction",
+        "machine_exact" and "pca" (the projected hidden states).
     """
     task, k = config["task"], TASKS.index(config["task"])
     model, loss = _train_rnn(task, seed, config, np.random.default_rng([seed, k, 1]))
@@ -214,16 +227,50 @@ def _pca_points(task, model, rng):
 
 def run(*, quick: bool = True, seed: int = 0, progress: bool = False,
         pool: RunPool | None = None) -> Result:
-    """Train, test, compare and extract (see the module docstring); returns tables and figures.
-    pool: where the seeds run (None: here, one after another; an rnnlab.sweeps.Pool: on its
-    Dask workers), with the same results."""
+    """Train, test, compare and extract (see the module docstring).
+
+    Parameters
+    ----------
+    quick : bool
+        The short budget (``rnnlab tour --quick``).
+    seed : int
+        The seed of every random draw.
+    progress : bool
+        Whether training shows its progress.
+    pool : RunPool, optional
+        Where the seeds run (None: here, one after another; an rnnlab.sweeps.Pool: on its Dask
+        workers), with the same results.
+
+    Returns
+    -------
+    Result
+        Its tables, figures, claims and headline.
+    """
     cfg = dict(SETTINGS["quick" if quick else "full"])
     return run_with(cfg, seed=seed, progress=progress, pool=pool)
 
 
 def run_with(cfg: dict[str, Any], *, seed: int = 0, progress: bool = False,
              pool: RunPool | None = None) -> Result:
-    """run() with explicit settings (a dict like SETTINGS["full"]); lets tests use tiny sizes."""
+    """run() with explicit settings; lets tests use tiny sizes.
+
+    Parameters
+    ----------
+    cfg : dict
+        The settings, a dict like SETTINGS["full"].
+    seed : int
+        The seed of every random draw.
+    progress : bool
+        Whether training shows its progress.
+    pool : RunPool, optional
+        Where the seeds run (None: here, one after another; an rnnlab.sweeps.Pool: on its Dask
+        workers), with the same results.
+
+    Returns
+    -------
+    Result
+        Its tables, figures, claims and headline.
+    """
     rng = np.random.default_rng(seed)
 
     def log(msg):
@@ -287,7 +334,20 @@ NEED = {"addition": 0.5, "parity": 1 / 3}
 
 
 def claims(tables: dict[str, Table], cfg: dict[str, Any]) -> list[Claim]:
-    """The lecture's claims checked on the experiment's tables (Table objects by name)."""
+    """The lecture's claims checked on the experiment's tables.
+
+    Parameters
+    ----------
+    tables : dict of str to Table
+        The experiment's tables, by name.
+    cfg : dict
+        The settings the tables were computed with.
+
+    Returns
+    -------
+    list of Claim
+        Each with its verdict and the numbers behind it.
+    """
     gen = {r[0]: r for r in tables["generalisation"].rows}        # task, seeds, ok, fraction
     out = []
     for task, what in (("addition", "adds"), ("parity", "computes the XOR (parity) of")):
@@ -333,8 +393,19 @@ def claims(tables: dict[str, Table], cfg: dict[str, Any]) -> list[Claim]:
 
 def headline(tables: dict[str, Table]) -> dict[str, Any] | None:
     """The RNN adders (mean over the seeds) against the MLP at the MLP's largest n, both on
-    held-out inputs of that many bits, for the tour's summary figure; None when the RNN was not
-    tested at that length."""
+    held-out inputs of that many bits, for the tour's summary figure.
+
+    Parameters
+    ----------
+    tables : dict of str to Table
+        The experiment's tables, by name.
+
+    Returns
+    -------
+    dict or None
+        A Result's headline: "metric", "rnn", "baseline", "higher_is_better" and the labels;
+        None when the RNN was not tested at that length.
+    """
     mlp = [r for r in tables["mlp"].rows if r[0] == "addition"]
     n, mlp_exact = mlp[-1][1], mlp[-1][6]
     table = tables["rnn_exact"]

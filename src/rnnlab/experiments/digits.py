@@ -46,6 +46,23 @@ def _fit_rnn(X_tr, y_tr, X_te, cfg, seed, progress):
 
 
 def run(*, quick: bool, seed: int, progress: bool) -> Result:
+    """Classify the digits read row by row with an RNN, against logistic regression on the
+    pixels; skipped (Result.skipped) without scikit-learn.
+
+    Parameters
+    ----------
+    quick : bool
+        The short budget (``rnnlab tour --quick``).
+    seed : int
+        The seed of every random draw.
+    progress : bool
+        Whether training shows its progress.
+
+    Returns
+    -------
+    Result
+        Its tables, figures, claims and headline.
+    """
     from ..tasks import digits as dg
     try:
         dg.require_sklearn()
@@ -91,7 +108,20 @@ def run(*, quick: bool, seed: int, progress: bool) -> Result:
 
 
 def claims(acc: float, base_acc: float) -> list[Claim]:
-    """The claims checked on the RNN's and the logistic regression's test accuracy."""
+    """The claims checked on the RNN's and the logistic regression's test accuracy.
+
+    Parameters
+    ----------
+    acc : float
+        The RNN's test accuracy.
+    base_acc : float
+        The logistic regression's.
+
+    Returns
+    -------
+    list of Claim
+        Each with its verdict and the numbers behind it.
+    """
     evidence = f"test accuracy: RNN {acc:.4f}, logistic regression {base_acc:.4f}"
     return [Claim("A static input can be read as a sequence: an RNN that reads a digit's image "
                   "one row per step recognises it (test accuracy at least 0.9; chance is 0.1)",
@@ -101,7 +131,20 @@ def claims(acc: float, base_acc: float) -> list[Claim]:
 
 
 def headline(acc: float, base_acc: float) -> dict[str, Any]:
-    """The RNN against logistic regression, for the tour's summary figure."""
+    """The RNN against logistic regression, for the tour's summary figure.
+
+    Parameters
+    ----------
+    acc : float
+        The RNN's test accuracy.
+    base_acc : float
+        The logistic regression's.
+
+    Returns
+    -------
+    dict
+        A Result's headline: "metric", "rnn", "baseline", "higher_is_better" and the labels.
+    """
     return {"metric": "test accuracy, handwritten digits", "rnn": acc, "baseline": base_acc,
             "higher_is_better": True, "rnn_label": "Elman RNN (rows as steps)",
             "baseline_label": "logistic regression"}

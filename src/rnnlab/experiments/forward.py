@@ -85,8 +85,19 @@ def _train_pair(make, baseline, cfg, seed, progress):
 
 
 def claims(rows: Sequence[Sequence[Any]]) -> list[Claim]:
-    """The lecture's claims checked on the error table's rows [task, RNN MSE, static MSE,
-    trivial baseline MSE, ...] (tasks "sine" and "echo")."""
+    """The lecture's claims checked on the error table's rows.
+
+    Parameters
+    ----------
+    rows : sequence of list
+        The rows [task, RNN MSE, static MSE, trivial baseline MSE, ...] (tasks "sine" and
+        "echo").
+
+    Returns
+    -------
+    list of Claim
+        Each with its verdict and the numbers behind it.
+    """
     by = {r[0]: r for r in rows}
     beats = all(r[1] < 0.5 * r[2] for r in rows)
     echo = by["echo"]
@@ -101,7 +112,18 @@ def claims(rows: Sequence[Sequence[Any]]) -> list[Claim]:
 
 
 def headline(rows: Sequence[Sequence[Any]]) -> dict[str, Any]:
-    """The RNN against the static net on the sine task, for the tour's summary figure."""
+    """The RNN against the static net on the sine task, for the tour's summary figure.
+
+    Parameters
+    ----------
+    rows : sequence of list
+        The error table's rows, as for claims().
+
+    Returns
+    -------
+    dict
+        A Result's headline: "metric", "rnn", "baseline", "higher_is_better" and the labels.
+    """
     sine = next(r for r in rows if r[0] == "sine")
     return {"metric": "test MSE, next value of a sine", "rnn": sine[1], "baseline": sine[2],
             "higher_is_better": False, "rnn_label": "Elman RNN",
@@ -109,6 +131,23 @@ def headline(rows: Sequence[Sequence[Any]]) -> dict[str, Any]:
 
 
 def run(*, quick: bool, seed: int, progress: bool) -> Result:
+    """Train the RNN and the static net on the sine and echo tasks and compare them with
+    the trivial baselines (see the module docstring).
+
+    Parameters
+    ----------
+    quick : bool
+        The short budget (``rnnlab tour --quick``).
+    seed : int
+        The seed of every random draw.
+    progress : bool
+        Whether training shows its progress.
+
+    Returns
+    -------
+    Result
+        Its tables, figures, claims and headline.
+    """
     cfg = SETTINGS[quick]
     tasks = {"sine": (_sine, lambda X: X, "persistence y = x(t)"),
              "echo": (_echo, lambda X: np.zeros_like(X), "mean (y = 0)")}

@@ -71,8 +71,27 @@ def _error(model, X, Y, mask):
 
 
 def layout(model: RNN, X: ArrayLike, n_steps: int | None = None) -> tuple[Array, Array, int]:
-    """(reads, answers, encoder_steps) from the model's own mapping: which of the steps the
-    stack runs read a nonzero input and which answer (the output layer reads their state)."""
+    """Which of the steps the stack runs read a nonzero input and which answer (the output layer
+    reads their state), from the model's own mapping.
+
+    Parameters
+    ----------
+    model : RNN
+        The model, whose mapping decides.
+    X : array_like
+        Its inputs (a batch; the first sequence is laid out).
+    n_steps : int, optional
+        The output length, for the mappings that take one.
+
+    Returns
+    -------
+    reads : ndarray of bool
+        Per step of the stack, whether it reads an input.
+    answers : ndarray of int
+        The indices of the steps that answer.
+    encoder_steps : int
+        The encoder's steps (seq2seq), else 0.
+    """
     mp = model.mapping
     x, _ = mp.inputs(model.net, np.abs(X) + 1.0, None, n_steps)      # a probe with no zeros
     reads = np.abs(x).sum(axis=(1, 2)) > 0
@@ -87,7 +106,26 @@ def layout(model: RNN, X: ArrayLike, n_steps: int | None = None) -> tuple[Array,
 
 def diagram(model: RNN, X: ArrayLike, n_steps: int | None, title: str,
             what: str = "") -> Figure:
-    """The model's mapping unrolled in time, as a Figure: which steps read, which answer."""
+    """The model's mapping unrolled in time, as a Figure: which steps read, which answer.
+
+    Parameters
+    ----------
+    model : RNN
+        The model, whose mapping decides.
+    X : array_like
+        Its inputs.
+    n_steps : int or None
+        The output length, for the mappings that take one.
+    title : str
+        The diagram's title.
+    what : str
+        A line saying what the task is.
+
+    Returns
+    -------
+    Figure
+        Drawn by rnnlab.plots.mappings.diagram.
+    """
     reads, answers, enc = layout(model, X, n_steps)
     caption = (f"The {model.mapping.name} mapping unrolled in time, drawn from the model's own "
                f"configuration: a box for each input x(t) read, each hidden state h(t) and each "
@@ -98,6 +136,23 @@ def diagram(model: RNN, X: ArrayLike, n_steps: int | None, title: str,
 
 
 def run(*, quick: bool, seed: int, progress: bool) -> Result:
+    """Train a model for each of the lecture's mappings and variations on a small task that
+    needs it, against a trivial baseline (see the module docstring).
+
+    Parameters
+    ----------
+    quick : bool
+        The short budget (``rnnlab tour --quick``).
+    seed : int
+        The seed of every random draw.
+    progress : bool
+        Whether training shows its progress.
+
+    Returns
+    -------
+    Result
+        Its tables, figures, claims and headline.
+    """
     from .. import RNN
     cfg = SETTINGS[quick]
     rng = np.random.default_rng(seed)
@@ -141,7 +196,18 @@ def _solved(row: Sequence[Any]) -> bool:
 
 
 def claims(rows: Sequence[Sequence[Any]]) -> list[Claim]:
-    """The lecture's claims checked on the variations table's rows."""
+    """The lecture's claims checked on the variations table's rows.
+
+    Parameters
+    ----------
+    rows : sequence of list
+        The variations table's rows.
+
+    Returns
+    -------
+    list of Claim
+        Each with its verdict and the numbers behind it.
+    """
     by = {r[0]: r for r in rows}
     rest = [r for r in rows if not r[0].startswith("next input")]
     failed = [r[0] for r in rest if not _solved(r)]
@@ -163,7 +229,18 @@ def claims(rows: Sequence[Sequence[Any]]) -> list[Claim]:
 
 
 def headline(rows: Sequence[Sequence[Any]]) -> dict[str, Any]:
-    """The bidirectional RNN against the aligned one on y(t) = x(t+1), for the summary figure."""
+    """The bidirectional RNN against the aligned one on y(t) = x(t+1), for the summary figure.
+
+    Parameters
+    ----------
+    rows : sequence of list
+        The variations table's rows.
+
+    Returns
+    -------
+    dict
+        A Result's headline: "metric", "rnn", "baseline", "higher_is_better" and the labels.
+    """
     by = {r[0]: r for r in rows}
     return {"metric": "test MSE, y(t) = x(t+1)", "rnn": by["next input, bidirectional"][5],
             "baseline": by["next input, aligned"][5], "higher_is_better": False,

@@ -77,10 +77,28 @@ def run(*, quick: bool = True, seed: int = 0, progress: bool = False,
         setting: str | dict[str, Any] | None = None, pool: RunPool | None = None) -> Result:
     """The tour's run (setting None: "quick" or "full"), or setting="long" or a settings dict.
 
-    pool: where the trainings of the comparison run (rnnlab.experiments.parallel.map_runs: None
-    here, one after another; an rnnlab.sweeps.Pool on its Dask workers), with the same results.
     The first task's comparison is the table "remedies" and the figure "learning_curves"; any
     other task's are "remedies_TASK" and "learning_curves_TASK".
+
+    Parameters
+    ----------
+    quick : bool
+        The short budget (``rnnlab tour --quick``), when `setting` is None.
+    seed : int
+        The seed of every random draw.
+    progress : bool
+        Whether training shows its progress.
+    setting : str or dict, optional
+        None (the tour's: "quick" or "full"), "long", or a settings dict.
+    pool : RunPool, optional
+        Where the trainings of the comparison run (rnnlab.experiments.parallel.map_runs: None
+        here, one after another; an rnnlab.sweeps.Pool on its Dask workers), with the same
+        results.
+
+    Returns
+    -------
+    Result
+        Its tables, figures, claims and headline.
     """
     if setting is None:
         setting = "quick" if quick else "full"
@@ -119,8 +137,26 @@ def sweep(radii: Sequence[float], T: int, H: int, *, seed: int = 0, D: int = 2,
           batch: int = 8) -> list[dict[str, Any]]:
     """Impulse and gradient norms against the lag for linear and tanh units at each radius.
 
-    Returns one dict per (units, rho): rho, sigma (of W11), impulse (T,) and grad (T,), both
-    normalised by their lag-0 value, index k = lag k, and their measured growth rates.
+    Parameters
+    ----------
+    radii : sequence of float
+        The spectral radii rho of W11.
+    T : int
+        The number of lags.
+    H : int
+        The hidden size.
+    seed : int
+        The seed of the weights and inputs.
+    D : int
+        The input size.
+    batch : int
+        The number of sequences the norms are measured on.
+
+    Returns
+    -------
+    list of dict
+        One per (units, rho): rho, sigma (of W11), impulse (T,) and grad (T,), both normalised
+        by their lag-0 value, index k = lag k, and their measured growth rates.
     """
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((T, D))                                   # the trajectory
@@ -171,7 +207,24 @@ def compare(cfg: dict[str, Any], *, seed: int = 0, progress: bool = False,
             pool: RunPool | None = None) -> list[dict[str, Any]]:
     """Train every variant at every length and seed, for every task of the setting: one run of
     remedy_run per (task, length, variant, seed), in that order (seeds innermost), here or on the
-    pool's workers (see run). Returns a list of run dicts (see train_one)."""
+    pool's workers (see run).
+
+    Parameters
+    ----------
+    cfg : dict
+        The setting: its tasks, lengths, variants, seeds and training budget.
+    seed : int
+        The first seed.
+    progress : bool
+        Whether a line per run is shown.
+    pool : RunPool, optional
+        Where the runs go (see run).
+
+    Returns
+    -------
+    list of dict
+        The run dicts (see train_one).
+    """
     base = {k: cfg[k] for k in TRAIN_KEYS}
     configs = [dict(base, task=task, T=T, variant=name) for task in _tasks(cfg)
                for T in cfg["lengths"] for name in cfg["variants"]]
@@ -185,8 +238,20 @@ def compare(cfg: dict[str, Any], *, seed: int = 0, progress: bool = False,
 
 
 def remedy_run(config: dict[str, Any], seed: int) -> dict[str, Any]:
-    """One run of the comparison (a function of (config, seed) only, for rl.sweep's workers):
-    config holds TRAIN_KEYS, the task, the length T and the variant's name."""
+    """One run of the comparison (a function of (config, seed) only, for rl.sweep's workers).
+
+    Parameters
+    ----------
+    config : dict
+        TRAIN_KEYS, the task, the length T and the variant's name.
+    seed : int
+        The run's seed.
+
+    Returns
+    -------
+    dict
+        The run dict (see train_one).
+    """
     return train_one(config["variant"], config["T"], config, seed=seed)
 
 
@@ -207,7 +272,27 @@ def _task(task: str, T: int) -> dict[str, Any]:
 def train_one(name: str, T: int, cfg: dict[str, Any], *, seed: int = 0,
               task: str | None = None) -> dict[str, Any]:
     """One variant, one length, one seed: a learning curve of test error every eval_every steps.
-    task: "adding" or "copy" (None: the first of the setting's tasks)."""
+
+    Parameters
+    ----------
+    name : str
+        The variant (a key of VARIANTS).
+    T : int
+        The sequence length.
+    cfg : dict
+        The setting: hidden size, steps, eval_every, n_test, batch, ...
+    seed : int
+        The run's seed.
+    task : str, optional
+        "adding" or "copy" (None: the setting's first task).
+
+    Returns
+    -------
+    dict
+        "task", "variant", "T", "seed", "baseline", "error", "curve" ((step, test error)
+        pairs), "steps", "stopped" (why training ended early, or None), "ratio" (the gradient
+        norm ratio at initialisation) and "time".
+    """
     kind = _tasks(cfg)[0] if task is None else task
     spec = _task(kind, T)
     make, error = spec["make"], spec["error"]
@@ -250,8 +335,22 @@ def _groups(runs, task=None):
 
 def remedy_table(runs: list[dict[str, Any]], cfg: dict[str, Any],
                  task: str | None = None) -> Table:
-    """The comparison on one task (None: the setting's first) as a Table: one row per
-    (variant, T), statistics over the seeds."""
+    """The comparison on one task as a Table: one row per (variant, T), statistics over the
+    seeds.
+
+    Parameters
+    ----------
+    runs : list of dict
+        The run dicts of compare() (see train_one).
+    cfg : dict
+        The setting they ran with.
+    task : str, optional
+        "adding" or "copy" (None: the setting's first task).
+
+    Returns
+    -------
+    Table
+    """
     task = _tasks(cfg)[0] if task is None else task
     rows = [_remedy_row(name, T, rs) for (name, T), rs in _groups(runs, task).items()]
     what = "mean squared error" if task == "adding" else "cross-entropy per step"
@@ -285,8 +384,19 @@ def _remedy_row(name, T, rs):
 
 # -- figures: the numbers for rnnlab.plots.stability ---------------------------------------------
 def sweep_figure(rows: list[dict[str, Any]], key: str) -> Figure:
-    """Norms against the lag from sweep(): key "impulse" or "grad"; one panel per kind of units,
-    one curve per radius."""
+    """Norms against the lag from sweep(): one panel per kind of units, one curve per radius.
+
+    Parameters
+    ----------
+    rows : list of dict
+        What sweep() returns.
+    key : {"impulse", "grad"}
+        The norms drawn.
+
+    Returns
+    -------
+    Figure
+    """
     panels: dict[Any, Any] = {}
     for r in rows:
         units = "linear" if r["units"] == "identity" else r["units"]
@@ -304,8 +414,22 @@ def sweep_figure(rows: list[dict[str, Any]], key: str) -> Figure:
 
 def curves_figure(runs: list[dict[str, Any]], cfg: dict[str, Any],
                   task: str | None = None) -> Figure:
-    """Test error against training steps from compare() on one task (None: the setting's first),
-    mean over the seeds, one panel per length, with the memoryless baseline."""
+    """Test error against training steps from compare() on one task, mean over the seeds, one
+    panel per length, with the memoryless baseline.
+
+    Parameters
+    ----------
+    runs : list of dict
+        The run dicts of compare() (see train_one).
+    cfg : dict
+        The setting they ran with.
+    task : str, optional
+        "adding" or "copy" (None: the setting's first task).
+
+    Returns
+    -------
+    Figure
+    """
     task = _tasks(cfg)[0] if task is None else task
     panels: dict[Any, Any] = {}
     for (name, T), rs in _groups(runs, task).items():
@@ -324,8 +448,20 @@ def curves_figure(runs: list[dict[str, Any]], cfg: dict[str, Any],
 
 # -- the lecture's claims, checked on the tables -------------------------------------------------
 def claims(tables: dict[str, Table], *, quick: bool = False) -> list[Claim]:
-    """The lecture's claims checked on the sweep and remedies tables (Table objects by name);
-    quick: the tour's quick budget, too short for the LSTM to leave its plateau (not tested)."""
+    """The lecture's claims checked on the sweep and remedies tables.
+
+    Parameters
+    ----------
+    tables : dict of str to Table
+        The experiment's tables, by name.
+    quick : bool
+        The tour's quick budget, too short for the LSTM to leave its plateau (not tested).
+
+    Returns
+    -------
+    list of Claim
+        Each with its verdict and the numbers behind it.
+    """
     sweep_rows = [dict(zip(tables["sweep"].columns, r)) for r in tables["sweep"].rows]
     lin = [r for r in sweep_rows if r["units"] == "linear"]
     tanh = sorted((r for r in sweep_rows if r["units"] == "tanh"), key=lambda r: r["rho(W11)"])
@@ -381,7 +517,21 @@ def _remedy_claim(text: str, rows: Sequence[dict[str, Any]] | None, check: Any) 
 
 def headline(remedies: Table, task: str = "adding") -> dict[str, Any] | None:
     """The better gated cell against the plain Elman RNN at the longest lag, for the tour's
-    summary figure (None when either is missing)."""
+    summary figure.
+
+    Parameters
+    ----------
+    remedies : Table
+        The comparison's table (remedy_table).
+    task : str
+        The task it ran on.
+
+    Returns
+    -------
+    dict or None
+        A Result's headline: "metric", "rnn", "baseline", "higher_is_better" and the labels;
+        None when either is missing.
+    """
     rows = [dict(zip(remedies.columns, r)) for r in remedies.rows]
     T = max(r["T"] for r in rows)
     at = {r["model"]: r["test error"] for r in rows if r["T"] == T and r["test error"] is not None}

@@ -206,7 +206,27 @@ def _taj_table(models, vocab):
 
 def word_rate(texts: list[str], known: set[str], letters: int = 1) -> float:
     """The fraction of the words (runs of letters) of at least `letters` letters in `texts` that
-    are in the set `known` (lower case): how many sampled "words" are words at all."""
+    are in the set `known` (lower case): how many sampled "words" are words at all.
+
+    Parameters
+    ----------
+    texts : list of str
+        The sampled texts.
+    known : set of str
+        The known words, lower case.
+    letters : int
+        The shortest word counted.
+
+    Returns
+    -------
+    float
+        The fraction, from 0 to 1.
+
+    Examples
+    --------
+    >>> word_rate(["The cat zqx", "a dog"], {"the", "cat", "dog", "a"}, letters=2)
+    0.75
+    """
     words = [w.lower() for t in texts for w in re.findall(r"[A-Za-z]+", t) if len(w) >= letters]
     return sum(w in known for w in words) / len(words) if words else 0.0
 
@@ -231,10 +251,25 @@ def _word_check(lm, vocab, ids, seed):
 
 def claims(test_bpc: dict[str, float], blank_rows: list[list[Any]],
            words: tuple[float, float], *, quick: bool) -> list[Claim]:
-    """The lecture's claims checked on the numbers: test_bpc {"bigram", "rnn", ...}; blank_rows
-    the fill-in-the-blank table's rows [model, hidden, parameters, character accuracy, exact
-    match, speed]; words: (RNN, bigram) word rates of samples (_word_check); quick: the run's
-    budget, too small to make the samples words (not tested)."""
+    """The lecture's claims checked on the numbers.
+
+    Parameters
+    ----------
+    test_bpc : dict of str to float
+        The test bits per character: {"bigram", "rnn", ...}.
+    blank_rows : list of list
+        The fill-in-the-blank table's rows [model, hidden, parameters, character accuracy,
+        exact match, speed].
+    words : tuple of float
+        (RNN, bigram) word rates of samples (_word_check).
+    quick : bool
+        The run's budget, too small to make the samples words (not tested).
+
+    Returns
+    -------
+    list of Claim
+        Each with its verdict and the numbers behind it.
+    """
     blanks = {r[0]: r for r in blank_rows}
     bi, fwd = blanks["bidirectional"], blanks["forward only"]
     out = [Claim("Text is a dynamic signal: a character RNN, whose state carries everything read "
@@ -262,20 +297,65 @@ def claims(test_bpc: dict[str, float], blank_rows: list[list[Any]],
 
 
 def headline(test_bpc: dict[str, float]) -> dict[str, Any]:
-    """The RNN language model against the bigram, for the tour's summary figure."""
+    """The RNN language model against the bigram, for the tour's summary figure.
+
+    Parameters
+    ----------
+    test_bpc : dict of str to float
+        The test bits per character: {"bigram", "rnn", ...}.
+
+    Returns
+    -------
+    dict
+        A Result's headline: "metric", "rnn", "baseline", "higher_is_better" and the labels.
+    """
     return {"metric": "test bits per character", "rnn": test_bpc["rnn"],
             "baseline": test_bpc["bigram"], "higher_is_better": False,
             "rnn_label": "Elman RNN", "baseline_label": "bigram (add-one)"}
 
 
 def run(*, quick: bool, seed: int, progress: bool) -> Result:
+    """The language model and the fill-in-the-blank models at the tour's settings
+    (SETTINGS[quick]; see run_with).
+
+    Parameters
+    ----------
+    quick : bool
+        The short budget (``rnnlab tour --quick``).
+    seed : int
+        The seed of every random draw.
+    progress : bool
+        Whether training shows its progress.
+
+    Returns
+    -------
+    Result
+        Its tables, figures, claims and headline.
+    """
     return run_with(SETTINGS[quick], seed=seed, progress=progress, quick=quick)
 
 
 def run_with(cfg: dict[str, Any], *, seed: int, progress: bool = False,
              quick: bool = True) -> Result:
-    """The experiment with explicit settings (the shape of SETTINGS[quick]); quick: whether the
-    budget is too small to test the claims that need a well-trained model (see claims())."""
+    """The experiment with explicit settings.
+
+    Parameters
+    ----------
+    cfg : dict
+        The settings, of the shape of SETTINGS[quick].
+    seed : int
+        The seed of every random draw.
+    progress : bool
+        Whether training shows its progress.
+    quick : bool
+        Whether the budget is too small to test the claims that need a well-trained model (see
+        claims()).
+
+    Returns
+    -------
+    Result
+        Its tables, figures, claims and headline.
+    """
     from ..tasks import text as tx
     try:
         vocab, ids = _corpus()

@@ -84,8 +84,19 @@ def _one_series(name, values, window, cfg, seed, progress):
 
 
 def claims(rows: Sequence[Sequence[Any]]) -> list[Claim]:
-    """The lecture's claims checked on the error table's rows [series, unit, window, test points,
-    persistence, linear AR, RNN many-to-one, RNN many-to-many, best]."""
+    """The lecture's claims checked on the error table's rows.
+
+    Parameters
+    ----------
+    rows : sequence of list
+        The rows [series, unit, window, test points, persistence, linear AR, RNN
+        many-to-one, RNN many-to-many, best].
+
+    Returns
+    -------
+    list of Claim
+        Each with its verdict and the numbers behind it.
+    """
     by = {r[0]: r for r in rows}
     beats = all(max(r[6], r[7]) < r[4] for r in rows)
     mg = by["Mackey-Glass"]
@@ -102,7 +113,18 @@ def claims(rows: Sequence[Sequence[Any]]) -> list[Claim]:
 
 
 def headline(rows: Sequence[Sequence[Any]]) -> dict[str, Any]:
-    """The many-to-one RNN against persistence on the sunspots, for the tour's summary figure."""
+    """The many-to-one RNN against persistence on the sunspots, for the tour's summary figure.
+
+    Parameters
+    ----------
+    rows : sequence of list
+        The error table's rows, as for claims().
+
+    Returns
+    -------
+    dict
+        A Result's headline: "metric", "rnn", "baseline", "higher_is_better" and the labels.
+    """
     sun = next(r for r in rows if r[0] == "sunspots")
     return {"metric": "test RMSE, sunspots one year ahead", "rnn": sun[6], "baseline": sun[4],
             "higher_is_better": False, "rnn_label": "RNN many-to-one",
@@ -110,6 +132,23 @@ def headline(rows: Sequence[Sequence[Any]]) -> dict[str, Any]:
 
 
 def run(*, quick: bool, seed: int, progress: bool) -> Result:
+    """Forecast each series one step ahead with persistence, a linear AR model and the
+    many-to-one and many-to-many RNNs (see the module docstring).
+
+    Parameters
+    ----------
+    quick : bool
+        The short budget (``rnnlab tour --quick``).
+    seed : int
+        The seed of every random draw.
+    progress : bool
+        Whether training shows its progress.
+
+    Returns
+    -------
+    Result
+        Its tables, figures, claims and headline.
+    """
     cfg = SETTINGS[quick]
     rows, speed, forecasts = [], [], {}
     for name, (values, axis, window, unit) in _series(seed).items():
