@@ -13,7 +13,18 @@ if TYPE_CHECKING:
 
 
 def require() -> ModuleType:
-    """matplotlib.pyplot with the Agg backend, or ImportError naming the extra to install."""
+    """matplotlib.pyplot with the Agg backend.
+
+    Returns
+    -------
+    module
+        matplotlib.pyplot.
+
+    Raises
+    ------
+    ImportError
+        Naming the extra to install, without matplotlib.
+    """
     try:
         import matplotlib
     except ImportError:
@@ -24,7 +35,12 @@ def require() -> ModuleType:
 
 
 def available() -> bool:
-    """True when matplotlib can be imported."""
+    """Whether matplotlib can be imported.
+
+    Returns
+    -------
+    bool
+    """
     try:
         require()
         return True
@@ -43,7 +59,30 @@ def curves(xs: Sequence[Any], ys: Sequence[Any], labels: Sequence[str] | None = 
            ax: Axes | None = None, xlabel: str = "", ylabel: str = "", title: str = "",
            logx: bool = False, logy: bool = False,
            styles: Sequence[Mapping[str, Any]] | None = None) -> Axes:
-    """One line per series: ys is a list of sequences (xs one sequence, or one per series)."""
+    """One line per series.
+
+    Parameters
+    ----------
+    xs : sequence
+        One sequence of x values, or one per series.
+    ys : sequence of sequence
+        The series.
+    labels : sequence of str, optional
+        One per series, shown in a legend.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (None: a new figure).
+    xlabel, ylabel, title : str
+        The axis labels and title.
+    logx, logy : bool
+        Log scales.
+    styles : sequence of dict, optional
+        Keywords of ``ax.plot``, one dict per series.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+    """
     ax = _ax(ax)
     for i, y in enumerate(ys):
         x = xs[i] if xs is not None and len(xs) and hasattr(xs[0], "__len__") else xs
@@ -67,7 +106,28 @@ def learning_curves(histories: Sequence[Any], labels: Sequence[str] | None, *,
                     ax: Axes | None = None, title: str = "", logy: bool = True,
                     val: bool = False) -> Axes:
     """Training (or validation) loss per epoch for several rnnlab.History objects (or for lists
-    of losses, one per epoch)."""
+    of losses, one per epoch).
+
+    Parameters
+    ----------
+    histories : sequence of History or of list of float
+        One per curve.
+    labels : sequence of str or None
+        One per curve, shown in a legend.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (None: a new figure).
+    title : str
+        The title.
+    logy : bool
+        A log scale for the loss.
+    val : bool
+        Draw the validation loss instead of the training loss.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+    """
     ys = [(h.val_loss if val else h.loss) if hasattr(h, "loss") else h for h in histories]
     xs = [list(range(1, len(y) + 1)) for y in ys]
     return curves(xs, ys, labels, ax=ax, xlabel="epoch",
@@ -78,7 +138,30 @@ def heatmap(matrix: Array | Sequence[Any], *, ax: Axes | None = None, xlabel: st
             ylabel: str = "", title: str = "", xticks: Sequence[Any] | None = None,
             yticks: Sequence[Any] | None = None, cmap: str = "viridis", colorbar: bool = True,
             annotate: bool = False) -> Axes:
-    """A matrix as an image (time along x by default), with an optional colour bar."""
+    """A matrix as an image (time along x by default), with an optional colour bar.
+
+    Parameters
+    ----------
+    matrix : array_like, (rows, columns)
+        The values.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (None: a new figure).
+    xlabel, ylabel, title : str
+        The axis labels and title.
+    xticks, yticks : sequence, optional
+        Labels of the columns and rows.
+    cmap : str
+        A matplotlib colour map.
+    colorbar : bool
+        Whether a colour bar is drawn.
+    annotate : bool
+        Whether each cell shows its value.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on.
+    """
     ax = _ax(ax)
     im = ax.imshow(matrix, aspect="auto", cmap=cmap, interpolation="nearest")
     if xticks is not None:

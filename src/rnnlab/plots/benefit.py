@@ -17,8 +17,19 @@ if TYPE_CHECKING:
 
 def accuracy_vs_length(fig: Figure, *, lengths: Sequence[int], rnn: Mapping[str, Any],
                        mlp: Mapping[str, Any]) -> None:
-    """One panel per task. rnn: task -> exact accuracy per length (one list per seed);
-    mlp: task -> (the n of each MLP, its held-out exact accuracy)."""
+    """One panel per task: exact accuracy against the number of bits.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        An empty figure, drawn on.
+    lengths : sequence of int
+        The test lengths of the RNN.
+    rnn : dict
+        task -> exact accuracy per length (one list per seed).
+    mlp : dict
+        task -> (the n of each MLP, its held-out exact accuracy).
+    """
     for i, (task, seeds) in enumerate(rnn.items()):
         ax = fig.add_subplot(1, len(rnn), i + 1)
         for exact in seeds:
@@ -37,8 +48,18 @@ def accuracy_vs_length(fig: Figure, *, lengths: Sequence[int], rnn: Mapping[str,
 
 
 def hidden_states(fig: Figure, *, pca: Mapping[str, Any], state_names: Mapping[str, str]) -> None:
-    """One panel per task. pca: task -> (points (N, 2), machine state (N,) in {0, 1}, T): the
-    states of consecutive sequences of T steps; state_names: task -> what the state is."""
+    """One panel per task: the hidden states projected on two principal components.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        An empty figure, drawn on.
+    pca : dict
+        task -> (points (N, 2), machine state (N,) in {0, 1}, T): the states of consecutive
+        sequences of T steps.
+    state_names : dict of str to str
+        task -> what the state is.
+    """
     for i, (task, (points, state, T)) in enumerate(pca.items()):
         ax = fig.add_subplot(1, len(pca), i + 1)
         points, state = np.asarray(points), np.asarray(state)
@@ -56,8 +77,16 @@ def hidden_states(fig: Figure, *, pca: Mapping[str, Any], state_names: Mapping[s
 
 
 def machines(fig: Figure, *, machines: Mapping[str, Mapping[str, Any]]) -> None:
-    """One panel per machine. machines: title -> {"symbols": (S_in, width) input symbols,
-    "transitions": (S, S_in) next states, "outputs": (S, S_in) outputs}."""
+    """One panel per machine, each drawn by `machine`.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        An empty figure, drawn on.
+    machines : dict
+        title -> {"symbols": (S_in, width) input symbols, "transitions": (S, S_in) next states,
+        "outputs": (S, S_in) outputs}.
+    """
     for i, (title, m) in enumerate(machines.items()):
         machine(fig.add_subplot(1, len(machines), i + 1), title=title, **m)
     flat = all(len(m["transitions"]) <= 2 for m in machines.values())   # two states: one row
@@ -68,7 +97,21 @@ def machine(ax: Axes, *, symbols: Array | Sequence[Any], transitions: Array | Se
             outputs: Array | Sequence[Any], title: str = "") -> None:
     """States on a circle, one arrow per (state, next state) labelled with its input/output: the
     label sits on the arrow, at the middle of its arc, on a white box; a self-loop's label sits
-    just outside its loop."""
+    just outside its loop.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    symbols : array_like, (S_in, width)
+        The input symbols.
+    transitions : array_like of int, (S, S_in)
+        The next state of each state and input.
+    outputs : array_like, (S, S_in)
+        The output of each state and input.
+    title : str
+        The panel's title.
+    """
     from matplotlib.patches import Circle, FancyArrowPatch
     transitions, outputs = np.asarray(transitions), np.asarray(outputs)
     S = len(transitions)
@@ -110,7 +153,25 @@ RAD = 0.25                          # the arrows' curvature (matplotlib's arc3 c
 
 def arc_middle(a: np.ndarray, b: np.ndarray, rad: float) -> np.ndarray:
     """The middle of matplotlib's arc3 curve from a to b: a quadratic Bezier whose control point
-    lies rad * |b - a| off the chord's midpoint, at right angles; at t = 1/2 it is half as far."""
+    lies rad * |b - a| off the chord's midpoint, at right angles; at t = 1/2 it is half as far.
+
+    Parameters
+    ----------
+    a, b : ndarray, (2,)
+        The arc's ends.
+    rad : float
+        arc3's curvature.
+
+    Returns
+    -------
+    ndarray, (2,)
+        The point of the curve at t = 1/2.
+
+    Examples
+    --------
+    >>> arc_middle(np.array([0.0, 0.0]), np.array([2.0, 0.0]), 0.5)
+    array([ 1. , -0.5])
+    """
     a, b = np.asarray(a, float), np.asarray(b, float)
     d = b - a
     return (a + b) / 2 + rad / 2 * np.array([d[1], -d[0]])

@@ -15,7 +15,17 @@ if TYPE_CHECKING:
 
 
 def confusion(fig: Figure, *, matrix: Array | Sequence[Any], accuracy: float) -> None:
-    """matrix (K, K): counts, rows the true class and columns the predicted one."""
+    """The confusion matrix of a classifier.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        An empty figure, drawn on.
+    matrix : array_like of int, (K, K)
+        Counts, rows the true class and columns the predicted one.
+    accuracy : float
+        The test accuracy, shown in the title.
+    """
     cm = np.asarray(matrix)
     ax = fig.add_subplot()
     labels = [str(i) for i in range(len(cm))]
@@ -31,8 +41,19 @@ def confusion(fig: Figure, *, matrix: Array | Sequence[Any], accuracy: float) ->
 
 def examples(fig: Figure, *, images: Array | Sequence[Any], truth: Array | Sequence[Any],
              pred: Array | Sequence[Any]) -> None:
-    """The images (N, rows, columns) in two rows, each titled "true -> predicted" (red: wrong);
-    N even."""
+    """The images in two rows, each titled "true -> predicted" (red: wrong).
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        An empty figure, drawn on.
+    images : array_like, (N, rows, columns)
+        The images; N even.
+    truth : array_like of int, (N,)
+        Their classes.
+    pred : array_like of int, (N,)
+        The predicted classes.
+    """
     axes = fig.subplots(2, len(images) // 2)
     for i, ax in enumerate(axes.ravel()):
         ax.imshow(images[i], cmap="gray_r", vmin=0, vmax=1)

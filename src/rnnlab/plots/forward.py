@@ -17,8 +17,24 @@ if TYPE_CHECKING:
 def forward_pass(fig: Figure, *, x: Array | Sequence[Any], target: Array | Sequence[Any],
                  output: Array | Sequence[Any], h: Array | Sequence[Any],
                  title: str = "Forward propagation through time") -> None:
-    """Top: input x(t), target and output y(t) over time (each (T,)); bottom: the hidden state
-    h (T, H) as a heat map, one row per hidden unit."""
+    """Top: input x(t), target and output y(t) over time; bottom: the hidden state as a heat
+    map, one row per hidden unit.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        An empty figure, drawn on.
+    x : array_like, (T,)
+        The input.
+    target : array_like, (T,)
+        The target.
+    output : array_like, (T,)
+        The output y(t).
+    h : array_like, (T, H)
+        The hidden state.
+    title : str
+        The figure's title.
+    """
     h = np.asarray(h)
     ax1, ax2 = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [1, 1.3]})
     t = np.arange(1, len(output) + 1)
@@ -39,7 +55,19 @@ def forward_pass(fig: Figure, *, x: Array | Sequence[Any], target: Array | Seque
 
 def training_loss(fig: Figure, *, losses: Mapping[str, Sequence[float]],
                   title: str = "Training loss", ylabel: str = "training loss") -> None:
-    """losses: label -> training loss per epoch; one curve each, log scale. Curves drawn on one
-    axis must be in one unit (the loss per answering step, say), which ylabel names."""
+    """One curve per model, log scale. Curves drawn on one axis must be in one unit (the loss per
+    answering step, say), which ylabel names.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        An empty figure, drawn on.
+    losses : dict of str to sequence of float
+        label -> training loss per epoch.
+    title : str
+        The figure's title.
+    ylabel : str
+        The loss's name and unit.
+    """
     ax = learning_curves(list(losses.values()), list(losses), ax=fig.add_subplot(), title=title)
     ax.set_ylabel(ylabel)

@@ -15,9 +15,21 @@ def diagram(fig: Figure, *, reads: Array | Sequence[Any], answers: Iterable[int]
             encoder_steps: int = 0, n_steps: int | None = None, title: str = "") -> None:
     """Boxes for x(t), h(t) and y(t) with arrows between them.
 
-    reads: per step the stack runs, whether it reads an input (False: it reads zeros);
-    answers: the steps (0-based) whose state the output layer reads; encoder_steps: for seq2seq,
-    the encoder's steps (then n_steps decoder steps follow and `answers` counts decoder steps).
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        An empty figure, drawn on.
+    reads : array_like of bool
+        Per step the stack runs, whether it reads an input (False: it reads zeros).
+    answers : iterable of int
+        The steps (0-based) whose state the output layer reads.
+    encoder_steps : int
+        For seq2seq, the encoder's steps (then n_steps decoder steps follow and `answers`
+        counts decoder steps).
+    n_steps : int, optional
+        The decoder's steps (seq2seq).
+    title : str
+        The diagram's title.
     """
     enc = encoder_steps
     total = enc + n_steps if enc else len(reads)  # type: ignore[operator]  # seq2seq gives n_steps

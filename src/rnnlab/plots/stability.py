@@ -14,14 +14,34 @@ if TYPE_CHECKING:
 
 
 def colours(n: int) -> list[Any]:
-    """n colours along viridis, dark to light."""
+    """n colours along viridis, dark to light.
+
+    Parameters
+    ----------
+    n : int
+        The number of colours.
+
+    Returns
+    -------
+    list
+        RGBA colours.
+    """
     cmap = require().get_cmap("viridis")
     return [cmap(0.9 * i / max(n - 1, 1)) for i in range(n)]
 
 
 def lag_norms(fig: Figure, *, panels: Mapping[Any, Any], what: str) -> None:
-    """One panel per kind of units. panels: units -> [(rho, norms (K,) over lags 0..K-1 divided
-    by the lag-0 norm), ...], one curve per radius, dashed the theory's rho^k; log scale."""
+    """One panel per kind of units, one curve per radius, dashed the theory's rho^k; log scale.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        An empty figure, drawn on.
+    panels : dict
+        units -> [(rho, norms (K,) over lags 0..K-1 divided by the lag-0 norm), ...].
+    what : str
+        What the norms are (the y label).
+    """
     for i, (units, series) in enumerate(panels.items()):
         ax = fig.add_subplot(1, len(panels), i + 1)
         cols = colours(len(series))
@@ -36,8 +56,18 @@ def lag_norms(fig: Figure, *, panels: Mapping[Any, Any], what: str) -> None:
 
 
 def learning_curves(fig: Figure, *, task: str, panels: Mapping[Any, Any]) -> None:
-    """One panel per sequence length. panels: T -> {"baseline": the memoryless error, "curves":
-    {model: (training steps, test error)}}; log scale, the baseline dotted."""
+    """One panel per sequence length; log scale, the baseline dotted.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        An empty figure, drawn on.
+    task : str
+        The task's name, for the title.
+    panels : dict
+        T -> {"baseline": the memoryless error, "curves": {model: (training steps, test
+        error)}}.
+    """
     for i, (T, panel) in enumerate(panels.items()):
         ax = fig.add_subplot(1, len(panels), i + 1)
         names = list(panel["curves"])

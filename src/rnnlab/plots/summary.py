@@ -12,11 +12,17 @@ if TYPE_CHECKING:
 
 
 def headlines(fig: Figure, *, rows: Sequence[Mapping[str, Any]]) -> None:
-    """rows: one dict per experiment, {"experiment", "metric", "rnn", "baseline",
-    "higher_is_better", "rnn_label", "baseline_label"} (an experiment's results.json headline
-    with its name). Two bars per panel, the values written on them; the better bar is drawn in
-    colour, the other in grey. A panel whose values differ by more than 30 times is drawn on a
-    log scale."""
+    """Two bars per panel, the values written on them; the better bar is drawn in colour, the
+    other in grey. A panel whose values differ by more than 30 times is drawn on a log scale.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        An empty figure, drawn on.
+    rows : sequence of dict
+        One per experiment, {"experiment", "metric", "rnn", "baseline", "higher_is_better",
+        "rnn_label", "baseline_label"} (an experiment's results.json headline with its name).
+    """
     n = len(rows)
     if n == 0:
         raise ValueError("rows: expected at least one headline, got none")

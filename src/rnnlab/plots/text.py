@@ -16,7 +16,17 @@ if TYPE_CHECKING:
 def bpc_curve(fig: Figure, *, curve: Sequence[Sequence[float]], unigram: float,
               bigram: float) -> None:
     """The RNN's validation bits per character after each round, against the two counting
-    models' (constant) bits per character."""
+    models' (constant) bits per character.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        An empty figure, drawn on.
+    curve : sequence of float
+        The validation bits per character after each round.
+    unigram, bigram : float
+        The counting models' bits per character.
+    """
     rounds = list(range(1, len(curve) + 1))
     curves(rounds, [curve, [unigram] * len(curve), [bigram] * len(curve)],
            ["Elman RNN", "unigram (add-one)", "bigram (add-one)"], ax=fig.add_subplot(),
@@ -26,7 +36,15 @@ def bpc_curve(fig: Figure, *, curve: Sequence[Sequence[float]], unigram: float,
 
 
 def blanks(fig: Figure, *, by_length: Mapping[str, Sequence[float]]) -> None:
-    """by_length: model name -> exact match for blanks of 1, 2, ... characters; grouped bars."""
+    """Exact match against the blank's length, grouped bars.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        An empty figure, drawn on.
+    by_length : dict of str to sequence of float
+        model name -> exact match for blanks of 1, 2, ... characters.
+    """
     ax = fig.add_subplot()
     n_lengths = len(next(iter(by_length.values())))
     L = np.arange(1, n_lengths + 1)

@@ -14,8 +14,18 @@ STYLES = {"truth": {"color": "k", "lw": 1.6}, "persistence": {"ls": ":", "lw": 1
 
 
 def forecasts(fig: Figure, *, series: Mapping[str, Any], n_max: int = 100) -> None:
-    """series: name -> (time axis (N,), {forecaster or "truth": values (N,)}), up to four series
-    in a 2 x 2 grid, the first n_max test points of each; STYLES says which forecasters and how."""
+    """Up to four series in a 2 x 2 grid, the first n_max test points of each; STYLES says which
+    forecasters and how.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        An empty figure, drawn on.
+    series : dict
+        name -> (time axis (N,), {forecaster or "truth": values (N,)}).
+    n_max : int
+        The number of test points shown.
+    """
     from matplotlib.ticker import MaxNLocator
     axes = fig.subplots(2, 2).ravel()
     for ax, (name, (x, values)) in zip(axes, series.items()):
