@@ -70,6 +70,7 @@ STRICT = [r"rnnlab\.model\.load$", r"rnnlab\.model\.RNN(\.(?!fit$)\w+)?$",
           r"rnnlab\.experiments\.(forward|text|timeseries|digits|mappings|benefit|stability)"
           r"\.[a-z]\w*$",
           r"rnnlab\.plots\.\w+\.[a-z]\w*$",
+          r"rnnlab\.train\.(History|Progress)(\.\w+)?$", r"rnnlab\.progress\.\w+(\.\w+)?$",
           r"rnnlab\.experiments\.pages\.\w+$", r"rnnlab\.io\.\w+\.\w+$",
           r"rnnlab\.nn\.(init|losses|activations|dense|stack|reference)\.\w+$",
           r"rnnlab\.mappings(\.\w+)?\.[a-z_]\w*$", r"rnnlab\.mappings\.\w+\.[A-Z]\w*$", r"rnnlab\.cli\.main$",

@@ -29,25 +29,25 @@ if TYPE_CHECKING:
 class History:
     """What fit() records: one entry per finished epoch.
 
-    Attributes
+    Parameters
     ----------
     loss, val_loss : list of float
         Training and validation loss per answering step: the summed loss divided by the number
         of steps that answer (rnnlab.history explains the units). val_loss is empty without
         validation data.
-    loss_per_sequence, val_loss_per_sequence : list of float
-        The same losses summed over each sequence's answering steps and averaged over the
-        sequences: the objective training minimises (model.evaluate's default unit).
-    metrics : dict
-        Name ("accuracy", "val_accuracy", ...) -> one value per epoch.
     grad_norm : list of float
         Mean global gradient norm over the epoch's steps (before clipping).
     epoch_time : list of float
         Seconds per epoch.
+    metrics : dict
+        Name ("accuracy", "val_accuracy", ...) -> one value per epoch.
     steps : int
         Optimizer steps taken.
     stopped : str or None
         Why training ended early, if it did.
+    loss_per_sequence, val_loss_per_sequence : list of float
+        The same losses summed over each sequence's answering steps and averaged over the
+        sequences: the objective training minimises (model.evaluate's default unit).
     """
     loss: list = field(default_factory=list)
     val_loss: list = field(default_factory=list)
@@ -60,7 +60,19 @@ class History:
     val_loss_per_sequence: list = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        """Every field, as a JSON-ready dict."""
+        """Every field, as a JSON-ready dict.
+
+        Returns
+        -------
+        dict
+            "loss", "val_loss", "loss_per_sequence", "val_loss_per_sequence", "metrics",
+            "grad_norm", "epoch_time", "steps" and "stopped".
+
+        Examples
+        --------
+        >>> History(loss=[0.5, 0.25], steps=8).as_dict()["loss"]
+        [0.5, 0.25]
+        """
         return {"loss": self.loss, "val_loss": self.val_loss,
                 "loss_per_sequence": self.loss_per_sequence,
                 "val_loss_per_sequence": self.val_loss_per_sequence, "metrics": self.metrics,
@@ -86,7 +98,8 @@ class History:
 
         Returns
         -------
-        The loss Axes, or (loss Axes, metrics Axes) when metrics are drawn.
+        matplotlib.axes.Axes or tuple of Axes
+            The loss Axes, or (loss Axes, metrics Axes) when metrics are drawn.
 
         Raises
         ------

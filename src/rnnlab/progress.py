@@ -29,8 +29,13 @@ LEVELS = (0, 1, 2)
 
 
 def in_jupyter() -> bool:
-    """True inside a Jupyter kernel (ipykernel's ZMQInteractiveShell or a subclass), checked
-    without importing IPython when it is not imported already."""
+    """Whether this runs inside a Jupyter kernel (ipykernel's ZMQInteractiveShell or a
+    subclass), checked without importing IPython when it is not imported already.
+
+    Returns
+    -------
+    bool
+    """
     ipython = sys.modules.get("IPython")
     get = getattr(ipython, "get_ipython", None)
     if get is None:
@@ -51,8 +56,31 @@ def _isatty(stream: Any) -> bool:
 
 
 def level(verbose: int | str | None = "auto", progress: bool | None = None) -> int:
-    """The verbosity 0, 1 or 2 from fit's verbose and its older alias progress (True: 1,
-    False: 0, None: not given). ValueError or TypeError naming the argument."""
+    """The verbosity 0, 1 or 2 from fit's verbose and its older alias progress.
+
+    Parameters
+    ----------
+    verbose : {0, 1, 2, "auto"} or None
+        fit's `verbose`; "auto" or None: 1 on a terminal and in Jupyter, 2 anywhere else.
+    progress : bool or None
+        fit's older alias: True: 1, False: 0, None: not given.
+
+    Returns
+    -------
+    int
+        0, 1 or 2.
+
+    Raises
+    ------
+    ValueError, TypeError
+        Naming the argument: a verbosity out of range, a non-bool progress, or both given
+        and different.
+
+    Examples
+    --------
+    >>> level(2), level(progress=False), level(1, progress=True)
+    (2, 0, 1)
+    """
     progress = _checks.check_optional_bool(progress, "progress")
     auto = verbose is None or (isinstance(verbose, str) and verbose == "auto")
     if not auto and not (isinstance(verbose, numbers.Integral) and int(verbose) in LEVELS):
@@ -69,7 +97,21 @@ def level(verbose: int | str | None = "auto", progress: bool | None = None) -> i
 
 
 def display(verbose: int, epochs: int) -> Display:
-    """The display for a verbosity level (see level) and the number of epochs."""
+    """The display for a verbosity level (see level) and the number of epochs.
+
+    Parameters
+    ----------
+    verbose : int
+        0, 1 or 2, as level() returns.
+    epochs : int
+        The number of epochs fit runs.
+
+    Returns
+    -------
+    Display
+        Display (0), Lines (2), or for 1: NotebookBar or NotebookText in Jupyter,
+        TerminalBar elsewhere.
+    """
     stream = sys.stdout if in_jupyter() else sys.stderr
     if verbose == 0 or stream is None:                      # pythonw: no stderr at all
         return Display()
@@ -97,20 +139,57 @@ class Display:
     """Shows nothing (verbose=0); the base of the others."""
 
     def begin(self, epoch: int, n_batches: int | None) -> None:
-        """Epoch `epoch` (from 0) starts; n_batches is None for a batch source."""
+        """An epoch starts.
+
+        Parameters
+        ----------
+        epoch : int
+            The epoch, from 0.
+        n_batches : int or None
+            Its number of batches; None for a batch source.
+        """
 
     def update(self, done: int, loss: float) -> None:
-        """`done` batches of the epoch are finished; loss: their mean so far."""
+        """Batches of the epoch are finished.
+
+        Parameters
+        ----------
+        done : int
+            How many.
+        loss : float
+            Their mean loss so far.
+        """
 
     def end(self, line: str) -> None:
-        """The epoch is finished: `line` sums it up (epoch, loss, val_loss, metrics, time)."""
+        """The epoch is finished.
+
+        Parameters
+        ----------
+        line : str
+            It summed up: epoch, loss, val_loss, metrics, time.
+        """
 
     def close(self) -> None:
         """Training is over (finished, stopped early or stopped by the non-finite guard)."""
 
 
 class Lines(Display):
-    """One line per finished epoch (verbose=2)."""
+    """One line per finished epoch (verbose=2).
+
+    Parameters
+    ----------
+    stream : file
+        Where the lines go.
+
+    Examples
+    --------
+    >>> import io
+    >>> out = io.StringIO()
+    >>> shown = Lines(out)
+    >>> shown.begin(0, 4); shown.update(4, 0.5); shown.end("epoch 1/1 loss 0.5"); shown.close()
+    >>> out.getvalue()
+    'epoch 1/1 loss 0.5\\n'
+    """
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
@@ -121,7 +200,28 @@ class Lines(Display):
 
 
 class Progress:
-    """A one-line progress bar on a terminal: epoch, batches, loss, steps per second, ETA."""
+    """A one-line progress bar on a terminal: epoch, batches, loss, steps per second, ETA.
+
+    Parameters
+    ----------
+    total : int or None
+        The number of steps (None: unknown, a batch source).
+    stream : file, optional
+        Where it is drawn (default: sys.stderr).
+    enabled : bool, optional
+        Whether it draws (None: when the stream is a terminal).
+    label : str
+        What a step is called.
+
+    Examples
+    --------
+    >>> import io
+    >>> out = io.StringIO()
+    >>> bar = Progress(10, stream=out, enabled=True)
+    >>> bar.update(5, 0.25, force=True)
+    >>> out.getvalue()
+    '\\r[############............] 5/10 loss 0.25 ... steps/s ETA ...s   '
+    """
 
     def __init__(self, total: int | None, stream: TextIO | None = None, enabled: bool | None = None,
                  label: str = "epoch") -> None:
@@ -132,6 +232,19 @@ class Progress:
         self.last = 0.0
 
     def update(self, done: int, loss: float, prefix: str = "", force: bool = False) -> None:
+        """Redraw the bar (at most every 0.1 s, and at the last step).
+
+        Parameters
+        ----------
+        done : int
+            The steps finished.
+        loss : float
+            The mean loss so far.
+        prefix : str
+            Text before the bar ("epoch 2/10 ").
+        force : bool
+            Redraw now, however recent the last redraw.
+        """
         if not self.enabled:
             return
         now = time.perf_counter()
@@ -152,13 +265,28 @@ class Progress:
         self.stream.flush()
 
     def close(self, message: str = "") -> None:
+        """End the bar's line, replacing it by `message` when given.
+
+        Parameters
+        ----------
+        message : str
+            The line left in the bar's place.
+        """
         if self.enabled:
             self.stream.write(f"\r{message}\n" if message else "\n")
             self.stream.flush()
 
 
 class TerminalBar(Display):
-    """verbose=1 outside Jupyter: a Progress bar per epoch, replaced by the epoch's line."""
+    """verbose=1 outside Jupyter: a Progress bar per epoch, replaced by the epoch's line.
+
+    Parameters
+    ----------
+    epochs : int
+        The number of epochs.
+    stream : file
+        Where the bars are drawn.
+    """
     bar: Any                                    # a Progress from begin to end, else None
 
     def __init__(self, epochs: int, stream: TextIO) -> None:
@@ -183,7 +311,15 @@ class TerminalBar(Display):
 
 class NotebookBar(Display):
     """verbose=1 in Jupyter with tqdm: one bar over every batch of every epoch (over the epochs
-    for a batch source), its postfix the latest epoch's line and the running loss."""
+    for a batch source), its postfix the latest epoch's line and the running loss.
+
+    Parameters
+    ----------
+    tqdm : callable
+        tqdm.auto.tqdm.
+    epochs : int
+        The number of epochs.
+    """
     bar: Any                                    # the tqdm bar from the first begin on
 
     def __init__(self, tqdm: Callable[..., Any], epochs: int) -> None:
@@ -223,7 +359,15 @@ class NotebookBar(Display):
 
 class NotebookText(Display):
     """verbose=1 in Jupyter without tqdm: one output line, updated in place (an IPython display
-    handle): the running epoch's batches and loss, then each epoch's line."""
+    handle): the running epoch's batches and loss, then each epoch's line.
+
+    Parameters
+    ----------
+    epochs : int
+        The number of epochs.
+    interval : float
+        The shortest time between two redraws, in seconds.
+    """
     n_batches: int | None
 
     def __init__(self, epochs: int, interval: float = 0.25) -> None:
