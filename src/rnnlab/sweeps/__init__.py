@@ -184,14 +184,31 @@ class Pool:
     processes, the scheduler at `scheduler`, or a distributed.Client the caller holds
     (`client`). At most one of the three; none: a local cluster of one process per core.
 
-    timeout:  seconds to reach a scheduler (ConnectionError after that)
-    progress: True (stderr) or a stream for each sweep's progress line
-    out:      a sweep folder for every map (resumable; for a pool that maps one function, as
-              benchmarks/longterm.py does), or None
-
     Use it as a context manager: the cluster starts (or the scheduler is reached) on entering,
     once for every map, and is shut down on leaving. map() outside a `with` connects for that
     call only.
+
+    Parameters
+    ----------
+    workers : int, optional
+        The number of worker processes of a local Dask cluster.
+    scheduler : str, optional
+        The address of a running scheduler, such as 'tcp://host:8786'.
+    client : distributed.Client, optional
+        A client the caller holds.
+    timeout : float
+        Seconds to reach a scheduler (ConnectionError after that).
+    progress : bool or file
+        True (stderr) or a stream for each sweep's progress line.
+    out : str or Path, optional
+        A sweep folder for every map (resumable; for a pool that maps one function, as
+        benchmarks/longterm.py does), or None.
+
+    Raises
+    ------
+    ValueError, TypeError
+        Naming the argument: more than one of workers, scheduler and client, workers < 1, a
+        scheduler that is not a string.
     """
 
     def __init__(self, workers: int | None = None, *, scheduler: str | None = None,
@@ -217,7 +234,17 @@ class Pool:
         return f"Pool({self.describe()})"
 
     def describe(self) -> str:
-        """Where the runs go, in words (for run.json and the report)."""
+        """Where the runs go, in words (for run.json and the report).
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
+        >>> Pool(workers=2).describe()
+        'a local Dask cluster (2 worker processes)'
+        """
         if self.client is not None:
             return "a Dask client given by the caller"
         if self.scheduler is not None:
@@ -240,9 +267,28 @@ class Pool:
 
     def map(self, fn: Callable[[dict[str, Any], int], dict[str, Any]],
             configs: Iterable[dict[str, Any]], seeds: Iterable[int]) -> list[dict[str, Any]]:
-        """fn(config, seed) for every config and seed, through rl.sweep: the results (dicts) in
-        the order of the configs, seeds innermost. RuntimeError naming the first failed run
-        when any failed (its error and traceback are in the sweep's table and folder)."""
+        """fn(config, seed) for every config and seed, through rl.sweep.
+
+        Parameters
+        ----------
+        fn : callable
+            A module-level function ``f(config, seed) -> dict``.
+        configs : iterable of dict
+            The runs' settings.
+        seeds : iterable of int
+            The seeds of each setting.
+
+        Returns
+        -------
+        list of dict
+            The results in the order of the configs, seeds innermost.
+
+        Raises
+        ------
+        RuntimeError
+            Naming the first failed run when any failed (its error and traceback are in the
+            sweep's table and folder).
+        """
         configs, seeds = [dict(c) for c in configs], list(seeds)
         if self._active is not None:
             where = {"client": self._active}

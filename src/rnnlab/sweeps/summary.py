@@ -63,7 +63,26 @@ def run_rows(runs: Sequence[Run], records: Sequence[dict[str, Any]]) -> list[dic
 def run_results(row: dict, config: dict) -> dict:
     """The results of one run from its row of run_rows (its inverse): every column that is not the
     run's own (run, seed, status, the config, error, seconds, host), with the "result." prefix
-    removed from those whose name collided with one of those."""
+    removed from those whose name collided with one of those.
+
+    Parameters
+    ----------
+    row : dict
+        The run's row of run_rows.
+    config : dict
+        The run's settings.
+
+    Returns
+    -------
+    dict
+        The run's results.
+
+    Examples
+    --------
+    >>> run_results({"run": 0, "seed": 1, "status": "ok", "lr": 0.1, "acc": 0.9,
+    ...              "result.seed": 7}, {"lr": 0.1})
+    {'acc': 0.9, 'seed': 7}
+    """
     own = {*RUN_COLUMNS, *config, "error", "seconds", "host"}
     return {(k[len("result."):] if k.startswith("result.") else k): v for k, v in row.items()
             if k.startswith("result.") or k not in own}
