@@ -20,12 +20,14 @@ def test_choice_and_refusals(monkeypatch):
 
 
 @pytest.mark.skipif(not backend.available(), reason="numba (the fast extra) is not installed")
-def test_auto_picks_compiled_loops_only_up_to_the_measured_size():
+@pytest.mark.parametrize("cell", sorted(backend.AUTO_MAX_BH))
+def test_auto_picks_compiled_loops_only_up_to_the_measured_size(cell):
     backend.set_backend("auto")
-    limit = backend.AUTO_MAX_BH["elman"]
-    assert backend.loops("elman", 1, limit) is not None
-    assert backend.loops("elman", 2, limit) is None
-    assert backend.loops("lstm", 1, 4) is None            # no compiled LSTM loops (yet)
+    limit = backend.AUTO_MAX_BH[cell]
+    assert backend.loops(cell, 1, limit) is backend.compiled(cell)
+    assert backend.loops(cell, 2, limit) is None
+    backend.set_backend("numpy")
+    assert backend.loops(cell, 1, 1) is None
 
 
 def test_the_environment_variable_is_read_and_checked():

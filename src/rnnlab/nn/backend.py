@@ -21,7 +21,7 @@ NAMES = ("auto", "numpy", "compiled")
 ENV = "RNNLAB_BACKEND"
 # auto: the compiled loops where B * H is at most this (per cell; cells without compiled loops
 # are absent). Measured with `rnnlab bench --backend`: see docs/speed.md.
-AUTO_MAX_BH = {"elman": 128}
+AUTO_MAX_BH = {"elman": 128, "lstm": 1 << 30}
 
 _chosen: list = []                     # [name] once set or read from the environment
 
@@ -55,6 +55,11 @@ def loops(cell: str, batch: int, n_hidden: int):
         return None
     if name == "auto" and (batch * n_hidden > AUTO_MAX_BH[cell] or not available()):
         return None
+    return compiled(cell)
+
+
+def compiled(cell: str):
+    """The compiled-loop module of `cell` (nn/compiled/<cell>.py); ImportError without numba."""
     _require()
     return importlib.import_module(f"rnnlab.nn.compiled.{cell}")
 

@@ -61,7 +61,7 @@ from itertools import repeat
 
 import numpy as np
 
-from . import _time, activations
+from . import _time, activations, backend
 from . import init as _init
 
 NAME = "lstm"
@@ -168,6 +168,9 @@ def forward(params, x, h0=None, *, mask=None, reverse=False, activation="tanh"):
     _time.check_activation(activation, ACTIVATIONS, NAME)
     T, B, D = x.shape
     H = params["W11"].shape[1]
+    fast = backend.loops(NAME, B, H)                              # compiled loops (fast extra)
+    if fast is not None:
+        return fast.forward(params, x, h0, mask=mask, reverse=reverse)
     W0h, W11aT = _forward_weights(params, H)
     Z, hs, tc = _time.workspace([(T + 1, 5, H, B),                 # per step: o, i, f, g, c(t-1)
                                  (T + 1, H + 1, B),                # [h(t); 1]
@@ -189,6 +192,9 @@ def infer(params, x, h0=None, *, mask=None, reverse=False, activation="tanh",
     _time.check_activation(activation, ACTIVATIONS, NAME)
     T, B, D = x.shape
     H = params["W11"].shape[1]
+    fast = backend.loops(NAME, B, H)
+    if fast is not None:
+        return fast.infer(params, x, h0, mask=mask, reverse=reverse, block_bytes=block_bytes)
     W0h, W11aT = _forward_weights(params, H)
     dtype = np.result_type(x, W0h)
     k = min(T, _time.block_steps(B * (7 * H + 1) * dtype.itemsize, block_bytes))
@@ -239,6 +245,8 @@ def backward(params, cache, dh, dstate=None):
     state after the last visited step): None or a pair (dL/dh, dL/dc), entries None for zero.
     Returns (grads {"W0", "W11", "b0"}, dx (T, B, D), (dL/dh0, dL/dc0)).
     """
+    if "loops" in cache:                                          # a forward on compiled loops
+        return backend.compiled(NAME).backward(params, cache, dh, dstate)
     x, reverse = cache["x"], cache["reverse"]
     T, B, D = x.shape
     H = cache["tc"].shape[1]
@@ -259,6 +267,8 @@ def backward(params, cache, dh, dstate=None):
 def state_grads(params, cache, dh, dstate=None):
     """dL/dh(t) for every t (T, B, H), time order: the total gradient reaching h(t), from the
     layer above at t and through the recurrence from t+1. Same arguments as backward."""
+    if "loops" in cache:
+        return backend.compiled(NAME).state_grads(params, cache, dh, dstate)
     T, H, B = cache["tc"].shape
     ws = _backward_workspace(T, H, B, cache["tc"].dtype)
     _bptt(params, cache, dh, dstate, ws)
@@ -356,5 +366,7 @@ def _backward_loop(P, gs, dnext, dc_next, dh, W11T, pad):
 def final_state(cache):
     """(h, c) after the last visited step: (h(T), c(T)), or (h(1), c(1)) for a reversed layer;
     each a new (B, H) array."""
+    if "loops" in cache:
+        return backend.compiled(NAME).final_state(cache)
     H = cache["tc"].shape[1]
     return _time.batch_major(cache["hs"][-1, :H]), _time.batch_major(cache["Z"][-1, 4])

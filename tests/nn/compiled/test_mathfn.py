@@ -1,0 +1,36 @@
+"""The compiled loops' tanh (a rational approximation in float32) and their row product."""
+import numpy as np
+import pytest
+
+pytest.importorskip("numba")
+from rnnlab.nn.compiled import mathfn  # noqa: E402
+
+
+def test_float32_tanh_is_within_a_few_ulp_everywhere():
+    x = np.concatenate([np.linspace(-20, 20, 400_001), [0.0, 1e-30, -1e-8, 3e-4, 5e-4, 7.99, 8.1,
+                                                        np.inf, -np.inf, np.nan]]).astype(np.float32)
+    out = np.empty_like(x)
+    mathfn.tanh_array(x, out)
+    assert np.isnan(out[-1])                              # NaN stays NaN
+    x, out = x[:-1], out[:-1]
+    exact = np.tanh(x.astype(np.float64))
+    ulp = np.spacing(np.abs(exact).astype(np.float32)).astype(np.float64)
+    assert np.max(np.abs(out - exact) / ulp) <= 8
+    assert np.all(np.abs(out) <= 1) and out[-2] == 1 and out[-1] == -1
+    assert np.all(out[x > 9] == 1) and np.all(out[x < -9] == -1)
+
+
+def test_float64_tanh_is_the_library_tanh():
+    x = np.linspace(-20, 20, 10_001)
+    out = np.empty_like(x)
+    mathfn.tanh_array(x, out)
+    np.testing.assert_allclose(out, np.tanh(x), rtol=4e-16, atol=1e-300)
+
+
+@pytest.mark.parametrize("J", [1, 4, 7, 13])
+def test_add_rows_adds_x_times_W(J):
+    rng = np.random.default_rng(J)
+    W, x, out = rng.standard_normal((J, 5)), rng.standard_normal(J), rng.standard_normal(5)
+    want = out + x @ W
+    mathfn.add_rows(out, x, W)
+    np.testing.assert_allclose(out, want, rtol=1e-14, atol=1e-14)
