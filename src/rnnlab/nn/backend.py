@@ -21,7 +21,7 @@ NAMES = ("auto", "numpy", "compiled")
 ENV = "RNNLAB_BACKEND"
 # auto: the compiled loops where B * H is at most this (per cell; cells without compiled loops
 # are absent). Measured with `rnnlab bench --backend`: see docs/speed.md.
-AUTO_MAX_BH = {"elman": 128, "lstm": 1 << 30}
+AUTO_MAX_BH = {"elman": 128, "lstm": 1 << 30, "gru": 1 << 30}
 
 _chosen: list = []                     # [name] once set or read from the environment
 

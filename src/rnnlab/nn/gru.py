@@ -55,7 +55,7 @@ from itertools import repeat
 
 import numpy as np
 
-from . import _time, activations
+from . import _time, activations, backend
 from . import init as _init
 
 NAME = "gru"
@@ -164,6 +164,9 @@ def forward(params, x, h0=None, *, mask=None, reverse=False, activation="tanh"):
     _time.check_activation(activation, ACTIVATIONS, NAME)
     T, B, D = x.shape
     H = params["W11"].shape[1]
+    fast = backend.loops(NAME, B, H)                              # compiled loops (fast extra)
+    if fast is not None:
+        return fast.forward(params, x, h0, mask=mask, reverse=reverse)
     W0h, W11aT = _forward_weights(params, H)
     G, xs, hs = _time.workspace([(T, 4, H, B),                    # per step: r, z, hn, n
                                  (T, 3, H, B),                    # W0 x(t) (+ b0_n), halved r, z
@@ -184,6 +187,9 @@ def infer(params, x, h0=None, *, mask=None, reverse=False, activation="tanh",
     _time.check_activation(activation, ACTIVATIONS, NAME)
     T, B, D = x.shape
     H = params["W11"].shape[1]
+    fast = backend.loops(NAME, B, H)
+    if fast is not None:
+        return fast.infer(params, x, h0, mask=mask, reverse=reverse, block_bytes=block_bytes)
     W0h, W11aT = _forward_weights(params, H)
     dtype = np.result_type(x, W0h)
     k = min(T, _time.block_steps(B * (8 * H + 1) * dtype.itemsize, block_bytes))
@@ -232,6 +238,8 @@ def backward(params, cache, dh, dstate=None):
     the state after the last visited step (h(T), or h(1) when reverse).
     Returns (grads {"W0", "W11", "b0", "b_hn"}, dx (T, B, D), (dL/dh0,)).
     """
+    if "loops" in cache:                                          # a forward on compiled loops
+        return backend.compiled(NAME).backward(params, cache, dh, dstate)
     x, hs, reverse = cache["x"], cache["hs"], cache["reverse"]
     T, B, D = x.shape
     H = hs.shape[1] - 1
@@ -255,6 +263,8 @@ def backward(params, cache, dh, dstate=None):
 def state_grads(params, cache, dh, dstate=None):
     """dL/dh(t) for every t (T, B, H), time order: the total gradient reaching h(t), from the
     layer above at t and through the recurrence from t+1. Same arguments as backward."""
+    if "loops" in cache:
+        return backend.compiled(NAME).state_grads(params, cache, dh, dstate)
     hs = cache["hs"]
     ws = _backward_workspace(hs.shape[0] - 1, hs.shape[1] - 1, hs.shape[2], hs.dtype)
     _bptt(params, cache, dh, dstate, ws)
@@ -342,5 +352,7 @@ def _backward_loop(Dg, Zc, gs, dnext, dh, W11nT):
 
 def final_state(cache):
     """The state after the last visited step: (h(T),), or (h(1),) for a reversed layer; new arrays."""
+    if "loops" in cache:
+        return backend.compiled(NAME).final_state(cache)
     H = cache["hs"].shape[1] - 1
     return (_time.batch_major(cache["hs"][-1, :H]),)

@@ -5,7 +5,7 @@ batch-major in visiting order: a (T, B, 4H) holds W0 x(t) + b0 on entry and the 
 o (PyTorch's order) on exit, hs and cs (T + 1, B, H) the states (hs[0], cs[0] the initial
 ones), tc (T, B, H) tanh(c(t)). Each step's elementwise work (both sigmoids, the tanhs, the cell
 update, h; backward: every gate derivative and dc) is one pass over a row of the batch, in SIMD
-code (nn/compiled/mathfn.py). The recurrent products are either inside the loop as a sum of rows
+code (nn/compiled/common.py). The recurrent products are either inside the loop as a sum of rows
 of W11 (an "axpy" per hidden unit: no call at all, best while B * H is small) or one BLAS call
 per step from a Python loop (NumPy's np.dot, the same BLAS and thread pool as the rest of
 rnnlab), with one compiled call for the step's elementwise work; INLOOP_MAX_BH chooses
@@ -20,7 +20,7 @@ import numpy as np
 from numba import njit
 
 from .. import _time
-from .mathfn import OPTIONS, add_rows, sigmoid, tanh
+from .common import OPTIONS, add_rows, sigmoid, tanh, time_order, visiting, visiting_mask
 
 INLOOP_MAX_BH = 1024        # products inside the compiled loop up to this B * H, else BLAS
 
@@ -167,15 +167,13 @@ def backward_blas(da, gs, dnext, dc_next, dh, a, cs, tc, W11, mask):
 
 
 # -- whole passes: what nn/lstm.py calls when the backend chooses the compiled loops ---------------
-NO_MASK = np.zeros((0, 0), dtype=bool)
-
 
 def forward(params, x, h0=None, *, mask=None, reverse=False):
     """nn/lstm.py's forward on the compiled loops: (h (T, B, H), cache)."""
     T, B, D = x.shape
     H = params["W11"].shape[1]
     dtype = np.result_type(x, params["W0"])
-    xv = np.ascontiguousarray(_time.steps(x, reverse), dtype=dtype)     # (T, B, D) visiting
+    xv = visiting(x, reverse, dtype)                                     # (T, B, D)
     a, hs, cs, tc = _time.workspace([(T, B, 4 * H), (T + 1, B, H), (T + 1, B, H), (T, B, H)],
                                     dtype)
     np.matmul(xv.reshape(T * B, D), params["W0"].T, out=a.reshape(T * B, 4 * H))   # W0 x(t)
@@ -185,7 +183,7 @@ def forward(params, x, h0=None, *, mask=None, reverse=False):
     run_forward(a, hs, cs, tc, weights(params, dtype)[0], m)
     cache = {"x": xv, "a": a, "hs": hs, "cs": cs, "tc": tc, "mask": m, "reverse": reverse,
              "loops": "compiled"}
-    return np.ascontiguousarray(_time.steps(hs[1:], reverse)), cache
+    return time_order(hs[1:], reverse), cache
 
 
 def infer(params, x, h0=None, *, mask=None, reverse=False, block_bytes=4 << 20):
@@ -206,7 +204,7 @@ def infer(params, x, h0=None, *, mask=None, reverse=False, block_bytes=4 << 20):
         a[:n] += params["b0"]
         run_forward(a[:n], hs[t0:t1 + 1], cs[:n + 1], tc[:n], W11T, m[t0:t1] if m.size else m)
         cs[0] = cs[n]                                                    # carry c to the next block
-    return np.ascontiguousarray(_time.steps(hs[1:], reverse)), (hs[-1].copy(), cs[0].copy())
+    return time_order(hs[1:], reverse), (hs[-1].copy(), cs[0].copy())
 
 
 def backward(params, cache, dh, dstate=None):
@@ -220,12 +218,12 @@ def backward(params, cache, dh, dstate=None):
              "W11": da2.T @ hs[:-1].reshape(T * B, H),                   # sum_t da(t) h(t-1)^T
              "b0": da2.sum(axis=0)}
     dx = (da2 @ params["W0"]).reshape(T, B, D)                           # W0^T da(t)
-    return grads, np.ascontiguousarray(_time.steps(dx, reverse)), (dh0, dc0)
+    return grads, time_order(dx, reverse), (dh0, dc0)
 
 
 def state_grads(params, cache, dh, dstate=None):
     """nn/lstm.py's state_grads on the compiled loops."""
-    return np.ascontiguousarray(_time.steps(bptt(params, cache, dh, dstate)[1], cache["reverse"]))
+    return time_order(bptt(params, cache, dh, dstate)[1], cache["reverse"])
 
 
 def final_state(cache):
@@ -235,13 +233,12 @@ def final_state(cache):
 
 def bptt(params, cache, dh, dstate):
     """(da (T, B, 4H), gs (T, B, H), both in visiting order, dL/dh0, dL/dc0)."""
-    a, hs = cache["a"], cache["hs"]
+    a = cache["a"]
     T, B, H = cache["tc"].shape
     da, gs = _time.workspace([(T, B, 4 * H), (T, B, H)], a.dtype)
     dnext, dc_next = (np.array(s) for s in _time.as_state(dstate, 2, B, H, a.dtype, "lstm",
                                                           "dstate"))
-    dhv = (np.zeros((0, 0, 0), a.dtype) if dh is None
-           else np.ascontiguousarray(_time.steps(dh, cache["reverse"]), dtype=a.dtype))
+    dhv = visiting(dh, cache["reverse"], a.dtype)
     W11 = weights(params, a.dtype)[1]
     run = backward_loop if B * H <= INLOOP_MAX_BH else backward_blas
     run(da, gs, dnext, dc_next, dhv, a, cache["cs"], cache["tc"], W11, cache["mask"])
@@ -258,8 +255,3 @@ def weights(params, dtype):
     """(W11^T (H, 4H), W11 (4H, H)), C-ordered, of the pass's dtype."""
     W11 = params["W11"]
     return np.ascontiguousarray(W11.T, dtype=dtype), np.ascontiguousarray(W11, dtype=dtype)
-
-
-def visiting_mask(mask, reverse):
-    """The mask (T, B) as a C-ordered bool array in visiting order; NO_MASK for None."""
-    return NO_MASK if mask is None else np.ascontiguousarray(_time.steps(mask, reverse), dtype=bool)

@@ -1,5 +1,5 @@
-"""Elementwise functions for the compiled loops: tanh and sigmoid that the compiler can turn into
-SIMD instructions.
+"""What the compiled loops of every cell share: compile options, tanh and sigmoid that the
+compiler can turn into SIMD instructions, the small in-loop product, and the array conventions.
 
 numba's math.tanh calls the C library's scalar tanh, which no compiler vectorises (about 10 ns
 an element, against NumPy's SIMD loops at about 1 ns). For float32, `tanh` is instead a rational
@@ -7,7 +7,7 @@ function of x (degree 13 over degree 6, the coefficients of Eigen's float32 tanh
 float32 (+-1 where |x| >= 7.9988, where tanh rounds to +-1 in float32; x itself where
 |x| < 0.0004): pure
 arithmetic, so each loop over a row of gates becomes SIMD code. Its error is a few units in
-the last place of float32 (tests/nn/compiled/test_mathfn.py checks it against float64 tanh over
+the last place of float32 (tests/nn/compiled/test_common.py checks it against float64 tanh over
 the whole range), the same accuracy as NumPy's own float32 tanh. float64 keeps math.tanh: its
 results agree with NumPy's to the last bit or two, which the float64 gradient checks need.
 
@@ -20,6 +20,8 @@ import math
 import numpy as np
 from numba import njit, types
 from numba.extending import overload
+
+from .. import _time
 
 _CLAMP = np.float32(7.99881172180175781)
 _TINY = np.float32(0.0004)
@@ -105,3 +107,25 @@ def add_rows(out, x, W):
         for n in range(N):
             out[n] += xj * wj[n]
         j += 1
+
+
+# -- array conventions of the compiled passes ----------------------------------------------------
+NO_MASK = np.zeros((0, 0), dtype=bool)          # "no mask"
+
+
+def visiting(arr, reverse, dtype):
+    """A time-major array as a C-ordered array of `dtype` in visiting order (a copy when
+    reversed); None -> an empty (0, 0, 0) array, "nothing from above"."""
+    if arr is None:
+        return np.zeros((0, 0, 0), dtype=dtype)
+    return np.ascontiguousarray(_time.steps(arr, reverse), dtype=dtype)
+
+
+def visiting_mask(mask, reverse):
+    """The mask (T, B) as a C-ordered bool array in visiting order; NO_MASK for None."""
+    return NO_MASK if mask is None else np.ascontiguousarray(_time.steps(mask, reverse), dtype=bool)
+
+
+def time_order(arr, reverse):
+    """A visiting-order array back in time order, C-ordered."""
+    return np.ascontiguousarray(_time.steps(arr, reverse))
