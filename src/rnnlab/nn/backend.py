@@ -53,9 +53,15 @@ def loops(cell: str, batch: int, n_hidden: int):
     name = get_backend()
     if name == "numpy" or cell not in AUTO_MAX_BH:
         return None
-    if name == "auto" and (batch * n_hidden > AUTO_MAX_BH[cell] or not available()):
+    if name == "auto" and auto_choice(cell, batch, n_hidden) == "numpy":
         return None
     return compiled(cell)
+
+
+def auto_choice(cell: str, batch: int, n_hidden: int) -> str:
+    """The loops "auto" runs for `cell` at this size: "compiled" or "numpy"."""
+    fast = cell in AUTO_MAX_BH and batch * n_hidden <= AUTO_MAX_BH[cell] and available()
+    return "compiled" if fast else "numpy"
 
 
 def compiled(cell: str):

@@ -34,3 +34,21 @@ def test_add_rows_adds_x_times_W(J):
     want = out + x @ W
     common.add_rows(out, x, W)
     np.testing.assert_allclose(out, want, rtol=1e-14, atol=1e-14)
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (3, 70), (65, 33)])
+def test_transposed_is_a_c_ordered_copy_of_the_transpose(shape):
+    W = np.random.default_rng(0).standard_normal(shape)
+    out = common.transposed(W, np.float32)
+    assert out.flags.c_contiguous and out.dtype == np.float32
+    np.testing.assert_array_equal(out, W.T.astype(np.float32))
+
+
+def test_visiting_order_helpers():
+    x = np.arange(24.0).reshape(4, 3, 2)
+    np.testing.assert_array_equal(common.visiting(x, True, np.float32), x[::-1])
+    assert common.visiting(None, False, np.float64).shape == (0, 0, 0)
+    assert common.visiting_mask(None, True) is common.NO_MASK
+    m = np.array([[True, False], [False, True]])
+    np.testing.assert_array_equal(common.visiting_mask(m, True), m[::-1])
+    np.testing.assert_array_equal(common.time_order(common.visiting(x, True, x.dtype), True), x)

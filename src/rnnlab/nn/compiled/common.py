@@ -109,6 +109,25 @@ def add_rows(out, x, W):
         j += 1
 
 
+@njit(**OPTIONS)
+def _transpose(W, out):
+    N, M = W.shape
+    for i0 in range(0, N, 32):                    # 32 x 32 tiles: both sides stay in cache
+        for j0 in range(0, M, 32):
+            for i in range(i0, min(i0 + 32, N)):
+                for j in range(j0, min(j0 + 32, M)):
+                    out[j, i] = W[i, j]
+
+
+def transposed(W, dtype):
+    """W.T as a new C-ordered array of `dtype` (twice as fast as np.ascontiguousarray(W.T) at
+    H = 512; BLAS multiplies h(t-1) (B, H) by a C-ordered W11^T faster than by the view)."""
+    W = np.ascontiguousarray(W, dtype=dtype)
+    out = np.empty((W.shape[1], W.shape[0]), dtype=dtype)
+    _transpose(W, out)
+    return out
+
+
 # -- array conventions of the compiled passes ----------------------------------------------------
 NO_MASK = np.zeros((0, 0), dtype=bool)          # "no mask"
 

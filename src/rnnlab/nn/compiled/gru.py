@@ -16,7 +16,8 @@ import numpy as np
 from numba import njit
 
 from .. import _time
-from .common import OPTIONS, add_rows, sigmoid, tanh, time_order, visiting, visiting_mask
+from .common import (OPTIONS, add_rows, sigmoid, tanh, time_order, transposed, visiting,
+                     visiting_mask)
 
 INLOOP_MAX_BH = 1024        # products inside the compiled loop up to this B * H, else BLAS
 
@@ -175,7 +176,7 @@ def forward(params, x, h0=None, *, mask=None, reverse=False):
     xa += params["b0"]                                                   # W0 x(t) + b0
     hs[0] = _time.as_state(h0, 1, B, H, dtype, "gru", "h0")[0]
     m = visiting_mask(mask, reverse)
-    run_forward(xa, hn, hs, params, m)
+    run_forward(xa, hn, hs, *forward_weights(params, dtype), m)
     cache = {"x": xv, "xa": xa, "hn": hn, "hs": hs, "mask": m, "reverse": reverse,
              "loops": "compiled"}
     return time_order(hs[1:], reverse), cache
@@ -191,12 +192,12 @@ def infer(params, x, h0=None, *, mask=None, reverse=False, block_bytes=4 << 20):
     xa, hn = _time.workspace([(k, B, 3 * H), (k, B, H)], dtype)
     hs = np.empty((T + 1, B, H), dtype=dtype)                            # visiting order
     hs[0] = _time.as_state(h0, 1, B, H, dtype, "gru", "h0")[0]
-    xv, m = _time.steps(x, reverse), visiting_mask(mask, reverse)
+    xv, m, W = _time.steps(x, reverse), visiting_mask(mask, reverse), forward_weights(params, dtype)
     for t0, t1 in _time.blocks(T, k):
         n = t1 - t0
         np.matmul(xv[t0:t1].reshape(n * B, D), params["W0"].T, out=xa[:n].reshape(n * B, 3 * H))
         xa[:n] += params["b0"]
-        run_forward(xa[:n], hn[:n], hs[t0:t1 + 1], params, m[t0:t1] if m.size else m)
+        run_forward(xa[:n], hn[:n], hs[t0:t1 + 1], *W, m[t0:t1] if m.size else m)
     return time_order(hs[1:], reverse), (hs[-1].copy(),)
 
 
@@ -241,9 +242,13 @@ def bptt(params, cache, dh, dstate):
     return Dg, gs, dnext
 
 
-def run_forward(xa, hn, hs, params, mask):
+def forward_weights(params, dtype):
+    """(W11^T (H, 3H), b_hn (H,)), C-ordered, of the pass's dtype."""
+    return (transposed(params["W11"], dtype),
+            np.ascontiguousarray(params["b_hn"], dtype=dtype))
+
+
+def run_forward(xa, hn, hs, W11T, b_hn, mask):
     """forward_loop or forward_blas, by B * H."""
-    W11T = np.ascontiguousarray(params["W11"].T, dtype=xa.dtype)
-    b_hn = np.ascontiguousarray(params["b_hn"], dtype=xa.dtype)
     run = forward_loop if xa.shape[1] * hs.shape[2] <= INLOOP_MAX_BH else forward_blas
     run(xa, hn, hs, W11T, b_hn, mask)

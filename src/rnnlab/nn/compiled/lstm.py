@@ -20,7 +20,8 @@ import numpy as np
 from numba import njit
 
 from .. import _time
-from .common import OPTIONS, add_rows, sigmoid, tanh, time_order, visiting, visiting_mask
+from .common import (OPTIONS, add_rows, sigmoid, tanh, time_order, transposed, visiting,
+                     visiting_mask)
 
 INLOOP_MAX_BH = 1024        # products inside the compiled loop up to this B * H, else BLAS
 
@@ -180,7 +181,7 @@ def forward(params, x, h0=None, *, mask=None, reverse=False):
     a += params["b0"]
     hs[0], cs[0] = _time.as_state(h0, 2, B, H, dtype, "lstm", "h0")
     m = visiting_mask(mask, reverse)
-    run_forward(a, hs, cs, tc, weights(params, dtype)[0], m)
+    run_forward(a, hs, cs, tc, transposed(params["W11"], dtype), m)
     cache = {"x": xv, "a": a, "hs": hs, "cs": cs, "tc": tc, "mask": m, "reverse": reverse,
              "loops": "compiled"}
     return time_order(hs[1:], reverse), cache
@@ -196,7 +197,8 @@ def infer(params, x, h0=None, *, mask=None, reverse=False, block_bytes=4 << 20):
     a, cs, tc = _time.workspace([(k, B, 4 * H), (k + 1, B, H), (k, B, H)], dtype)
     hs = np.empty((T + 1, B, H), dtype=dtype)                            # visiting order
     hs[0], cs[0] = _time.as_state(h0, 2, B, H, dtype, "lstm", "h0")
-    xv, m, W11T = _time.steps(x, reverse), visiting_mask(mask, reverse), weights(params, dtype)[0]
+    xv, m = _time.steps(x, reverse), visiting_mask(mask, reverse)
+    W11T = transposed(params["W11"], dtype)
     for t0, t1 in _time.blocks(T, k):
         n = t1 - t0
         np.matmul(xv[t0:t1].reshape(n * B, D), params["W0"].T,          # W0 x(t) for the block
@@ -239,7 +241,7 @@ def bptt(params, cache, dh, dstate):
     dnext, dc_next = (np.array(s) for s in _time.as_state(dstate, 2, B, H, a.dtype, "lstm",
                                                           "dstate"))
     dhv = visiting(dh, cache["reverse"], a.dtype)
-    W11 = weights(params, a.dtype)[1]
+    W11 = np.ascontiguousarray(params["W11"], dtype=a.dtype)
     run = backward_loop if B * H <= INLOOP_MAX_BH else backward_blas
     run(da, gs, dnext, dc_next, dhv, a, cache["cs"], cache["tc"], W11, cache["mask"])
     return da, gs, dnext, dc_next
@@ -250,8 +252,3 @@ def run_forward(a, hs, cs, tc, W11T, mask):
     run = forward_loop if a.shape[1] * hs.shape[2] <= INLOOP_MAX_BH else forward_blas
     run(a, hs, cs, tc, W11T, mask)
 
-
-def weights(params, dtype):
-    """(W11^T (H, 4H), W11 (4H, H)), C-ordered, of the pass's dtype."""
-    W11 = params["W11"]
-    return np.ascontiguousarray(W11.T, dtype=dtype), np.ascontiguousarray(W11, dtype=dtype)
