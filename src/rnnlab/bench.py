@@ -91,7 +91,7 @@ def run(cell="elman", sizes=None, rounds=5, min_time=0.2, threads=None, stream=N
 
     backends: None times rnnlab on the backend in force ("ours"); a tuple of backend names
     ("numpy", "compiled") times each, as train_<name> and infer_<name>, and "ours" is then the
-    one that "auto" runs at that size (rows also get "auto": its name)."""
+    one that "auto" runs at that size (rows also get "auto" and "auto_infer": its names)."""
     from .nn import backend
     stream = stream or sys.stderr
     torch = torch_module()
@@ -128,8 +128,9 @@ def run(cell="elman", sizes=None, rounds=5, min_time=0.2, threads=None, stream=N
             row[k] = statistics.median(v) if v else None
         if backends is not None:
             row["auto"] = backend.auto_choice(cell, B, H)
-            for k in ("train", "infer"):
-                row[f"{k}_ours"] = row.get(f"{k}_{row['auto']}")
+            row["auto_infer"] = backend.auto_choice(cell, B, H, infer=True)
+            row["train_ours"] = row.get(f"train_{row['auto']}")
+            row["infer_ours"] = row.get(f"infer_{row['auto_infer']}")
         rows.append(row)
     return rows
 
@@ -173,12 +174,13 @@ def page_table(rows, cell) -> str:
         a, b = r.get(f"{k}_ours"), r.get(f"{k}_torch")
         return "-" if a is None or b is None else f"**{a / b:.2f}**"
 
-    cols = ["B", "T", "H", "B*H", "auto runs"] + [
+    cols = ["B", "T", "H", "B*H", "auto runs (train, infer)"] + [
         f"{k} {n}" for k in ("train", "infer")
         for n in ("numpy (ms)", "compiled (ms)", "torch (ms)", "ratio")]
     lines = ["| " + " | ".join(cols) + " |", "|---" * len(cols) + "|"]
     for r in rows:
-        cells = [r["B"], r["T"], r["H"], r["B"] * r["H"], r.get("auto", "-")]
+        cells = [r["B"], r["T"], r["H"], r["B"] * r["H"],
+                 f"{r.get('auto', '-')}, {r.get('auto_infer', '-')}"]
         for k in ("train", "infer"):
             cells += [ms(r.get(f"{k}_numpy")), ms(r.get(f"{k}_compiled")), ms(r.get(f"{k}_torch")),
                       ratio(r, k)]

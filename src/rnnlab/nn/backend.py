@@ -19,9 +19,12 @@ import os
 
 NAMES = ("auto", "numpy", "compiled")
 ENV = "RNNLAB_BACKEND"
-# auto: the compiled loops where B * H is at most this (per cell; cells without compiled loops
-# are absent). Measured with `rnnlab bench --backend`: see docs/speed.md.
-AUTO_MAX_BH = {"elman": 128, "lstm": 1 << 30, "gru": 1 << 30}
+# auto: the compiled loops where B * H is at most this, per cell, for training (forward and
+# backward) and for inference (infer); measured with `rnnlab bench --page` (numpy and compiled
+# side by side, interleaved): see docs/speed.md. Larger sizes are bound by BLAS, where the
+# NumPy loops' feature-major layout multiplies as fast or faster.
+AUTO_MAX_BH = {"elman": 256, "lstm": 32768, "gru": 8192}
+AUTO_MAX_BH_INFER = {"lstm": 128, "gru": 128}      # cells absent here: AUTO_MAX_BH
 
 _chosen: list = []                     # [name] once set or read from the environment
 
@@ -48,20 +51,23 @@ def available() -> bool:
     return importlib.util.find_spec("numba") is not None
 
 
-def loops(cell: str, batch: int, n_hidden: int):
-    """The compiled-loop module for `cell` at this size, or None for the NumPy loops."""
+def loops(cell: str, batch: int, n_hidden: int, infer: bool = False):
+    """The compiled-loop module for `cell` at this size (for inference: infer=True), or None
+    for the NumPy loops."""
     name = get_backend()
     if name == "numpy" or cell not in AUTO_MAX_BH:
         return None
-    if name == "auto" and auto_choice(cell, batch, n_hidden) == "numpy":
+    if name == "auto" and auto_choice(cell, batch, n_hidden, infer) == "numpy":
         return None
     return compiled(cell)
 
 
-def auto_choice(cell: str, batch: int, n_hidden: int) -> str:
+def auto_choice(cell: str, batch: int, n_hidden: int, infer: bool = False) -> str:
     """The loops "auto" runs for `cell` at this size: "compiled" or "numpy"."""
-    fast = cell in AUTO_MAX_BH and batch * n_hidden <= AUTO_MAX_BH[cell] and available()
-    return "compiled" if fast else "numpy"
+    limit = AUTO_MAX_BH.get(cell, -1)
+    if infer:
+        limit = AUTO_MAX_BH_INFER.get(cell, limit)
+    return "compiled" if batch * n_hidden <= limit and available() else "numpy"
 
 
 def compiled(cell: str):

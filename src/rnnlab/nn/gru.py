@@ -187,7 +187,7 @@ def infer(params, x, h0=None, *, mask=None, reverse=False, activation="tanh",
     _time.check_activation(activation, ACTIVATIONS, NAME)
     T, B, D = x.shape
     H = params["W11"].shape[1]
-    fast = backend.loops(NAME, B, H)
+    fast = backend.loops(NAME, B, H, infer=True)
     if fast is not None:
         return fast.infer(params, x, h0, mask=mask, reverse=reverse, block_bytes=block_bytes)
     W0h, W11aT = _forward_weights(params, H)

@@ -19,7 +19,7 @@ from .. import _time
 from .common import (OPTIONS, add_rows, sigmoid, tanh, time_order, transposed, visiting,
                      visiting_mask)
 
-INLOOP_MAX_BH = 1024        # products inside the compiled loop up to this B * H, else BLAS
+INLOOP_MAX_BH = 512         # products inside the compiled loop up to this B * H, else BLAS
 
 
 @njit(**OPTIONS)
