@@ -82,7 +82,8 @@ def _page(args, bench, backend, cells) -> int:
         st = bench.startup_times()
         parts.append("Compilation (float32, a new process, each cell's training step and "
                      "prediction at B = 1 and 64, H = 16, seconds above the NumPy backend's "
-                     "time for the same calls): " + "; ".join(
+                     "time for the same calls; the elman figures include importing numba): "
+                     + "; ".join(
                          f"{c} first call {f - n:.2f} s, cached {k - n:.2f} s" for c, n, f, k in
                          zip(("elman", "lstm", "gru"), st["numpy"], st["first"], st["cached"])))
     parts.append("Targets (ratios as in the tables):\n\n" + bench.targets(rows_by_cell, floor))
