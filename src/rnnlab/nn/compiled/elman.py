@@ -1,9 +1,10 @@
 """The Elman cell's time loops, compiled with numba (the `fast` extra).
 
 The same recursion as nn/elman.py's _forward_loop and _backward_loop, as one loop nest per step
-with no NumPy call inside: the W11 product is written as a sum of rows (common.add_rows: four
-rows of W11 per pass, SIMD over the hidden units), and tanh is common.tanh (SIMD code in float32). Arrays are in visiting order; an empty
-array (shape (0, 0) or (0, 0, 0)) stands for "no mask" / "no gradient from above".
+with no NumPy call inside: the W11 product is a sum of rows (common.add_rows: eight rows of W11
+per pass, SIMD over the hidden units), and tanh is common.tanh (SIMD code in float32). Arrays
+are in visiting order; an empty array (shape (0, 0) or (0, 0, 0)) stands for "no mask" / "no
+gradient from above".
 
 Activation codes (nn.activations.HIDDEN order): 0 tanh, 1 relu, 2 identity.
 """
@@ -11,11 +12,10 @@ from __future__ import annotations
 
 from numba import njit
 
-from .common import OPTIONS as CACHE
-from .common import add_rows, tanh
+from .common import OPTIONS, add_rows, tanh
 
 
-@njit(**CACHE)
+@njit(**OPTIONS)
 def forward_loop(hs, a, W11T, mask, act):
     """hs[t+1] = f(hs[t] W11^T + a[t]); a row whose mask[t] is False keeps hs[t].
     hs (T+1, B, H) with hs[0] the initial state; a (T, B, H) = W0 x(t) + b0; W11T (H, H)."""
@@ -41,7 +41,7 @@ def forward_loop(hs, a, W11T, mask, act):
                         row[i] = 0
 
 
-@njit(**CACHE)
+@njit(**OPTIONS)
 def backward_loop(da, gs, dnext, dh, hs, W11, mask, act):
     """From the last visited step back: g(t) = dh[t] + dnext; da(t) = g f'(a(t)) (0 on a
     padded step); dnext = da(t) W11 (+ g(t) on a padded step). hs[t+1] holds h(t); W11 (H, H).

@@ -6,11 +6,12 @@ o (PyTorch's order) on exit, hs and cs (T + 1, B, H) the states (hs[0], cs[0] th
 ones), tc (T, B, H) tanh(c(t)). Each step's elementwise work (both sigmoids, the tanhs, the cell
 update, h; backward: every gate derivative and dc) is one pass over a row of the batch, in SIMD
 code (nn/compiled/common.py). The recurrent products are either inside the loop as a sum of rows
-of W11 (an "axpy" per hidden unit: no call at all, best while B * H is small) or one BLAS call
+of W11 (common.add_rows: no call at all, best while B * H is small) or one BLAS call
 per step from a Python loop (NumPy's np.dot, the same BLAS and thread pool as the rest of
-rnnlab), with one compiled call for the step's elementwise work; INLOOP_MAX_BH chooses
-(measured with `rnnlab bench --backend compiled`, see docs/speed.md). The input projection and
-the weight gradients stay single BLAS calls over all steps (nn/lstm.py).
+rnnlab), with one compiled call for the step's elementwise work; INLOOP_MAX_BH chooses (the
+two timed side by side: the in-loop product wins while W11 and a row of gates stay in the
+caches). The input projection and the weight gradients stay single BLAS calls over all steps
+(the whole passes at the end of this module, which nn/lstm.py calls).
 
 An empty mask (shape (0, 0)) means "no mask", an empty dh (0, 0, 0) "no gradient from above".
 """
