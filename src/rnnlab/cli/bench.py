@@ -1,10 +1,14 @@
 """`rnnlab bench`: speed against PyTorch, as a table of ratios."""
 from __future__ import annotations
 
+import argparse
+from types import ModuleType
+from typing import Any
+
 from .common import count, examples
 
 
-def add_commands(sub):
+def add_commands(sub: Any) -> None:
     b = sub.add_parser("bench", help="speed against PyTorch (when installed), as a table of ratios",
                        epilog=examples("rnnlab bench --quick", "rnnlab bench --cell all --rounds 7",
                                        "rnnlab bench --cell all --page docs/speed.md"))
@@ -23,7 +27,7 @@ def add_commands(sub):
     b.set_defaults(func=cmd_bench)
 
 
-def cmd_bench(args) -> int:
+def cmd_bench(args: argparse.Namespace) -> int:
     from .. import bench
     from ..nn import backend
     if args.backend is not None:
@@ -45,7 +49,9 @@ def cmd_bench(args) -> int:
 
 
 def _sizes(bench, cell, quick):
-    return bench.SIZES_QUICK if quick else getattr(bench, f"SIZES_{cell.upper()}", bench.SIZES_ELMAN)
+    if quick:
+        return bench.SIZES_QUICK
+    return getattr(bench, f"SIZES_{cell.upper()}", bench.SIZES_ELMAN)
 
 
 def _floor_line(bench, floor):
@@ -55,7 +61,8 @@ def _floor_line(bench, floor):
             f"(target <= 1.25)")
 
 
-def _page(args, bench, backend, cells) -> int:
+def _page(args: argparse.Namespace, bench: ModuleType, backend: ModuleType,
+          cells: tuple[str, ...]) -> int:
     """Time both backends, print the page's generated part and write it into args.page."""
     import datetime
     import os

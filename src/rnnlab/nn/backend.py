@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
+from types import ModuleType
 
 NAMES = ("auto", "numpy", "compiled")
 ENV = "RNNLAB_BACKEND"
@@ -51,7 +52,7 @@ def available() -> bool:
     return importlib.util.find_spec("numba") is not None
 
 
-def loops(cell: str, batch: int, n_hidden: int, infer: bool = False):
+def loops(cell: str, batch: int, n_hidden: int, infer: bool = False) -> ModuleType | None:
     """The compiled-loop module for `cell` at this size (for inference: infer=True), or None
     for the NumPy loops."""
     name = get_backend()
@@ -70,7 +71,7 @@ def auto_choice(cell: str, batch: int, n_hidden: int, infer: bool = False) -> st
     return "compiled" if batch * n_hidden <= limit and available() else "numpy"
 
 
-def compiled(cell: str):
+def compiled(cell: str) -> ModuleType:
     """The compiled-loop module of `cell` (nn/compiled/<cell>.py); ImportError without numba."""
     _require()
     return importlib.import_module(f"rnnlab.nn.compiled.{cell}")

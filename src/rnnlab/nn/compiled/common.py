@@ -16,6 +16,7 @@ sigmoid(a) = (1 + tanh(a / 2)) / 2 exactly, so one tanh serves every gate.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 from numba import njit, types
@@ -36,12 +37,12 @@ HALF32 = np.float32(0.5)
 _ONE = np.float32(1)
 
 
-def tanh(x):
+def tanh(x: float) -> float:
     """tanh(x): a vectorisable rational approximation for float32, math.tanh for float64."""
     return math.tanh(x)
 
 
-def sigmoid(x):
+def sigmoid(x: float) -> float:
     """1 / (1 + exp(-x)) = (1 + tanh(x / 2)) / 2, with `tanh` above."""
     return 0.5 + 0.5 * math.tanh(0.5 * x)
 
@@ -122,7 +123,7 @@ def _transpose(W, out):
                     out[j, i] = W[i, j]
 
 
-def transposed(W, dtype):
+def transposed(W: np.ndarray, dtype: Any) -> np.ndarray:
     """W.T as a new C-ordered array of `dtype` (twice as fast as np.ascontiguousarray(W.T) at
     H = 512; BLAS multiplies h(t-1) (B, H) by a C-ordered W11^T faster than by the view)."""
     W = np.ascontiguousarray(W, dtype=dtype)
@@ -135,7 +136,7 @@ def transposed(W, dtype):
 NO_MASK = np.zeros((0, 0), dtype=bool)          # "no mask"
 
 
-def visiting(arr, reverse, dtype):
+def visiting(arr: np.ndarray | None, reverse: bool, dtype: Any) -> np.ndarray:
     """A time-major array as a C-ordered array of `dtype` in visiting order (a copy when
     reversed); None -> an empty (0, 0, 0) array, "nothing from above"."""
     if arr is None:
@@ -143,11 +144,11 @@ def visiting(arr, reverse, dtype):
     return np.ascontiguousarray(_time.steps(arr, reverse), dtype=dtype)
 
 
-def visiting_mask(mask, reverse):
+def visiting_mask(mask: np.ndarray | None, reverse: bool) -> np.ndarray:
     """The mask (T, B) as a C-ordered bool array in visiting order; NO_MASK for None."""
     return NO_MASK if mask is None else np.ascontiguousarray(_time.steps(mask, reverse), dtype=bool)
 
 
-def time_order(arr, reverse):
+def time_order(arr: np.ndarray, reverse: bool) -> np.ndarray:
     """A visiting-order array back in time order, C-ordered."""
     return np.ascontiguousarray(_time.steps(arr, reverse))

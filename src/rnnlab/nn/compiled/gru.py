@@ -12,6 +12,8 @@ W11 (rows n, r, z), its last 3H are d(W0 x + b0) (rows r, z, n), as in nn/gru.py
 """
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numba import njit
 
@@ -147,7 +149,8 @@ def finish(dnext, xa, gs, mask):
         _direct(0, b, xa, gs, dnext, mask)
 
 
-def forward_blas(xa, hn, hs, W11T, b_hn, mask):
+def forward_blas(xa: np.ndarray, hn: np.ndarray, hs: np.ndarray, W11T: np.ndarray,
+                 b_hn: np.ndarray, mask: np.ndarray) -> None:
     """forward_loop with one BLAS product per step."""
     mm = np.empty((xa.shape[1], xa.shape[2]), dtype=xa.dtype)   # (B, 3H)
     for t in range(xa.shape[0]):
@@ -155,7 +158,9 @@ def forward_blas(xa, hn, hs, W11T, b_hn, mask):
         forward_step(t, xa, mm, hn, hs, b_hn, mask)
 
 
-def backward_blas(D, gs, dnext, dh, xa, hn, hs, W11nT, mask):
+def backward_blas(D: np.ndarray, gs: np.ndarray, dnext: np.ndarray, dh: np.ndarray,
+                  xa: np.ndarray, hn: np.ndarray, hs: np.ndarray, W11nT: np.ndarray,
+                  mask: np.ndarray) -> None:
     """backward_loop with one BLAS product per step."""
     H = gs.shape[2]
     for t in range(D.shape[0] - 1, -1, -1):
@@ -165,7 +170,9 @@ def backward_blas(D, gs, dnext, dh, xa, hn, hs, W11nT, mask):
 
 
 # -- whole passes: what nn/gru.py calls when the backend chooses the compiled loops ----------------
-def forward(params, x, h0=None, *, mask=None, reverse=False):
+def forward(params: dict[str, np.ndarray], x: np.ndarray, h0: Any = None, *,
+            mask: np.ndarray | None = None, reverse: bool = False
+            ) -> tuple[np.ndarray, dict[str, Any]]:
     """nn/gru.py's forward on the compiled loops: (h (T, B, H), cache)."""
     T, B, D = x.shape
     H = params["W11"].shape[1]
@@ -182,7 +189,9 @@ def forward(params, x, h0=None, *, mask=None, reverse=False):
     return time_order(hs[1:], reverse), cache
 
 
-def infer(params, x, h0=None, *, mask=None, reverse=False, block_bytes=4 << 20):
+def infer(params: dict[str, np.ndarray], x: np.ndarray, h0: Any = None, *,
+          mask: np.ndarray | None = None, reverse: bool = False,
+          block_bytes: int = 4 << 20) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
     """nn/gru.py's infer on the compiled loops: (h (T, B, H), (h,)); memory is h plus one block
     of steps."""
     T, B, D = x.shape
@@ -201,7 +210,9 @@ def infer(params, x, h0=None, *, mask=None, reverse=False, block_bytes=4 << 20):
     return time_order(hs[1:], reverse), (hs[-1].copy(),)
 
 
-def backward(params, cache, dh, dstate=None):
+def backward(params: dict[str, np.ndarray], cache: dict[str, Any], dh: np.ndarray | None,
+             dstate: Any = None
+             ) -> tuple[dict[str, np.ndarray], np.ndarray, tuple[np.ndarray, ...]]:
     """nn/gru.py's backward on the compiled loops."""
     Dg, _, dh0 = bptt(params, cache, dh, dstate)
     x, hs, reverse = cache["x"], cache["hs"], cache["reverse"]
@@ -218,17 +229,19 @@ def backward(params, cache, dh, dstate=None):
     return grads, time_order(dx, reverse), (dh0,)
 
 
-def state_grads(params, cache, dh, dstate=None):
+def state_grads(params: dict[str, np.ndarray], cache: dict[str, Any], dh: np.ndarray | None,
+                dstate: Any = None) -> np.ndarray:
     """nn/gru.py's state_grads on the compiled loops."""
     return time_order(bptt(params, cache, dh, dstate)[1], cache["reverse"])
 
 
-def final_state(cache):
+def final_state(cache: dict[str, Any]) -> tuple[np.ndarray, ...]:
     """(h,) after the last visited step, a new array."""
     return (cache["hs"][-1].copy(),)
 
 
-def bptt(params, cache, dh, dstate):
+def bptt(params: dict[str, np.ndarray], cache: dict[str, Any], dh: np.ndarray | None,
+         dstate: Any) -> tuple[Any, ...]:
     """(D (T, B, 4H), gs (T, B, H), both in visiting order, dL/dh0)."""
     xa, hs = cache["xa"], cache["hs"]
     T, B, H = cache["hn"].shape
@@ -242,13 +255,14 @@ def bptt(params, cache, dh, dstate):
     return Dg, gs, dnext
 
 
-def forward_weights(params, dtype):
+def forward_weights(params: dict[str, np.ndarray], dtype: Any) -> tuple[np.ndarray, np.ndarray]:
     """(W11^T (H, 3H), b_hn (H,)), C-ordered, of the pass's dtype."""
     return (transposed(params["W11"], dtype),
             np.ascontiguousarray(params["b_hn"], dtype=dtype))
 
 
-def run_forward(xa, hn, hs, W11T, b_hn, mask):
+def run_forward(xa: np.ndarray, hn: np.ndarray, hs: np.ndarray, W11T: np.ndarray,
+                b_hn: np.ndarray, mask: np.ndarray) -> None:
     """forward_loop or forward_blas, by B * H."""
     run = forward_loop if xa.shape[1] * hs.shape[2] <= INLOOP_MAX_BH else forward_blas
     run(xa, hn, hs, W11T, b_hn, mask)

@@ -17,6 +17,8 @@ An empty mask (shape (0, 0)) means "no mask", an empty dh (0, 0, 0) "no gradient
 """
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numba import njit
 
@@ -150,7 +152,8 @@ def backward_step(t, da, gs, dnext, dc_next, dh, a, cs, tc, mask):
         _cell_backward(g, a[t, b], cs[t, b], tc[t, b], dc_next[b], d)
 
 
-def forward_blas(a, hs, cs, tc, W11T, mask):
+def forward_blas(a: np.ndarray, hs: np.ndarray, cs: np.ndarray, tc: np.ndarray,
+                 W11T: np.ndarray, mask: np.ndarray) -> None:
     """forward_loop with one BLAS product per step."""
     mm = np.empty((a.shape[1], a.shape[2]), dtype=a.dtype)      # (B, 4H)
     for t in range(a.shape[0]):
@@ -158,7 +161,9 @@ def forward_blas(a, hs, cs, tc, W11T, mask):
         forward_step(t, a, mm, hs, cs, tc, mask)
 
 
-def backward_blas(da, gs, dnext, dc_next, dh, a, cs, tc, W11, mask):
+def backward_blas(da: np.ndarray, gs: np.ndarray, dnext: np.ndarray, dc_next: np.ndarray,
+                  dh: np.ndarray, a: np.ndarray, cs: np.ndarray, tc: np.ndarray,
+                  W11: np.ndarray, mask: np.ndarray) -> None:
     """backward_loop with one BLAS product per step."""
     for t in range(da.shape[0] - 1, -1, -1):
         backward_step(t, da, gs, dnext, dc_next, dh, a, cs, tc, mask)
@@ -170,7 +175,9 @@ def backward_blas(da, gs, dnext, dc_next, dh, a, cs, tc, W11, mask):
 
 # -- whole passes: what nn/lstm.py calls when the backend chooses the compiled loops ---------------
 
-def forward(params, x, h0=None, *, mask=None, reverse=False):
+def forward(params: dict[str, np.ndarray], x: np.ndarray, h0: Any = None, *,
+            mask: np.ndarray | None = None, reverse: bool = False
+            ) -> tuple[np.ndarray, dict[str, Any]]:
     """nn/lstm.py's forward on the compiled loops: (h (T, B, H), cache)."""
     T, B, D = x.shape
     H = params["W11"].shape[1]
@@ -188,7 +195,9 @@ def forward(params, x, h0=None, *, mask=None, reverse=False):
     return time_order(hs[1:], reverse), cache
 
 
-def infer(params, x, h0=None, *, mask=None, reverse=False, block_bytes=4 << 20):
+def infer(params: dict[str, np.ndarray], x: np.ndarray, h0: Any = None, *,
+          mask: np.ndarray | None = None, reverse: bool = False,
+          block_bytes: int = 4 << 20) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
     """nn/lstm.py's infer on the compiled loops: (h (T, B, H), (h, c)); memory is h plus one
     block of steps."""
     T, B, D = x.shape
@@ -210,7 +219,9 @@ def infer(params, x, h0=None, *, mask=None, reverse=False, block_bytes=4 << 20):
     return time_order(hs[1:], reverse), (hs[-1].copy(), cs[0].copy())
 
 
-def backward(params, cache, dh, dstate=None):
+def backward(params: dict[str, np.ndarray], cache: dict[str, Any], dh: np.ndarray | None,
+             dstate: Any = None
+             ) -> tuple[dict[str, np.ndarray], np.ndarray, tuple[np.ndarray, ...]]:
     """nn/lstm.py's backward on the compiled loops."""
     da, _, dh0, dc0 = bptt(params, cache, dh, dstate)
     x, hs, reverse = cache["x"], cache["hs"], cache["reverse"]
@@ -224,17 +235,19 @@ def backward(params, cache, dh, dstate=None):
     return grads, time_order(dx, reverse), (dh0, dc0)
 
 
-def state_grads(params, cache, dh, dstate=None):
+def state_grads(params: dict[str, np.ndarray], cache: dict[str, Any], dh: np.ndarray | None,
+                dstate: Any = None) -> np.ndarray:
     """nn/lstm.py's state_grads on the compiled loops."""
     return time_order(bptt(params, cache, dh, dstate)[1], cache["reverse"])
 
 
-def final_state(cache):
+def final_state(cache: dict[str, Any]) -> tuple[np.ndarray, ...]:
     """(h, c) after the last visited step, new arrays."""
     return cache["hs"][-1].copy(), cache["cs"][-1].copy()
 
 
-def bptt(params, cache, dh, dstate):
+def bptt(params: dict[str, np.ndarray], cache: dict[str, Any], dh: np.ndarray | None,
+         dstate: Any) -> tuple[Any, ...]:
     """(da (T, B, 4H), gs (T, B, H), both in visiting order, dL/dh0, dL/dc0)."""
     a = cache["a"]
     T, B, H = cache["tc"].shape
@@ -248,7 +261,8 @@ def bptt(params, cache, dh, dstate):
     return da, gs, dnext, dc_next
 
 
-def run_forward(a, hs, cs, tc, W11T, mask):
+def run_forward(a: np.ndarray, hs: np.ndarray, cs: np.ndarray, tc: np.ndarray,
+                W11T: np.ndarray, mask: np.ndarray) -> None:
     """forward_loop or forward_blas, by B * H."""
     run = forward_loop if a.shape[1] * hs.shape[2] <= INLOOP_MAX_BH else forward_blas
     run(a, hs, cs, tc, W11T, mask)
