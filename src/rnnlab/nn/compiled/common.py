@@ -12,6 +12,9 @@ the whole range), the same accuracy as NumPy's own float32 tanh. float64 keeps m
 results agree with NumPy's to the last bit or two, which the float64 gradient checks need.
 
 sigmoid(a) = (1 + tanh(a / 2)) / 2 exactly, so one tanh serves every gate.
+
+numba's disk cache checks each compiled function's own source file only: after editing this
+module, touch the cell modules (or delete their __pycache__) so that their loops recompile.
 """
 from __future__ import annotations
 
