@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
+import sys
 from types import ModuleType
 
 NAMES = ("auto", "numpy", "compiled")
@@ -28,6 +29,7 @@ AUTO_MAX_BH = {"elman": 256, "lstm": 32768, "gru": 8192}
 AUTO_MAX_BH_INFER = {"lstm": 128, "gru": 128}      # cells absent here: AUTO_MAX_BH
 
 _chosen: list = []                     # [name] once set or read from the environment
+_found: list = []                      # [whether numba is installed] once looked up
 
 
 def set_backend(name: str) -> None:
@@ -49,7 +51,11 @@ def get_backend() -> str:
 
 def available() -> bool:
     """Whether the compiled loops can run (numba is installed)."""
-    return importlib.util.find_spec("numba") is not None
+    if "numba" in sys.modules:
+        return True
+    if not _found:                                    # look on the path once per process
+        _found.append(importlib.util.find_spec("numba") is not None)
+    return _found[0]
 
 
 def loops(cell: str, batch: int, n_hidden: int, infer: bool = False) -> ModuleType | None:
@@ -73,8 +79,11 @@ def auto_choice(cell: str, batch: int, n_hidden: int, infer: bool = False) -> st
 
 def compiled(cell: str) -> ModuleType:
     """The compiled-loop module of `cell` (nn/compiled/<cell>.py); ImportError without numba."""
-    _require()
-    return importlib.import_module(f"rnnlab.nn.compiled.{cell}")
+    module = sys.modules.get(f"rnnlab.nn.compiled.{cell}")      # every pass asks: keep it cheap
+    if module is None:
+        _require()
+        module = importlib.import_module(f"rnnlab.nn.compiled.{cell}")
+    return module
 
 
 def _check(name, what):
