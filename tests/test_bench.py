@@ -98,3 +98,13 @@ def test_run_on_both_backends_reports_what_auto_picks(monkeypatch):
     assert row["auto"] == backend.auto_choice("lstm", 1, 4)
     assert row["train_ours"] == row[f"train_{row['auto']}"] > 0
     assert row["infer_ours"] == row[f"infer_{row['auto_infer']}"] > 0
+
+
+def test_torch_gets_as_many_threads_as_numpys_blas(monkeypatch):
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")
+    assert bench.blas_threads() == 1
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS")
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")
+    assert bench.blas_threads() == 3
+    monkeypatch.delenv("OMP_NUM_THREADS")
+    assert bench.blas_threads() == (bench.os.cpu_count() or 1)

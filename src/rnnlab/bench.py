@@ -98,7 +98,7 @@ def run(cell: str = "elman", sizes: Sequence[tuple[int, int, int]] | None = None
     from .nn import backend
     stream = stream or sys.stderr
     torch = torch_module()
-    threads = threads or os.cpu_count() or 1
+    threads = threads or blas_threads()
     if torch is not None:
         torch.set_num_threads(threads)
     sizes = sizes or SIZES_ELMAN
@@ -155,6 +155,16 @@ def table(rows: Sequence[dict[str, Any]], cell: str = "elman") -> str:
              f"{ms(r['infer_ours'])} | {ms(r['infer_torch'])} | "
              f"{ratio(r['infer_ours'], r['infer_torch'])} |" for r in rows]
     return f"{cell}:\n" + head + "\n".join(lines)
+
+
+def blas_threads() -> int:
+    """The threads NumPy's BLAS runs on: $OPENBLAS_NUM_THREADS (or $OMP_NUM_THREADS) when set,
+    else one per CPU; torch gets as many, so both sides compute with the same number."""
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+        value = os.environ.get(name, "")
+        if value.isdigit() and int(value) > 0:
+            return int(value)
+    return os.cpu_count() or 1
 
 
 def versions() -> str:

@@ -44,7 +44,7 @@ def test_bench_page_rewrites_the_generated_part(tmp_path, capsys, monkeypatch):
                         lambda: {"numpy": [1, 1, 1], "first": [3, 4, 5], "cached": [1.5, 1.5, 1.5]})
     assert main(["bench", "--cell", "gru", "--page", str(page)]) == 0
     text = page.read_text()
-    assert text.startswith(f"intro\n{bench.BEGIN}\nFrom `rnnlab bench --cell gru --rounds 5 --page")
+    assert f"rnnlab bench --cell gru --rounds 5 --page {page}` on " in text
     assert text.endswith(f"{bench.END}\noutro\n") and "\nold\n" not in text
     assert "| 1 | 2 | 3 | 3 | numpy, numpy | 2 | - | 4 | **0.50** |" in text
     assert "GRU train <= 0.5x at every size: met (worst 0.50; 0.50)" in text

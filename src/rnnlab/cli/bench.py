@@ -68,13 +68,16 @@ def _page(args: argparse.Namespace, bench: ModuleType, backend: ModuleType,
     import os
     bench.check_page(args.page)                        # before minutes of timing
     backends = ("numpy", "compiled") if backend.available() else ("numpy",)
-    command = f"rnnlab bench --cell {args.cell} --rounds {args.rounds}" + (
-        " --quick" if args.quick else "") + f" --page {args.page}"
+    env = " ".join(f"{k}={os.environ[k]}" for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")
+                   if k in os.environ)
+    command = (f"{env} " if env else "") + f"rnnlab bench --cell {args.cell}"
+    command += (" --quick" if args.quick else f" --rounds {args.rounds}") + f" --page {args.page}"
     date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    parts = [f"From `{command}` on {date} ({bench.versions()}; load average {load:.1f} when it "
-             f"started). Ratio = what \"auto\" runs (the faster backend by the measured "
-             f"thresholds) / torch: below 1, rnnlab is faster."]
+    parts = [f"From `{command}` on {date} ({bench.versions()}; {bench.blas_threads()} thread(s) "
+             f"for both NumPy's BLAS and torch; load average {load:.1f} when it started). Ratio = "
+             f"what \"auto\" runs (the faster backend by the measured thresholds) / torch: below "
+             f"1, rnnlab is faster."]
     rows_by_cell = {}
     for cell in cells:
         rows_by_cell[cell] = bench.run(cell=cell, sizes=_sizes(bench, cell, args.quick),
