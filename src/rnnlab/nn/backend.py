@@ -26,7 +26,7 @@ ENV = "RNNLAB_BACKEND"
 # side by side, interleaved): see docs/speed.md. Larger sizes are bound by BLAS, where the
 # NumPy loops' feature-major layout multiplies as fast or faster.
 AUTO_MAX_BH = {"elman": 256, "lstm": 32768, "gru": 8192}
-AUTO_MAX_BH_INFER = {"lstm": 128, "gru": 128}      # cells absent here: AUTO_MAX_BH
+AUTO_MAX_BH_INFER = {"lstm": 256, "gru": 256}      # cells absent here: AUTO_MAX_BH
 
 _chosen: list = []                     # [name] once set or read from the environment
 _found: list = []                      # [whether numba is installed] once looked up
