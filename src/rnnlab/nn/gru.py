@@ -48,6 +48,10 @@ nn/lstm.py explains each in more detail):
   use np.dot and constants are 0-d arrays (call overhead is what a small step costs).
 - `infer` runs the same forward loop over blocks of steps and keeps no buffer that only the
   backward needs: memory is the output h plus one block.
+- When nn/backend.py chooses the compiled loops (the `fast` extra), forward, infer, backward
+  and state_grads run nn/compiled/gru.py instead: the same equations on batch-major arrays,
+  each step's gate work fused into one SIMD pass; its cache says so ("loops"), and backward
+  follows the cache, whatever the backend is by then.
 """
 from __future__ import annotations
 
