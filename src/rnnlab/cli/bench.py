@@ -87,7 +87,8 @@ def _page(args: argparse.Namespace, bench: ModuleType, backend: ModuleType,
     floor = None
     if "elman" in cells and not args.quick:
         floor = bench.matmul_floor(rounds=args.rounds)
-        parts.append(_floor_line(bench, floor).capitalize() + ".")
+        line = _floor_line(bench, floor)
+        parts.append(line[0].upper() + line[1:] + ".")
     if backend.available():
         st = bench.startup_times()
         parts.append("Compilation (float32, a new process, each cell's training step and "
