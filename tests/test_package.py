@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_import_is_light():
     """`import rnnlab` loads NumPy and nothing heavy (its speed is reported in the README)."""
     code = ("import sys, rnnlab; heavy = [m for m in ('torch', 'matplotlib', 'scipy', 'sklearn', "
-            "'rnnlab.model', 'rnnlab.tasks', 'rnnlab.experiments') if m in sys.modules]; print(heavy)")
+            "'numba', 'rnnlab.model', 'rnnlab.tasks', 'rnnlab.experiments') if m in sys.modules]; "
+            "print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 

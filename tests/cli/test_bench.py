@@ -30,3 +30,32 @@ def test_bench_runs_the_backend_it_is_given(capsys, monkeypatch):
         assert "rnnlab[fast]" in capsys.readouterr().err
     finally:
         backend.set_backend(before)
+
+
+def test_bench_page_rewrites_the_generated_part(tmp_path, capsys, monkeypatch):
+    from rnnlab import bench
+    page = tmp_path / "speed.md"
+    page.write_text(f"intro\n{bench.BEGIN}\nold\n{bench.END}\noutro\n")
+    row = {"B": 1, "T": 2, "H": 3, "auto": "numpy", "auto_infer": "numpy", "train_numpy": 0.002,
+           "train_torch": 0.004, "train_ours": 0.002, "infer_numpy": 0.001, "infer_torch": 0.001,
+           "infer_ours": 0.001}
+    monkeypatch.setattr(bench, "run", lambda **kw: [row])
+    monkeypatch.setattr(bench, "startup_times",
+                        lambda: {"numpy": [1, 1, 1], "first": [3, 4, 5], "cached": [1.5, 1.5, 1.5]})
+    assert main(["bench", "--cell", "gru", "--page", str(page)]) == 0
+    text = page.read_text()
+    assert f"rnnlab bench --cell gru --rounds 5 --page {page}` on " in text
+    assert text.endswith(f"{bench.END}\noutro\n") and "\nold\n" not in text
+    assert "| 1 | 2 | 3 | 3 | numpy, numpy | 2 | - | 4 | **0.50** |" in text
+    assert "GRU train <= 0.5x at every size: met (worst 0.50; 0.50)" in text
+    if "compiled" in text:
+        assert "gru first call 4.00 s, cached 0.50 s" in text
+    assert text.count("**gru**") == 1 and "**gru**" in capsys.readouterr().out
+
+
+def test_bench_page_without_markers_is_refused_before_timing(tmp_path, capsys):
+    page = tmp_path / "speed.md"
+    page.write_text("no markers\n")
+    assert main(["bench", "--page", str(page)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "must contain the lines" in err

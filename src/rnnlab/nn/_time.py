@@ -13,6 +13,8 @@
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 
@@ -57,9 +59,11 @@ def as_state(state, n_states, batch, n_hidden, dtype, cell, name="state"):
 def workspace(shapes, dtype):
     """Views of one new buffer, one view per shape; each view starts a multiple of 16 items
     (64 bytes for float32) after the first, so that every view is aligned like the buffer."""
-    sizes = [int(np.prod(s)) for s in shapes]
-    starts = np.cumsum([0] + [-(-n // 16) * 16 for n in sizes])
-    buf = np.empty(int(starts[-1]), dtype=dtype)
+    sizes = [math.prod(s) for s in shapes]             # Python ints: no NumPy call per shape
+    starts = [0]
+    for n in sizes:
+        starts.append(starts[-1] + -(-n // 16) * 16)
+    buf = np.empty(starts[-1], dtype=dtype)
     return [buf[a:a + n].reshape(shape) for shape, n, a in zip(shapes, sizes, starts)]
 
 

@@ -16,15 +16,20 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
+import sys
 from types import ModuleType
 
 NAMES = ("auto", "numpy", "compiled")
 ENV = "RNNLAB_BACKEND"
-# auto: the compiled loops where B * H is at most this (per cell; cells without compiled loops
-# are absent). Measured with `rnnlab bench --backend`: see docs/speed.md.
-AUTO_MAX_BH = {"elman": 128}
+# auto: the compiled loops where B * H is at most this, per cell, for training (forward and
+# backward) and for inference (infer); measured with `rnnlab bench --page` (numpy and compiled
+# side by side, interleaved): see docs/speed.md. Larger sizes are bound by BLAS, where the
+# NumPy loops' feature-major layout multiplies as fast or faster.
+AUTO_MAX_BH = {"elman": 256, "lstm": 32768, "gru": 8192}
+AUTO_MAX_BH_INFER = {"lstm": 256, "gru": 256}      # cells absent here: AUTO_MAX_BH
 
 _chosen: list = []                     # [name] once set or read from the environment
+_found: list = []                      # [whether numba is installed] once looked up
 
 
 def set_backend(name: str) -> None:
@@ -78,10 +83,14 @@ def available() -> bool:
     -------
     bool
     """
-    return importlib.util.find_spec("numba") is not None
+    if "numba" in sys.modules:
+        return True
+    if not _found:                                    # look on the path once per process
+        _found.append(importlib.util.find_spec("numba") is not None)
+    return _found[0]
 
 
-def loops(cell: str, batch: int, n_hidden: int) -> ModuleType | None:
+def loops(cell: str, batch: int, n_hidden: int, infer: bool = False) -> ModuleType | None:
     """The compiled-loop module for `cell` at this size, or None for the NumPy loops.
 
     Parameters
@@ -90,20 +99,37 @@ def loops(cell: str, batch: int, n_hidden: int) -> ModuleType | None:
         The cell's name ("elman", "lstm", "gru").
     batch, n_hidden : int
         The batch size B and the hidden size H (the "auto" backend decides by B x H).
+    infer : bool
+        For inference (its own thresholds, ``AUTO_MAX_BH_INFER``), not training.
 
     Returns
     -------
     module or None
         ``rnnlab.nn.compiled.<cell>``, or None where the NumPy loops run.
     """
-
     name = get_backend()
     if name == "numpy" or cell not in AUTO_MAX_BH:
         return None
-    if name == "auto" and (batch * n_hidden > AUTO_MAX_BH[cell] or not available()):
+    if name == "auto" and auto_choice(cell, batch, n_hidden, infer) == "numpy":
         return None
-    _require()
-    return importlib.import_module(f"rnnlab.nn.compiled.{cell}")
+    return compiled(cell)
+
+
+def auto_choice(cell: str, batch: int, n_hidden: int, infer: bool = False) -> str:
+    """The loops "auto" runs for `cell` at this size: "compiled" or "numpy"."""
+    limit = AUTO_MAX_BH.get(cell, -1)
+    if infer:
+        limit = AUTO_MAX_BH_INFER.get(cell, limit)
+    return "compiled" if batch * n_hidden <= limit and available() else "numpy"
+
+
+def compiled(cell: str) -> ModuleType:
+    """The compiled-loop module of `cell` (nn/compiled/<cell>.py); ImportError without numba."""
+    module = sys.modules.get(f"rnnlab.nn.compiled.{cell}")      # every pass asks: keep it cheap
+    if module is None:
+        _require()
+        module = importlib.import_module(f"rnnlab.nn.compiled.{cell}")
+    return module
 
 
 def _check(name, what):

@@ -48,6 +48,10 @@ nn/lstm.py explains each in more detail):
   use np.dot and constants are 0-d arrays (call overhead is what a small step costs).
 - `infer` runs the same forward loop over blocks of steps and keeps no buffer that only the
   backward needs: memory is the output h plus one block.
+- When nn/backend.py chooses the compiled loops (the `fast` extra), forward, infer, backward
+  and state_grads run nn/compiled/gru.py instead: the same equations on batch-major arrays,
+  each step's gate work fused into one SIMD pass; its cache says so ("loops"), and backward
+  follows the cache, whatever the backend is by then.
 """
 from __future__ import annotations
 
@@ -58,7 +62,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import DTypeLike
 
-from . import _time, activations
+from . import _time, activations, backend
 from . import init as _init
 from .._types import Array, Params, State
 
@@ -171,6 +175,9 @@ def forward(params: Params, x: Array, h0: Any = None, *, mask: Array | None = No
     _time.check_activation(activation, ACTIVATIONS, NAME)
     T, B, D = x.shape
     H = params["W11"].shape[1]
+    fast = backend.loops(NAME, B, H)                              # compiled loops (fast extra)
+    if fast is not None:
+        return fast.forward(params, x, h0, mask=mask, reverse=reverse)
     W0h, W11aT = _forward_weights(params, H)
     G, xs, hs = _time.workspace([(T, 4, H, B),                    # per step: r, z, hn, n
                                  (T, 3, H, B),                    # W0 x(t) (+ b0_n), halved r, z
@@ -192,6 +199,9 @@ def infer(params: Params, x: Array, h0: Any = None, *, mask: Array | None = None
     _time.check_activation(activation, ACTIVATIONS, NAME)
     T, B, D = x.shape
     H = params["W11"].shape[1]
+    fast = backend.loops(NAME, B, H, infer=True)
+    if fast is not None:
+        return fast.infer(params, x, h0, mask=mask, reverse=reverse, block_bytes=block_bytes)
     W0h, W11aT = _forward_weights(params, H)
     dtype = np.result_type(x, W0h)
     k = min(T, _time.block_steps(B * (8 * H + 1) * dtype.itemsize, block_bytes))
@@ -241,6 +251,8 @@ def backward(params: Params, cache: dict[str, Any], dh: Array | None,
     the state after the last visited step (h(T), or h(1) when reverse).
     Returns (grads {"W0", "W11", "b0", "b_hn"}, dx (T, B, D), (dL/dh0,)).
     """
+    if "loops" in cache:                                          # a forward on compiled loops
+        return backend.compiled(NAME).backward(params, cache, dh, dstate)
     x, hs, reverse = cache["x"], cache["hs"], cache["reverse"]
     T, B, D = x.shape
     H = hs.shape[1] - 1
@@ -265,6 +277,8 @@ def state_grads(params: Params, cache: dict[str, Any], dh: Array | None,
                 dstate: Sequence[Array | None] | None = None) -> Array:
     """dL/dh(t) for every t (T, B, H), time order: the total gradient reaching h(t), from the
     layer above at t and through the recurrence from t+1. Same arguments as backward."""
+    if "loops" in cache:
+        return backend.compiled(NAME).state_grads(params, cache, dh, dstate)
     hs = cache["hs"]
     ws = _backward_workspace(hs.shape[0] - 1, hs.shape[1] - 1, hs.shape[2], hs.dtype)
     _bptt(params, cache, dh, dstate, ws)
@@ -352,5 +366,7 @@ def _backward_loop(Dg, Zc, gs, dnext, dh, W11nT):
 
 def final_state(cache: dict[str, Any]) -> State:
     """The state after the last visited step: (h(T),), or (h(1),) for a reversed layer; new arrays."""
+    if "loops" in cache:
+        return backend.compiled(NAME).final_state(cache)
     H = cache["hs"].shape[1] - 1
     return (_time.batch_major(cache["hs"][-1, :H]),)

@@ -47,6 +47,10 @@ How the fast path computes it (the speed tricks; the equations above are what it
 - The buffers of a pass are views of one allocation (nn/_time.py explains why).
 - `infer` runs the same forward loop over blocks of steps and keeps no buffer that only the
   backward needs: memory is the output h plus one block.
+- When nn/backend.py chooses the compiled loops (the `fast` extra), forward, infer, backward
+  and state_grads run nn/compiled/lstm.py instead: the same equations on batch-major arrays,
+  each step's gate work fused into one SIMD pass; its cache says so ("loops"), and backward
+  follows the cache, whatever the backend is by then.
 - At small B*H a step costs its calls, not its arithmetic: outputs are passed positionally
   (the out= keyword costs 0.1 us a call), products use np.dot (0.6 us less than np.matmul),
   constants are 0-d arrays, and the loops iterate zipped views instead of indexing.
@@ -64,7 +68,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import DTypeLike
 
-from . import _time, activations
+from . import _time, activations, backend
 from . import init as _init
 from .._types import Array, Params, State
 
@@ -175,6 +179,9 @@ def forward(params: Params, x: Array, h0: Any = None, *, mask: Array | None = No
     _time.check_activation(activation, ACTIVATIONS, NAME)
     T, B, D = x.shape
     H = params["W11"].shape[1]
+    fast = backend.loops(NAME, B, H)                              # compiled loops (fast extra)
+    if fast is not None:
+        return fast.forward(params, x, h0, mask=mask, reverse=reverse)
     W0h, W11aT = _forward_weights(params, H)
     Z, hs, tc = _time.workspace([(T + 1, 5, H, B),                 # per step: o, i, f, g, c(t-1)
                                  (T + 1, H + 1, B),                # [h(t); 1]
@@ -197,6 +204,9 @@ def infer(params: Params, x: Array, h0: Any = None, *, mask: Array | None = None
     _time.check_activation(activation, ACTIVATIONS, NAME)
     T, B, D = x.shape
     H = params["W11"].shape[1]
+    fast = backend.loops(NAME, B, H, infer=True)
+    if fast is not None:
+        return fast.infer(params, x, h0, mask=mask, reverse=reverse, block_bytes=block_bytes)
     W0h, W11aT = _forward_weights(params, H)
     dtype = np.result_type(x, W0h)
     k = min(T, _time.block_steps(B * (7 * H + 1) * dtype.itemsize, block_bytes))
@@ -248,6 +258,8 @@ def backward(params: Params, cache: dict[str, Any], dh: Array | None,
     state after the last visited step): None or a pair (dL/dh, dL/dc), entries None for zero.
     Returns (grads {"W0", "W11", "b0"}, dx (T, B, D), (dL/dh0, dL/dc0)).
     """
+    if "loops" in cache:                                          # a forward on compiled loops
+        return backend.compiled(NAME).backward(params, cache, dh, dstate)
     x, reverse = cache["x"], cache["reverse"]
     T, B, D = x.shape
     H = cache["tc"].shape[1]
@@ -269,6 +281,8 @@ def state_grads(params: Params, cache: dict[str, Any], dh: Array | None,
                 dstate: Sequence[Array | None] | None = None) -> Array:
     """dL/dh(t) for every t (T, B, H), time order: the total gradient reaching h(t), from the
     layer above at t and through the recurrence from t+1. Same arguments as backward."""
+    if "loops" in cache:
+        return backend.compiled(NAME).state_grads(params, cache, dh, dstate)
     T, H, B = cache["tc"].shape
     ws = _backward_workspace(T, H, B, cache["tc"].dtype)
     _bptt(params, cache, dh, dstate, ws)
@@ -366,5 +380,7 @@ def _backward_loop(P, gs, dnext, dc_next, dh, W11T, pad):
 def final_state(cache: dict[str, Any]) -> State:
     """(h, c) after the last visited step: (h(T), c(T)), or (h(1), c(1)) for a reversed layer;
     each a new (B, H) array."""
+    if "loops" in cache:
+        return backend.compiled(NAME).final_state(cache)
     H = cache["tc"].shape[1]
     return _time.batch_major(cache["hs"][-1, :H]), _time.batch_major(cache["Z"][-1, 4])

@@ -1,23 +1,21 @@
 """The Elman cell's time loops, compiled with numba (the `fast` extra).
 
 The same recursion as nn/elman.py's _forward_loop and _backward_loop, as one loop nest per step
-with no NumPy call inside: the W11 product is written as a sum of rows (an "axpy" per input
-unit), which the compiler turns into SIMD instructions without reordering any sum of the
-reference beyond what a matrix multiply does anyway. Arrays are in visiting order; an empty
-array (shape (0, 0) or (0, 0, 0)) stands for "no mask" / "no gradient from above".
+with no NumPy call inside: the W11 product is a sum of rows (common.add_rows: eight rows of W11
+per pass, SIMD over the hidden units), and tanh is common.tanh (SIMD code in float32). Arrays
+are in visiting order; an empty array (shape (0, 0) or (0, 0, 0)) stands for "no mask" / "no
+gradient from above".
 
 Activation codes (nn.activations.HIDDEN order): 0 tanh, 1 relu, 2 identity.
 """
 from __future__ import annotations
 
-import math
-
 from numba import njit
 
-CACHE = dict(cache=True, nogil=True)
+from .common import OPTIONS, add_rows, tanh
 
 
-@njit(**CACHE)
+@njit(**OPTIONS)
 def forward_loop(hs, a, W11T, mask, act):
     """hs[t+1] = f(hs[t] W11^T + a[t]); a row whose mask[t] is False keeps hs[t].
     hs (T+1, B, H) with hs[0] the initial state; a (T, B, H) = W0 x(t) + b0; W11T (H, H)."""
@@ -33,21 +31,17 @@ def forward_loop(hs, a, W11T, mask, act):
                 continue
             for i in range(H):
                 row[i] = at[b, i]
-            for j in range(H):                    # row += h(t-1)[j] * (W11^T)[j, :]
-                hj = prev[b, j]
-                w = W11T[j]
-                for i in range(H):
-                    row[i] += hj * w[i]
+            add_rows(row, prev[b], W11T)          # row += h(t-1) W11^T
             if act == 0:
                 for i in range(H):
-                    row[i] = math.tanh(row[i])
+                    row[i] = tanh(row[i])
             elif act == 1:
                 for i in range(H):
                     if row[i] < 0:
                         row[i] = 0
 
 
-@njit(**CACHE)
+@njit(**OPTIONS)
 def backward_loop(da, gs, dnext, dh, hs, W11, mask, act):
     """From the last visited step back: g(t) = dh[t] + dnext; da(t) = g f'(a(t)) (0 on a
     padded step); dnext = da(t) W11 (+ g(t) on a padded step). hs[t+1] holds h(t); W11 (H, H).
@@ -78,8 +72,4 @@ def backward_loop(da, gs, dnext, dh, hs, W11, mask, act):
                     db[i] = gb[i]
             for j in range(H):
                 nb[j] = 0
-            for i in range(H):                    # dnext += da[i] * W11[i, :]
-                di = db[i]
-                w = W11[i]
-                for j in range(H):
-                    nb[j] += di * w[j]
+            add_rows(nb, db, W11)                 # dnext = da W11
