@@ -116,7 +116,27 @@ def loops(cell: str, batch: int, n_hidden: int, infer: bool = False) -> ModuleTy
 
 
 def auto_choice(cell: str, batch: int, n_hidden: int, infer: bool = False) -> str:
-    """The loops "auto" runs for `cell` at this size: "compiled" or "numpy"."""
+    """The loops "auto" runs for `cell` at this size: "compiled" or "numpy".
+
+    Parameters
+    ----------
+    cell : str
+        The cell's name ("elman", "lstm", "gru").
+    batch, n_hidden : int
+        The batch size B and the hidden size H ("auto" decides by B x H).
+    infer : bool
+        For inference (``AUTO_MAX_BH_INFER``), not training (``AUTO_MAX_BH``).
+
+    Returns
+    -------
+    str
+        "compiled" or "numpy".
+
+    Examples
+    --------
+    >>> auto_choice("elman", 1, 10 ** 6)
+    'numpy'
+    """
     limit = AUTO_MAX_BH.get(cell, -1)
     if infer:
         limit = AUTO_MAX_BH_INFER.get(cell, limit)
@@ -124,7 +144,23 @@ def auto_choice(cell: str, batch: int, n_hidden: int, infer: bool = False) -> st
 
 
 def compiled(cell: str) -> ModuleType:
-    """The compiled-loop module of `cell` (nn/compiled/<cell>.py); ImportError without numba."""
+    """The compiled-loop module of `cell` (nn/compiled/<cell>.py).
+
+    Parameters
+    ----------
+    cell : str
+        The cell's name ("elman", "lstm", "gru").
+
+    Returns
+    -------
+    module
+        ``rnnlab.nn.compiled.<cell>``.
+
+    Raises
+    ------
+    ImportError
+        Without numba (the `fast` extra).
+    """
     module = sys.modules.get(f"rnnlab.nn.compiled.{cell}")      # every pass asks: keep it cheap
     if module is None:
         _require()
