@@ -91,7 +91,7 @@ def test_training_bytes_bound_what_an_epoch_allocates(cell, bidirectional):
     Y = np.zeros((B, T, 2), np.float32)
     # once before measuring: the compiled loops' first call compiles them or loads numba's cache
     # (a one-time cost of the process, not memory that training needs)
-    rl.RNN(**config).fit(X[:2, :3], Y[:2, :3], epochs=1, batch_size=2, progress=False)
+    rl.RNN(**config).fit(X[:, :3], Y[:, :3], epochs=1, batch_size=B, progress=False)   # same B, H
     tracemalloc.start()
     try:
         rl.RNN(**config).fit(X, Y, epochs=1, batch_size=B, progress=False)
