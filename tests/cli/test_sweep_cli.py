@@ -98,13 +98,19 @@ def test_a_sweep_of_a_function_in_a_file_and_its_rerun(trials, capsys):
     assert "all 6 runs were done before" in capsys.readouterr().err
 
 
+def _default_sigint():
+    """In the child: SIGINT as a terminal delivers it. A test run started in the background of
+    a non-interactive shell inherits SIGINT ignored, and Python then installs no handler."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_cancels_and_keeps_the_finished_runs(trials):
     pytest.importorskip("distributed")
     env = dict(os.environ, PYTHONPATH=str(SRC))
     proc = subprocess.Popen([sys.executable, "-m", "rnnlab", "sweep", "trials.py:slow",
                              "--seeds", "0-19", "--workers", "1", "--out", "out"], cwd=trials,
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=_default_sigint)
     runs = trials / "out" / "runs"
     deadline = time.monotonic() + 300         # generous: a loaded machine starts a cluster slowly
     while time.monotonic() < deadline and proc.poll() is None:
