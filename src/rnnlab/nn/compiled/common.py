@@ -113,7 +113,15 @@ OPTIONS = dict(cache=True, nogil=True, error_model="numpy")
 
 @njit(**OPTIONS)
 def tanh_array(x, out):
-    """out[...] = tanh(x) elementwise (1-D arrays): the compiled tanh, for tests and timing."""
+    """out[...] = tanh(x) elementwise (1-D arrays): the compiled tanh, for tests and timing.
+
+    Parameters
+    ----------
+    x : ndarray, (N,)
+        The arguments (float32 or float64).
+    out : ndarray, (N,)
+        Filled with tanh(x).
+    """
     for i in range(x.shape[0]):
         out[i] = tanh(x[i])
 
@@ -122,7 +130,17 @@ def tanh_array(x, out):
 def add_rows(out, x, W):
     """out += x W: out (N,) += sum_j x[j] W[j, :], W (J, N) C-ordered. Eight rows of W per pass
     over out (an eighth of the loads and stores of out), each pass SIMD over N; within a pass
-    the eight products are summed pairwise before joining out."""
+    the eight products are summed pairwise before joining out.
+
+    Parameters
+    ----------
+    out : ndarray, (N,)
+        Added to in place.
+    x : ndarray, (J,)
+        The row vector.
+    W : ndarray, (J, N)
+        The matrix, C-ordered.
+    """
     J, N = W.shape
     j = 0
     while j + 8 <= J:

@@ -39,7 +39,23 @@ def _cell(xa, mm, b_hn, hp, hn, h):
 
 @njit(**OPTIONS)
 def forward_loop(xa, hn, hs, W11T, b_hn, mask):
-    """Every visited step with the recurrent product inside the loop; W11T (H, 3H)."""
+    """Every visited step with the recurrent product inside the loop; W11T (H, 3H).
+
+    Parameters
+    ----------
+    xa : ndarray, (T, B, 3H)
+        W0 x(t) + b0 on entry, the gates r, z, n on exit; visiting order.
+    hn : ndarray, (T, B, H)
+        Filled with W11_n h(t-1) + b_hn.
+    hs : ndarray, (T + 1, B, H)
+        The states, hs[0] = h0 on entry; filled.
+    W11T : ndarray, (H, 3H)
+        W11^T, C-ordered.
+    b_hn : ndarray, (H,)
+        b_hn.
+    mask : ndarray of bool, (T, B)
+        The real steps, visiting order; empty (0, 0): no mask.
+    """
     T, B, G = xa.shape
     masked = mask.shape[0] > 0
     mm = np.empty(G, dtype=xa.dtype)
@@ -55,7 +71,25 @@ def forward_loop(xa, hn, hs, W11T, b_hn, mask):
 
 @njit(**OPTIONS)
 def forward_step(t, xa, mm, hn, hs, b_hn, mask):
-    """Step t after the product: mm (B, 3H) = h(t-1) W11^T (BLAS, by the caller)."""
+    """Step t after the product: mm (B, 3H) = h(t-1) W11^T (BLAS, by the caller).
+
+    Parameters
+    ----------
+    t : int
+        The step, in visiting order.
+    xa : ndarray, (T, B, 3H)
+        W0 x(t) + b0 on entry, the gates r, z, n on exit; visiting order.
+    mm : ndarray, (B, 3H)
+        h(t-1) W11^T.
+    hn : ndarray, (T, B, H)
+        Filled with W11_n h(t-1) + b_hn.
+    hs : ndarray, (T + 1, B, H)
+        The states, hs[0] = h0 on entry; filled.
+    b_hn : ndarray, (H,)
+        b_hn.
+    mask : ndarray of bool, (T, B)
+        The real steps, visiting order; empty (0, 0): no mask.
+    """
     masked = mask.shape[0] > 0
     for b in range(mm.shape[0]):
         if masked and not mask[t, b]:
@@ -107,7 +141,29 @@ def _direct(t, b, xa, gs, dnext, mask):
 @njit(**OPTIONS)
 def backward_loop(D, gs, dnext, dh, xa, hn, hs, W11nT, mask):
     """From the last visited step back, products inside the loop; W11nT (3H, H) = W11's rows
-    n, r, z. Fills D and gs; leaves dL/dh0 in dnext. A padded step: D = 0, dh passes on."""
+    n, r, z. Fills D and gs; leaves dL/dh0 in dnext. A padded step: D = 0, dh passes on.
+
+    Parameters
+    ----------
+    D : ndarray, (T, B, 4H)
+        Filled with [dhn, da_r, da_z, da_n] per step, visiting order.
+    gs : ndarray, (T, B, H)
+        Filled with g(t) = dL/dh(t), visiting order.
+    dnext : ndarray, (B, H)
+        dL/dh of the final state on entry, dL/dh0 on exit.
+    dh : ndarray, (T, B, H)
+        dL/dh(t) from above, visiting order; empty (0, 0, 0): none.
+    xa : ndarray, (T, B, 3H)
+        The gates r, z, n, as forward left them.
+    hn : ndarray, (T, B, H)
+        W11_n h(t-1) + b_hn, as forward left it.
+    hs : ndarray, (T + 1, B, H)
+        The states.
+    W11nT : ndarray, (3H, H)
+        W11's rows n, r, z, C-ordered.
+    mask : ndarray of bool, (T, B)
+        The real steps, visiting order; empty (0, 0): no mask.
+    """
     T, B, G = D.shape
     H = gs.shape[2]
     for t in range(T - 1, -1, -1):
@@ -128,7 +184,29 @@ def backward_loop(D, gs, dnext, dh, xa, hn, hs, W11nT, mask):
 @njit(**OPTIONS)
 def backward_step(t, D, gs, dnext, dh, xa, hn, hs, mask):
     """Step t before its product (the caller then sets dnext = D[t, :, :3H] W11nT, BLAS). Step
-    t+1's direct path is added first: dnext += g(t+1) z(t+1)."""
+    t+1's direct path is added first: dnext += g(t+1) z(t+1).
+
+    Parameters
+    ----------
+    t : int
+        The step, in visiting order.
+    D : ndarray, (T, B, 4H)
+        Filled with [dhn, da_r, da_z, da_n] per step, visiting order.
+    gs : ndarray, (T, B, H)
+        Filled with g(t) = dL/dh(t), visiting order.
+    dnext : ndarray, (B, H)
+        dL/dh(t) carried from step t+1.
+    dh : ndarray, (T, B, H)
+        dL/dh(t) from above, visiting order; empty (0, 0, 0): none.
+    xa : ndarray, (T, B, 3H)
+        The gates r, z, n, as forward left them.
+    hn : ndarray, (T, B, H)
+        W11_n h(t-1) + b_hn, as forward left it.
+    hs : ndarray, (T + 1, B, H)
+        The states.
+    mask : ndarray of bool, (T, B)
+        The real steps, visiting order; empty (0, 0): no mask.
+    """
     T, B, G = D.shape
     for b in range(B):
         if t + 1 < T:
@@ -144,7 +222,19 @@ def backward_step(t, D, gs, dnext, dh, xa, hn, hs, mask):
 
 @njit(**OPTIONS)
 def finish(dnext, xa, gs, mask):
-    """The direct path of the first visited step, after the BLAS loop: dnext = dL/dh0."""
+    """The direct path of the first visited step, after the BLAS loop: dnext = dL/dh0.
+
+    Parameters
+    ----------
+    dnext : ndarray, (B, H)
+        What the loop carried to step 1; dL/dh0 on exit.
+    xa : ndarray, (T, B, 3H)
+        The gates r, z, n, as forward left them.
+    gs : ndarray, (T, B, H)
+        g(t) = dL/dh(t), visiting order.
+    mask : ndarray of bool, (T, B)
+        The real steps, visiting order; empty (0, 0): no mask.
+    """
     for b in range(dnext.shape[0]):
         _direct(0, b, xa, gs, dnext, mask)
 

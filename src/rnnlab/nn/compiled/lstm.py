@@ -53,7 +53,23 @@ def _carry(hp, cp, h, c):
 
 @njit(**OPTIONS)
 def forward_loop(a, hs, cs, tc, W11T, mask):
-    """Every visited step with the recurrent product inside the loop; W11T (H, 4H)."""
+    """Every visited step with the recurrent product inside the loop; W11T (H, 4H).
+
+    Parameters
+    ----------
+    a : ndarray, (T, B, 4H)
+        W0 x(t) + b0 on entry, the gates i, f, g, o on exit; visiting order.
+    hs : ndarray, (T + 1, B, H)
+        The h states, hs[0] the initial one on entry; filled.
+    cs : ndarray, (T + 1, B, H)
+        The c states, likewise.
+    tc : ndarray, (T, B, H)
+        Filled with tanh(c(t)).
+    W11T : ndarray, (H, 4H)
+        W11^T, C-ordered.
+    mask : ndarray of bool, (T, B)
+        The real steps, visiting order; empty (0, 0): no mask.
+    """
     T, B, G = a.shape
     masked = mask.shape[0] > 0
     for t in range(T):
@@ -68,7 +84,25 @@ def forward_loop(a, hs, cs, tc, W11T, mask):
 
 @njit(**OPTIONS)
 def forward_step(t, a, mm, hs, cs, tc, mask):
-    """Step t after the product: mm (B, 4H) = h(t-1) W11^T (BLAS, by the caller)."""
+    """Step t after the product: mm (B, 4H) = h(t-1) W11^T (BLAS, by the caller).
+
+    Parameters
+    ----------
+    t : int
+        The step, in visiting order.
+    a : ndarray, (T, B, 4H)
+        W0 x(t) + b0 on entry, the gates i, f, g, o on exit; visiting order.
+    mm : ndarray, (B, 4H)
+        h(t-1) W11^T.
+    hs : ndarray, (T + 1, B, H)
+        The h states, hs[0] the initial one on entry; filled.
+    cs : ndarray, (T + 1, B, H)
+        The c states, likewise.
+    tc : ndarray, (T, B, H)
+        Filled with tanh(c(t)).
+    mask : ndarray of bool, (T, B)
+        The real steps, visiting order; empty (0, 0): no mask.
+    """
     B, G = mm.shape
     masked = mask.shape[0] > 0
     for b in range(B):
@@ -114,7 +148,31 @@ def _total(t, b, dh, dnext, gs):
 @njit(**OPTIONS)
 def backward_loop(da, gs, dnext, dc_next, dh, a, cs, tc, W11, mask):
     """From the last visited step back, products inside the loop; W11 (4H, H). Fills da and gs;
-    leaves dL/dh0 in dnext and dL/dc0 in dc_next. A padded step: da = 0, dh and dc pass on."""
+    leaves dL/dh0 in dnext and dL/dc0 in dc_next. A padded step: da = 0, dh and dc pass on.
+
+    Parameters
+    ----------
+    da : ndarray, (T, B, 4H)
+        Filled with dL/da(t), visiting order.
+    gs : ndarray, (T, B, H)
+        Filled with g(t) = dL/dh(t), visiting order.
+    dnext : ndarray, (B, H)
+        dL/dh of the final state on entry, dL/dh0 on exit.
+    dc_next : ndarray, (B, H)
+        dL/dc of the final state on entry, dL/dc0 on exit.
+    dh : ndarray, (T, B, H)
+        dL/dh(t) from above, visiting order; empty (0, 0, 0): none.
+    a : ndarray, (T, B, 4H)
+        The gates, as forward left them.
+    cs : ndarray, (T + 1, B, H)
+        The c states.
+    tc : ndarray, (T, B, H)
+        tanh(c(t)).
+    W11 : ndarray, (4H, H)
+        W11, C-ordered.
+    mask : ndarray of bool, (T, B)
+        The real steps, visiting order; empty (0, 0): no mask.
+    """
     T, B, G = da.shape
     masked = mask.shape[0] > 0
     for t in range(T - 1, -1, -1):
@@ -136,7 +194,31 @@ def backward_loop(da, gs, dnext, dc_next, dh, a, cs, tc, W11, mask):
 @njit(**OPTIONS)
 def backward_step(t, da, gs, dnext, dc_next, dh, a, cs, tc, mask):
     """Step t before its product (the caller then sets dnext = da[t] W11, BLAS). A padded row
-    of step t+1 first gets its carried gradient: dnext[b] = g(t+1)[b]."""
+    of step t+1 first gets its carried gradient: dnext[b] = g(t+1)[b].
+
+    Parameters
+    ----------
+    t : int
+        The step, in visiting order.
+    da : ndarray, (T, B, 4H)
+        Filled with dL/da(t), visiting order.
+    gs : ndarray, (T, B, H)
+        Filled with g(t) = dL/dh(t), visiting order.
+    dnext : ndarray, (B, H)
+        dL/dh(t) carried from step t+1.
+    dc_next : ndarray, (B, H)
+        dL/dc(t) carried from step t+1; updated to dL/dc(t-1).
+    dh : ndarray, (T, B, H)
+        dL/dh(t) from above, visiting order; empty (0, 0, 0): none.
+    a : ndarray, (T, B, 4H)
+        The gates, as forward left them.
+    cs : ndarray, (T + 1, B, H)
+        The c states.
+    tc : ndarray, (T, B, H)
+        tanh(c(t)).
+    mask : ndarray of bool, (T, B)
+        The real steps, visiting order; empty (0, 0): no mask.
+    """
     T, B, G = da.shape
     masked = mask.shape[0] > 0
     for b in range(B):
