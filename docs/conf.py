@@ -55,8 +55,12 @@ html_static_path = []
 # documented (PR01), no unknown one (PR02), a Returns section where something is returned
 # (RT01). A name is held to them when its full name matches one of these patterns; the list
 # grows as docstrings are converted, and tests/test_docs.py fails the build when one of them
-# breaks a check. Not yet here: the modules being rewritten elsewhere (train, bench, the cell
-# modules nn.elman/lstm/gru), and the Protocol experiments.parallel.RunPool itself (its map is).
+# breaks a check. Not here: the Protocol experiments.parallel.RunPool itself (its map is).
+# nn.compiled: the build checks only the names the reference documents, its plain Python
+# functions. The numba @njit loops (forward_loop, backward_step, add_rows, ...) are dispatcher
+# objects, not functions: not public names to tests/test_docs.py, so autodoc never shows them
+# and no check runs on them in the build (their docstrings have the sections all the same, and
+# numpydoc.validate, which reads a dispatcher's signature, passes them).
 STRICT = [r"rnnlab\.model\.load$", r"rnnlab\.model\.RNN(\.(?!fit$)\w+)?$",
           r"rnnlab\.numgrad\.\w+$", r"rnnlab\.nn\.backend\.\w+$", r"rnnlab\.sweeps(\.\w+)?\.\w+$",
           r"rnnlab\.tasks\.\w+\.\w+$", r"rnnlab\.data\.\w+\.\w+$",
@@ -70,9 +74,10 @@ STRICT = [r"rnnlab\.model\.load$", r"rnnlab\.model\.RNN(\.(?!fit$)\w+)?$",
           r"rnnlab\.experiments\.(forward|text|timeseries|digits|mappings|benefit|stability)"
           r"\.[a-z]\w*$",
           r"rnnlab\.plots\.\w+\.[a-z]\w*$",
-          r"rnnlab\.train\.(History|Progress)(\.\w+)?$", r"rnnlab\.progress\.\w+(\.\w+)?$",
+          r"rnnlab\.train\.(fit|(History|Progress)(\.\w+)?)$", r"rnnlab\.progress\.\w+(\.\w+)?$",
           r"rnnlab\.experiments\.pages\.\w+$", r"rnnlab\.io\.\w+\.\w+$",
-          r"rnnlab\.nn\.(init|losses|activations|dense|stack|reference)\.\w+$",
+          r"rnnlab\.nn\.(init|losses|activations|dense|stack|reference|elman|lstm|gru)\.\w+$",
+          r"rnnlab\.nn\.compiled\.(common|elman|lstm|gru)\.\w+$", r"rnnlab\.bench\.\w+$",
           r"rnnlab\.mappings(\.\w+)?\.[a-z_]\w*$", r"rnnlab\.mappings\.\w+\.[A-Z]\w*$", r"rnnlab\.cli\.main$",
           r"rnnlab\.optim\.Optimizer\.\w+$", r"rnnlab\.io\.folders\.Folder\.\w+$",
           r"rnnlab\.mappings\.base\.ManyToMany\.\w+$",

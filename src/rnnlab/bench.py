@@ -36,7 +36,13 @@ D_IN, K_OUT = 8, 8
 
 
 def torch_module() -> ModuleType | None:
-    """PyTorch when installed, else None (the benchmark then times rnnlab alone)."""
+    """PyTorch when installed, else None (the benchmark then times rnnlab alone).
+
+    Returns
+    -------
+    module or None
+        The torch module, or None when it is not installed.
+    """
     try:
         import torch
     except ImportError:
@@ -95,7 +101,30 @@ def run(cell: str = "elman", sizes: Sequence[tuple[int, int, int]] | None = None
 
     backends: None times rnnlab on the backend in force ("ours"); a tuple of backend names
     ("numpy", "compiled") times each, as train_<name> and infer_<name>, and "ours" is then the
-    one that "auto" runs at that size (rows also get "auto" and "auto_infer": its names)."""
+    one that "auto" runs at that size (rows also get "auto" and "auto_infer": its names).
+
+    Parameters
+    ----------
+    cell : str, optional
+        The cell timed: "elman", "lstm" or "gru".
+    sizes : sequence of (B, T, H), optional
+        The sizes timed; None: SIZES_ELMAN.
+    rounds : int, optional
+        How many times every size is timed (interleaved); the rows hold the medians.
+    min_time : float, optional
+        The least seconds one timing lasts: the call repeats (at least twice) until then.
+    threads : int, optional
+        The threads torch runs on; None: blas_threads().
+    stream : file-like, optional
+        Where the progress lines go; None: sys.stderr.
+    backends : sequence of str, optional
+        The rnnlab backends timed, as above.
+
+    Returns
+    -------
+    list of dict
+        One row per size.
+    """
     from .nn import backend
     stream = stream or sys.stderr
     torch = torch_module()
@@ -142,7 +171,20 @@ def run(cell: str = "elman", sizes: Sequence[tuple[int, int, int]] | None = None
 
 
 def table(rows: Sequence[dict[str, Any]], cell: str = "elman") -> str:
-    """A Markdown table of the rows, with the ratios rnnlab / torch."""
+    """A Markdown table of the rows, with the ratios rnnlab / torch.
+
+    Parameters
+    ----------
+    rows : sequence of dict
+        What run returned.
+    cell : str, optional
+        The cell, named above the table.
+
+    Returns
+    -------
+    str
+        The table.
+    """
     def ms(v):
         return "-" if v is None else f"{v * 1e3:.3g}"
 
@@ -160,7 +202,13 @@ def table(rows: Sequence[dict[str, Any]], cell: str = "elman") -> str:
 
 def blas_threads() -> int:
     """The threads NumPy's BLAS runs on: $OPENBLAS_NUM_THREADS (or $OMP_NUM_THREADS) when set,
-    else one per CPU; torch gets as many, so both sides compute with the same number."""
+    else one per CPU; torch gets as many, so both sides compute with the same number.
+
+    Returns
+    -------
+    int
+        The number of threads.
+    """
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
         value = os.environ.get(name, "")
         if value.isdigit() and int(value) > 0:
@@ -169,6 +217,13 @@ def blas_threads() -> int:
 
 
 def versions() -> str:
+    """The versions the timings were taken with: NumPy, torch, the CPU count and Python.
+
+    Returns
+    -------
+    str
+        One line, as "numpy 2.1.0, torch 2.5.0, 8 CPU(s), python 3.12.4".
+    """
     torch = torch_module()
     tv = torch.__version__ if torch is not None else "not installed"
     return (f"numpy {np.__version__}, torch {tv}, {os.cpu_count()} CPU(s), "
@@ -182,7 +237,20 @@ FLOOR_SIZE = (256, 50, 512)          # the Elman train step against its own matr
 
 def page_table(rows: Sequence[dict[str, Any]], cell: str) -> str:
     """A Markdown table of rows timed on both backends: milliseconds of each, and the ratio of
-    what "auto" runs to torch."""
+    what "auto" runs to torch.
+
+    Parameters
+    ----------
+    rows : sequence of dict
+        What run returned with backends=("numpy", "compiled").
+    cell : str
+        The cell, named above the table.
+
+    Returns
+    -------
+    str
+        The table.
+    """
     def ms(v):
         return "-" if v is None else f"{v * 1e3:.3g}"
 
@@ -208,7 +276,24 @@ def matmul_floor(rounds: int = 5, min_time: float = 0.2, seed: int = 0) -> tuple
     """The Elman train step at FLOOR_SIZE against its own matrix multiplies run alone on arrays
     of the same shapes (the model's weights and inputs): the input projection, the W11 product
     of every step, the output layer and its gradients, the backward's W11 product of every step,
-    dW0, dW11 and dx. Returns (train seconds, matmul seconds), medians, interleaved."""
+    dW0, dW11 and dx. Returns (train seconds, matmul seconds), medians, interleaved.
+
+    Parameters
+    ----------
+    rounds : int, optional
+        How many times each side is timed.
+    min_time : float, optional
+        The least seconds one timing lasts.
+    seed : int, optional
+        The seed of the weights and inputs.
+
+    Returns
+    -------
+    train : float
+        Seconds per train step.
+    matmul : float
+        Seconds of its matrix multiplies alone.
+    """
     from .model import RNN
     B, T, H = FLOOR_SIZE
     rng = np.random.default_rng(seed)
@@ -269,7 +354,13 @@ print(" ".join(map(str, out)))
 def startup_times() -> dict[str, list[float]]:
     """Seconds per cell for a first training step and prediction (float32, at a size that runs
     the products inside the compiled loop and one that calls BLAS per step) in a new process:
-    {"numpy": [...], "first": [...] (compiling, empty cache), "cached": [...]}."""
+    {"numpy": [...], "first": [...] (compiling, empty cache), "cached": [...]}.
+
+    Returns
+    -------
+    dict of str to list of float
+        The seconds per cell, as above.
+    """
     import subprocess
     import tempfile
     env = dict(os.environ)
@@ -286,7 +377,20 @@ def startup_times() -> dict[str, list[float]]:
 def targets(rows_by_cell: dict[str, list[dict[str, Any]]],
             floor: tuple[float, float] | None = None) -> str:
     """The issue's targets as Markdown list items: each with the ratios it covers (what "auto"
-    runs against torch) and whether it is met."""
+    runs against torch) and whether it is met.
+
+    Parameters
+    ----------
+    rows_by_cell : dict of str to list of dict
+        Per cell, what run returned with both backends.
+    floor : tuple of float, optional
+        What matmul_floor returned; None: its target is left out.
+
+    Returns
+    -------
+    str
+        The list items, one a line.
+    """
     def check(text, cell, kind, limit, keep=lambda r: True):
         vals = [r[f"{kind}_ours"] / r[f"{kind}_torch"] for r in rows_by_cell.get(cell, [])
                 if keep(r) and r.get(f"{kind}_ours") and r.get(f"{kind}_torch")]
@@ -316,7 +420,25 @@ def targets(rows_by_cell: dict[str, list[dict[str, Any]]],
 
 def check_page(page: str | os.PathLike[str]) -> tuple[str, str]:
     """(text before the generated part, text after it) of the file `page`; ValueError unless it
-    is a readable file with the BEGIN and END markers in that order."""
+    is a readable file with the BEGIN and END markers in that order.
+
+    Parameters
+    ----------
+    page : str or os.PathLike
+        The page (docs/speed.md).
+
+    Returns
+    -------
+    before : str
+        The text up to the BEGIN marker, included.
+    after : str
+        The text from the END marker on, included.
+
+    Raises
+    ------
+    ValueError
+        When the page cannot be read or lacks the markers.
+    """
     try:
         with open(page, encoding="utf-8") as f:
             old = f.read()
@@ -330,7 +452,20 @@ def check_page(page: str | os.PathLike[str]) -> tuple[str, str]:
 
 def replace_generated(page: str | os.PathLike[str], text: str) -> None:
     """Write `text` between the BEGIN and END markers of the file `page` (atomically); the rest
-    of the page stays as it is."""
+    of the page stays as it is.
+
+    Parameters
+    ----------
+    page : str or os.PathLike
+        The page (docs/speed.md).
+    text : str
+        The new generated part.
+
+    Raises
+    ------
+    ValueError
+        As check_page.
+    """
     from .io import atomic_write
     head, tail = check_page(page)
     new = head + "\n" + text.strip() + "\n" + tail

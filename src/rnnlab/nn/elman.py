@@ -49,7 +49,20 @@ _NO_MASK = np.zeros((0, 0), dtype=bool)           # "no mask" for the compiled l
 
 
 def param_shapes(n_in: int, n_hidden: int) -> dict[str, tuple[int, ...]]:
-    """The shapes init returns, without allocating: {"W0": (H, D), "W11": (H, H), "b0": (H,)}."""
+    """The shapes init returns, without allocating: {"W0": (H, D), "W11": (H, H), "b0": (H,)}.
+
+    Parameters
+    ----------
+    n_in : int
+        D, the input size.
+    n_hidden : int
+        H, the number of hidden units.
+
+    Returns
+    -------
+    dict of str to tuple of int
+        Each parameter's shape.
+    """
     return {"W0": (n_hidden, n_in), "W11": (n_hidden, n_hidden), "b0": (n_hidden,)}
 
 
@@ -59,6 +72,26 @@ def init(n_in: int, n_hidden: int, *, rng: np.random.Generator, dtype: DTypeLike
 
     init: "uniform" (PyTorch's U(-1/sqrt(H), 1/sqrt(H))), "xavier", "orthogonal", "identity";
     radius: rescale W11 to this spectral radius afterwards.
+
+    Parameters
+    ----------
+    n_in : int
+        D, the input size.
+    n_hidden : int
+        H, the number of hidden units.
+    rng : numpy.random.Generator
+        The random numbers.
+    dtype : dtype, optional
+        The parameters' dtype (float32).
+    init : str, optional
+        The scheme: "uniform", "xavier", "orthogonal" or "identity".
+    radius : float, optional
+        Rescale W11 to this spectral radius; None: as the scheme made it.
+
+    Returns
+    -------
+    dict of str to ndarray
+        The parameters.
     """
     W0, W11, b0 = _init.recurrent(n_in, n_hidden, 1, rng=rng, dtype=dtype, scheme=init,
                                   radius=radius)
@@ -66,13 +99,45 @@ def init(n_in: int, n_hidden: int, *, rng: np.random.Generator, dtype: DTypeLike
 
 
 def zero_state(batch: int, n_hidden: int, dtype: DTypeLike = np.float32) -> State:
-    """h(0) = 0: the tuple (h,) with h (B, H)."""
+    """h(0) = 0: the tuple (h,) with h (B, H).
+
+    Parameters
+    ----------
+    batch : int
+        B.
+    n_hidden : int
+        H.
+    dtype : dtype, optional
+        The state's dtype.
+
+    Returns
+    -------
+    tuple of ndarray
+        (h,) = 0, each (B, H).
+    """
     return (np.zeros((batch, n_hidden), dtype=dtype),)
 
 
 # -- the reference: one step, exactly the equations -------------------------------------------
 def step(params: Params, x_t: Array, state: State, *, activation: str = "tanh") -> State:
-    """One step: x_t (B, D), state (h(t-1),) -> (h(t),)."""
+    """One step: x_t (B, D), state (h(t-1),) -> (h(t),).
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+        The parameters {"W0", "W11", "b0"}, as init returns them.
+    x_t : ndarray, (B, D)
+        x(t).
+    state : tuple of ndarray
+        The state before the step, (h(t-1),).
+    activation : str
+        "tanh" (default), "relu" or "identity": f.
+
+    Returns
+    -------
+    tuple of ndarray
+        The state after the step, (h(t),).
+    """
     (h_prev,) = state
     a = x_t @ params["W0"].T + h_prev @ params["W11"].T + params["b0"]   # a(t), (B, H)
     return (activations.hidden_(a, activation),)                        # h(t) = f(a(t))
@@ -82,7 +147,30 @@ def step_backward(params: Params, x_t: Array, state: State, dstate: State, *,
                   activation: str = "tanh") -> tuple[Params, Array, State]:
     """The derivative of one step. state = (h(t-1),); dstate = (g(t),), g(t) = dL/dh(t) the
     total gradient reaching the step's output. Returns (grads {"W0", "W11", "b0"}, dL/dx(t),
-    (dL/dh(t-1),))."""
+    (dL/dh(t-1),)).
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+        The parameters {"W0", "W11", "b0"}, as init returns them.
+    x_t : ndarray, (B, D)
+        x(t).
+    state : tuple of ndarray
+        The state before the step.
+    dstate : tuple of ndarray
+        The total gradients reaching the step's outputs.
+    activation : str
+        "tanh" (default), "relu" or "identity": f.
+
+    Returns
+    -------
+    grads : dict of str to ndarray
+        dL/d of each parameter {"W0", "W11", "b0"}, from this step.
+    dx : ndarray, (B, D)
+        dL/dx(t).
+    dstate_prev : tuple of ndarray
+        The gradient of the state before the step.
+    """
     (h_prev,), (g,) = state, dstate
     (h,) = step(params, x_t, state, activation=activation)
     fprime = activations.hidden_grad(h, activation)                      # f'(a(t)) from h(t)
@@ -98,6 +186,28 @@ def forward(params: Params, x: Array, h0: Any = None, *, mask: Array | None = No
 
     x (T, B, D); h0: None or (h0,) with h0 (B, H); mask (T, B) bool or None.
     Returns h (T, B, H), h[t] = h(t+1), and the cache that `backward` needs.
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+        The parameters {"W0", "W11", "b0"}, as init returns them.
+    x : ndarray, (T, B, D)
+        The inputs, time-major.
+    h0 : tuple of ndarray, optional
+        The initial state: None (zeros) or (h0,), each (B, H).
+    mask : ndarray of bool, (T, B), optional
+        The real steps; a padded step (False) carries the state unchanged.
+    reverse : bool
+        Run t = T..1 from h(T+1) = h0 (the backward half of a bidirectional layer).
+    activation : str
+        "tanh" (default), "relu" or "identity": f.
+
+    Returns
+    -------
+    h : ndarray, (T, B, H)
+        h[t] = h(t+1), time order.
+    cache : dict
+        What backward, state_grads and final_state need.
     """
     _time.check_activation(activation, ACTIVATIONS, NAME)
     W0, W11 = params["W0"], params["W11"]
@@ -118,7 +228,32 @@ def infer(params: Params, x: Array, h0: Any = None, *, mask: Array | None = None
           reverse: bool = False, activation: str = "tanh",
           block_bytes: int = 4 << 20) -> tuple[Array, State]:
     """forward without the backward's buffers: (h (T, B, H), final state (h,)). The input
-    projection is computed a block of steps at a time, so memory is h plus one block."""
+    projection is computed a block of steps at a time, so memory is h plus one block.
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+        The parameters {"W0", "W11", "b0"}, as init returns them.
+    x : ndarray, (T, B, D)
+        The inputs, time-major.
+    h0 : tuple of ndarray, optional
+        The initial state: None (zeros) or (h0,), each (B, H).
+    mask : ndarray of bool, (T, B), optional
+        The real steps; a padded step (False) carries the state unchanged.
+    reverse : bool
+        Run t = T..1 from h(T+1) = h0 (the backward half of a bidirectional layer).
+    activation : str
+        "tanh" (default), "relu" or "identity": f.
+    block_bytes : int, optional
+        The memory budget of one block's buffers, in bytes (4 MiB).
+
+    Returns
+    -------
+    h : ndarray, (T, B, H)
+        h[t] = h(t+1), time order.
+    state : tuple of ndarray
+        The final state (h,), after the last visited step.
+    """
     _time.check_activation(activation, ACTIVATIONS, NAME)
     W0, W11 = params["W0"], params["W11"]
     T, B, D = x.shape
@@ -162,6 +297,27 @@ def backward(params: Params, cache: dict[str, Any], dh: Array | None,
     dh (T, B, H): dL/dh(t) from above (None: zero); dstate: None or (dL/dh,) for the final state,
     the state after the last visited step (h(T), or h(1) when reverse).
     Returns (grads {"W0", "W11", "b0"}, dx (T, B, D), (dL/dh0,)).
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+        The parameters {"W0", "W11", "b0"}, as init returns them.
+    cache : dict
+        What forward returned with h.
+    dh : ndarray, (T, B, H), or None
+        dL/dh(t) from above, time order; None: zero.
+    dstate : sequence of ndarray or None, optional
+        The gradient of the final state (the state after the last visited step): None, or
+        (dL/dh,), entries None for zero.
+
+    Returns
+    -------
+    grads : dict of str to ndarray
+        dL/d of each parameter {"W0", "W11", "b0"}.
+    dx : ndarray, (T, B, D)
+        dL/dx(t), time order.
+    dstate0 : tuple of ndarray
+        (dL/dh0,), the gradient of the initial state.
     """
     W0 = params["W0"]
     x, hs, reverse = cache["x"], cache["hs"], cache["reverse"]
@@ -183,7 +339,25 @@ def state_grads(params: Params, cache: dict[str, Any], dh: Array | None,
                 dstate: Sequence[Array | None] | None = None) -> Array:
     """g(t) = dL/dh(t) for every t (T, B, H), time order: the total gradient reaching h(t), from
     above at t and through the recurrence from t+1 (the quantity whose norm explodes or
-    vanishes with the time lag). Same arguments as backward."""
+    vanishes with the time lag). Same arguments as backward.
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+        The parameters {"W0", "W11", "b0"}, as init returns them.
+    cache : dict
+        What forward returned with h.
+    dh : ndarray, (T, B, H), or None
+        dL/dh(t) from above, time order; None: zero.
+    dstate : sequence of ndarray or None, optional
+        The gradient of the final state (the state after the last visited step): None, or
+        (dL/dh,), entries None for zero.
+
+    Returns
+    -------
+    ndarray, (T, B, H)
+        g(t) = dL/dh(t), time order.
+    """
     _, gs, _ = _bptt(params, cache, dh, dstate)
     return _time.steps(gs, cache["reverse"])
 
@@ -230,5 +404,16 @@ def _backward_loop(da, gs, dnext, dh, dact, W11, pad):
 
 
 def final_state(cache: dict[str, Any]) -> State:
-    """The state after the last visited step: (h(T),), or (h(1),) for a reversed layer."""
+    """The state after the last visited step: (h(T),), or (h(1),) for a reversed layer.
+
+    Parameters
+    ----------
+    cache : dict
+        What forward returned with h.
+
+    Returns
+    -------
+    tuple of ndarray
+        (h,), each (B, H).
+    """
     return (cache["hs"][-1],)

@@ -80,7 +80,20 @@ INIT_OPTIONS = ("forget_bias",)
 
 
 def param_shapes(n_in: int, n_hidden: int) -> dict[str, tuple[int, ...]]:
-    """The shapes init returns, without allocating: W0 (4H, D), W11 (4H, H), b0 (4H,)."""
+    """The shapes init returns, without allocating: W0 (4H, D), W11 (4H, H), b0 (4H,).
+
+    Parameters
+    ----------
+    n_in : int
+        D, the input size.
+    n_hidden : int
+        H, the number of hidden units.
+
+    Returns
+    -------
+    dict of str to tuple of int
+        Each parameter's shape.
+    """
     G = GATES * n_hidden
     return {"W0": (G, n_in), "W11": (G, n_hidden), "b0": (G,)}
 
@@ -92,6 +105,28 @@ def init(n_in: int, n_hidden: int, *, rng: np.random.Generator, dtype: DTypeLike
     init: "uniform" (PyTorch's U(-1/sqrt(H), 1/sqrt(H))), "xavier", "orthogonal", "identity"
     (per gate block); radius: rescale each gate block of W11 to this spectral radius.
     forget_bias: the value of b0's f slice (default 1.0); None leaves it as the scheme made it.
+
+    Parameters
+    ----------
+    n_in : int
+        D, the input size.
+    n_hidden : int
+        H, the number of hidden units.
+    rng : numpy.random.Generator
+        The random numbers.
+    dtype : dtype, optional
+        The parameters' dtype (float32).
+    init : str, optional
+        The scheme: "uniform", "xavier", "orthogonal" or "identity".
+    radius : float, optional
+        Rescale W11 to this spectral radius (each gate block); None: as the scheme made it.
+    forget_bias : float, optional
+        The value of b0's f slice (default 1.0); None leaves it as the scheme made it.
+
+    Returns
+    -------
+    dict of str to ndarray
+        The parameters.
     """
     W0, W11, b0 = _init.recurrent(n_in, n_hidden, GATES, rng=rng, dtype=dtype, scheme=init,
                                   radius=radius)
@@ -101,7 +136,22 @@ def init(n_in: int, n_hidden: int, *, rng: np.random.Generator, dtype: DTypeLike
 
 
 def zero_state(batch: int, n_hidden: int, dtype: DTypeLike = np.float32) -> State:
-    """(h(0), c(0)) = (0, 0), each (B, H)."""
+    """(h(0), c(0)) = (0, 0), each (B, H).
+
+    Parameters
+    ----------
+    batch : int
+        B.
+    n_hidden : int
+        H.
+    dtype : dtype, optional
+        The state's dtype.
+
+    Returns
+    -------
+    tuple of ndarray
+        (h, c) = 0, each (B, H).
+    """
     return (np.zeros((batch, n_hidden), dtype=dtype), np.zeros((batch, n_hidden), dtype=dtype))
 
 
@@ -115,7 +165,24 @@ def _gates(params, x_t, h_prev):
 
 
 def step(params: Params, x_t: Array, state: State, *, activation: str = "tanh") -> State:
-    """One step: x_t (B, D), state (h(t-1), c(t-1)) -> (h(t), c(t))."""
+    """One step: x_t (B, D), state (h(t-1), c(t-1)) -> (h(t), c(t)).
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+        The parameters {"W0", "W11", "b0"}, as init returns them.
+    x_t : ndarray, (B, D)
+        x(t).
+    state : tuple of ndarray
+        The state before the step, (h(t-1), c(t-1)).
+    activation : str
+        "tanh", the only one: the gates fix their own nonlinearities.
+
+    Returns
+    -------
+    tuple of ndarray
+        The state after the step, (h(t), c(t)).
+    """
     _time.check_activation(activation, ACTIVATIONS, NAME)
     h_prev, c_prev = state
     i, f, g, o = _gates(params, x_t, h_prev)
@@ -127,7 +194,30 @@ def step_backward(params: Params, x_t: Array, state: State, dstate: State, *,
                   activation: str = "tanh") -> tuple[Params, Array, State]:
     """The derivative of one step. state = (h(t-1), c(t-1)); dstate = (dL/dh(t), dL/dc(t)), the
     total gradients reaching the step's outputs. Returns (grads {"W0", "W11", "b0"}, dL/dx(t),
-    (dL/dh(t-1), dL/dc(t-1)))."""
+    (dL/dh(t-1), dL/dc(t-1))).
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+        The parameters {"W0", "W11", "b0"}, as init returns them.
+    x_t : ndarray, (B, D)
+        x(t).
+    state : tuple of ndarray
+        The state before the step.
+    dstate : tuple of ndarray
+        The total gradients reaching the step's outputs.
+    activation : str
+        "tanh", the only one: the gates fix their own nonlinearities.
+
+    Returns
+    -------
+    grads : dict of str to ndarray
+        dL/d of each parameter {"W0", "W11", "b0"}, from this step.
+    dx : ndarray, (B, D)
+        dL/dx(t).
+    dstate_prev : tuple of ndarray
+        The gradient of the state before the step.
+    """
     _time.check_activation(activation, ACTIVATIONS, NAME)
     (h_prev, c_prev), (dh, dc_next) = state, dstate
     i, f, g, o = _gates(params, x_t, h_prev)
@@ -175,6 +265,28 @@ def forward(params: Params, x: Array, h0: Any = None, *, mask: Array | None = No
 
     x (T, B, D); h0: None or (h0, c0), each (B, H) (None entries: zeros); mask (T, B) bool or None.
     Returns h (T, B, H), h[t] = h(t+1), and the cache that `backward` needs.
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+        The parameters {"W0", "W11", "b0"}, as init returns them.
+    x : ndarray, (T, B, D)
+        The inputs, time-major.
+    h0 : tuple of ndarray, optional
+        The initial state: None (zeros) or (h0, c0), each (B, H).
+    mask : ndarray of bool, (T, B), optional
+        The real steps; a padded step (False) carries the state unchanged.
+    reverse : bool
+        Run t = T..1 from h(T+1) = h0 (the backward half of a bidirectional layer).
+    activation : str
+        "tanh", the only one: the gates fix their own nonlinearities.
+
+    Returns
+    -------
+    h : ndarray, (T, B, H)
+        h[t] = h(t+1), time order.
+    cache : dict
+        What backward, state_grads and final_state need.
     """
     _time.check_activation(activation, ACTIVATIONS, NAME)
     T, B, D = x.shape
@@ -200,7 +312,32 @@ def infer(params: Params, x: Array, h0: Any = None, *, mask: Array | None = None
           reverse: bool = False, activation: str = "tanh",
           block_bytes: int = 4 << 20) -> tuple[Array, State]:
     """forward without the backward's buffers: (h (T, B, H), final state (h, c)), computed a
-    block of steps at a time, so memory is h plus one block of gates."""
+    block of steps at a time, so memory is h plus one block of gates.
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+        The parameters {"W0", "W11", "b0"}, as init returns them.
+    x : ndarray, (T, B, D)
+        The inputs, time-major.
+    h0 : tuple of ndarray, optional
+        The initial state: None (zeros) or (h0, c0), each (B, H).
+    mask : ndarray of bool, (T, B), optional
+        The real steps; a padded step (False) carries the state unchanged.
+    reverse : bool
+        Run t = T..1 from h(T+1) = h0 (the backward half of a bidirectional layer).
+    activation : str
+        "tanh", the only one: the gates fix their own nonlinearities.
+    block_bytes : int, optional
+        The memory budget of one block's buffers, in bytes (4 MiB).
+
+    Returns
+    -------
+    h : ndarray, (T, B, H)
+        h[t] = h(t+1), time order.
+    state : tuple of ndarray
+        The final state (h, c), after the last visited step.
+    """
     _time.check_activation(activation, ACTIVATIONS, NAME)
     T, B, D = x.shape
     H = params["W11"].shape[1]
@@ -257,6 +394,27 @@ def backward(params: Params, cache: dict[str, Any], dh: Array | None,
     dh (T, B, H): dL/dh(t) from above (None: zero). dstate: the gradient of the final state (the
     state after the last visited step): None or a pair (dL/dh, dL/dc), entries None for zero.
     Returns (grads {"W0", "W11", "b0"}, dx (T, B, D), (dL/dh0, dL/dc0)).
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+        The parameters {"W0", "W11", "b0"}, as init returns them.
+    cache : dict
+        What forward returned with h.
+    dh : ndarray, (T, B, H), or None
+        dL/dh(t) from above, time order; None: zero.
+    dstate : sequence of ndarray or None, optional
+        The gradient of the final state (the state after the last visited step): None, or
+        (dL/dh, dL/dc), entries None for zero.
+
+    Returns
+    -------
+    grads : dict of str to ndarray
+        dL/d of each parameter {"W0", "W11", "b0"}.
+    dx : ndarray, (T, B, D)
+        dL/dx(t), time order.
+    dstate0 : tuple of ndarray
+        (dL/dh0, dL/dc0), the gradient of the initial state.
     """
     if "loops" in cache:                                          # a forward on compiled loops
         return backend.compiled(NAME).backward(params, cache, dh, dstate)
@@ -280,7 +438,25 @@ def backward(params: Params, cache: dict[str, Any], dh: Array | None,
 def state_grads(params: Params, cache: dict[str, Any], dh: Array | None,
                 dstate: Sequence[Array | None] | None = None) -> Array:
     """dL/dh(t) for every t (T, B, H), time order: the total gradient reaching h(t), from the
-    layer above at t and through the recurrence from t+1. Same arguments as backward."""
+    layer above at t and through the recurrence from t+1. Same arguments as backward.
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+        The parameters {"W0", "W11", "b0"}, as init returns them.
+    cache : dict
+        What forward returned with h.
+    dh : ndarray, (T, B, H), or None
+        dL/dh(t) from above, time order; None: zero.
+    dstate : sequence of ndarray or None, optional
+        The gradient of the final state (the state after the last visited step): None, or
+        (dL/dh, dL/dc), entries None for zero.
+
+    Returns
+    -------
+    ndarray, (T, B, H)
+        g(t) = dL/dh(t), time order.
+    """
     if "loops" in cache:
         return backend.compiled(NAME).state_grads(params, cache, dh, dstate)
     T, H, B = cache["tc"].shape
@@ -379,7 +555,18 @@ def _backward_loop(P, gs, dnext, dc_next, dh, W11T, pad):
 
 def final_state(cache: dict[str, Any]) -> State:
     """(h, c) after the last visited step: (h(T), c(T)), or (h(1), c(1)) for a reversed layer;
-    each a new (B, H) array."""
+    each a new (B, H) array.
+
+    Parameters
+    ----------
+    cache : dict
+        What forward returned with h.
+
+    Returns
+    -------
+    tuple of ndarray
+        (h, c), each (B, H).
+    """
     if "loops" in cache:
         return backend.compiled(NAME).final_state(cache)
     H = cache["tc"].shape[1]

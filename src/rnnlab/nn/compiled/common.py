@@ -41,12 +41,37 @@ _ONE = np.float32(1)
 
 
 def tanh(x: float) -> float:
-    """tanh(x): a vectorisable rational approximation for float32, math.tanh for float64."""
+    """tanh(x): a vectorisable rational approximation for float32, math.tanh for float64.
+
+    Called from Python, it is math.tanh; the float32 approximation is what compiled code gets
+    (numba's overload).
+
+    Parameters
+    ----------
+    x : float
+        The argument.
+
+    Returns
+    -------
+    float
+        tanh(x).
+    """
     return math.tanh(x)
 
 
 def sigmoid(x: float) -> float:
-    """1 / (1 + exp(-x)) = (1 + tanh(x / 2)) / 2, with `tanh` above."""
+    """1 / (1 + exp(-x)) = (1 + tanh(x / 2)) / 2, with `tanh` above.
+
+    Parameters
+    ----------
+    x : float
+        The argument.
+
+    Returns
+    -------
+    float
+        sigmoid(x).
+    """
     return 0.5 + 0.5 * math.tanh(0.5 * x)
 
 
@@ -88,7 +113,15 @@ OPTIONS = dict(cache=True, nogil=True, error_model="numpy")
 
 @njit(**OPTIONS)
 def tanh_array(x, out):
-    """out[...] = tanh(x) elementwise (1-D arrays): the compiled tanh, for tests and timing."""
+    """out[...] = tanh(x) elementwise (1-D arrays): the compiled tanh, for tests and timing.
+
+    Parameters
+    ----------
+    x : ndarray, (N,)
+        The arguments (float32 or float64).
+    out : ndarray, (N,)
+        Filled with tanh(x).
+    """
     for i in range(x.shape[0]):
         out[i] = tanh(x[i])
 
@@ -97,7 +130,17 @@ def tanh_array(x, out):
 def add_rows(out, x, W):
     """out += x W: out (N,) += sum_j x[j] W[j, :], W (J, N) C-ordered. Eight rows of W per pass
     over out (an eighth of the loads and stores of out), each pass SIMD over N; within a pass
-    the eight products are summed pairwise before joining out."""
+    the eight products are summed pairwise before joining out.
+
+    Parameters
+    ----------
+    out : ndarray, (N,)
+        Added to in place.
+    x : ndarray, (J,)
+        The row vector.
+    W : ndarray, (J, N)
+        The matrix, C-ordered.
+    """
     J, N = W.shape
     j = 0
     while j + 8 <= J:
@@ -128,7 +171,20 @@ def _transpose(W, out):
 
 def transposed(W: np.ndarray, dtype: Any) -> np.ndarray:
     """W.T as a new C-ordered array of `dtype` (twice as fast as np.ascontiguousarray(W.T) at
-    H = 512; BLAS multiplies h(t-1) (B, H) by a C-ordered W11^T faster than by the view)."""
+    H = 512; BLAS multiplies h(t-1) (B, H) by a C-ordered W11^T faster than by the view).
+
+    Parameters
+    ----------
+    W : ndarray, (N, M)
+        The matrix.
+    dtype : dtype
+        The result's dtype.
+
+    Returns
+    -------
+    ndarray, (M, N)
+        W.T, C-ordered.
+    """
     W = np.ascontiguousarray(W, dtype=dtype)
     out = np.empty((W.shape[1], W.shape[0]), dtype=dtype)
     _transpose(W, out)
@@ -141,17 +197,58 @@ NO_MASK = np.zeros((0, 0), dtype=bool)          # "no mask"
 
 def visiting(arr: np.ndarray | None, reverse: bool, dtype: Any) -> np.ndarray:
     """A time-major array as a C-ordered array of `dtype` in visiting order (a copy when
-    reversed); None -> an empty (0, 0, 0) array, "nothing from above"."""
+    reversed); None -> an empty (0, 0, 0) array, "nothing from above".
+
+    Parameters
+    ----------
+    arr : ndarray, (T, ...), or None
+        The array, time order.
+    reverse : bool
+        Whether the pass visits t = T..1.
+    dtype : dtype
+        The result's dtype.
+
+    Returns
+    -------
+    ndarray
+        The array in visiting order.
+    """
     if arr is None:
         return np.zeros((0, 0, 0), dtype=dtype)
     return np.ascontiguousarray(_time.steps(arr, reverse), dtype=dtype)
 
 
 def visiting_mask(mask: np.ndarray | None, reverse: bool) -> np.ndarray:
-    """The mask (T, B) as a C-ordered bool array in visiting order; NO_MASK for None."""
+    """The mask (T, B) as a C-ordered bool array in visiting order; NO_MASK for None.
+
+    Parameters
+    ----------
+    mask : ndarray of bool, (T, B), or None
+        The real steps, time order.
+    reverse : bool
+        Whether the pass visits t = T..1.
+
+    Returns
+    -------
+    ndarray of bool
+        The mask in visiting order, or NO_MASK (shape (0, 0)).
+    """
     return NO_MASK if mask is None else np.ascontiguousarray(_time.steps(mask, reverse), dtype=bool)
 
 
 def time_order(arr: np.ndarray, reverse: bool) -> np.ndarray:
-    """A visiting-order array back in time order, C-ordered."""
+    """A visiting-order array back in time order, C-ordered.
+
+    Parameters
+    ----------
+    arr : ndarray, (T, ...)
+        The array, visiting order.
+    reverse : bool
+        Whether the pass visited t = T..1.
+
+    Returns
+    -------
+    ndarray
+        The array in time order.
+    """
     return np.ascontiguousarray(_time.steps(arr, reverse))

@@ -18,7 +18,21 @@ from .common import OPTIONS, add_rows, tanh
 @njit(**OPTIONS)
 def forward_loop(hs, a, W11T, mask, act):
     """hs[t+1] = f(hs[t] W11^T + a[t]); a row whose mask[t] is False keeps hs[t].
-    hs (T+1, B, H) with hs[0] the initial state; a (T, B, H) = W0 x(t) + b0; W11T (H, H)."""
+    hs (T+1, B, H) with hs[0] the initial state; a (T, B, H) = W0 x(t) + b0; W11T (H, H).
+
+    Parameters
+    ----------
+    hs : ndarray, (T + 1, B, H)
+        The states; hs[0] on entry, the rest filled.
+    a : ndarray, (T, B, H)
+        W0 x(t) + b0, visiting order.
+    W11T : ndarray, (H, H)
+        W11^T, C-ordered.
+    mask : ndarray of bool, (T, B)
+        The real steps, visiting order; empty (0, 0): no mask.
+    act : int
+        The activation's code: 0 tanh, 1 relu, 2 identity.
+    """
     T, B, H = a.shape
     masked = mask.shape[0] > 0
     for t in range(T):
@@ -45,7 +59,27 @@ def forward_loop(hs, a, W11T, mask, act):
 def backward_loop(da, gs, dnext, dh, hs, W11, mask, act):
     """From the last visited step back: g(t) = dh[t] + dnext; da(t) = g f'(a(t)) (0 on a
     padded step); dnext = da(t) W11 (+ g(t) on a padded step). hs[t+1] holds h(t); W11 (H, H).
-    Leaves dL/dh0 in dnext."""
+    Leaves dL/dh0 in dnext.
+
+    Parameters
+    ----------
+    da : ndarray, (T, B, H)
+        Filled with dL/da(t), visiting order.
+    gs : ndarray, (T, B, H)
+        Filled with g(t) = dL/dh(t), visiting order.
+    dnext : ndarray, (B, H)
+        dL/dh of the final state on entry, dL/dh0 on exit.
+    dh : ndarray, (T, B, H)
+        dL/dh(t) from above, visiting order; empty (0, 0, 0): none.
+    hs : ndarray, (T + 1, B, H)
+        The states, as forward_loop left them.
+    W11 : ndarray, (H, H)
+        W11, C-ordered.
+    mask : ndarray of bool, (T, B)
+        The real steps, visiting order; empty (0, 0): no mask.
+    act : int
+        The activation's code: 0 tanh, 1 relu, 2 identity.
+    """
     T, B, H = da.shape
     masked = mask.shape[0] > 0
     above = dh.shape[0] > 0

@@ -39,7 +39,23 @@ def _cell(xa, mm, b_hn, hp, hn, h):
 
 @njit(**OPTIONS)
 def forward_loop(xa, hn, hs, W11T, b_hn, mask):
-    """Every visited step with the recurrent product inside the loop; W11T (H, 3H)."""
+    """Every visited step with the recurrent product inside the loop; W11T (H, 3H).
+
+    Parameters
+    ----------
+    xa : ndarray, (T, B, 3H)
+        W0 x(t) + b0 on entry, the gates r, z, n on exit; visiting order.
+    hn : ndarray, (T, B, H)
+        Filled with W11_n h(t-1) + b_hn.
+    hs : ndarray, (T + 1, B, H)
+        The states, hs[0] = h0 on entry; filled.
+    W11T : ndarray, (H, 3H)
+        W11^T, C-ordered.
+    b_hn : ndarray, (H,)
+        b_hn.
+    mask : ndarray of bool, (T, B)
+        The real steps, visiting order; empty (0, 0): no mask.
+    """
     T, B, G = xa.shape
     masked = mask.shape[0] > 0
     mm = np.empty(G, dtype=xa.dtype)
@@ -55,7 +71,25 @@ def forward_loop(xa, hn, hs, W11T, b_hn, mask):
 
 @njit(**OPTIONS)
 def forward_step(t, xa, mm, hn, hs, b_hn, mask):
-    """Step t after the product: mm (B, 3H) = h(t-1) W11^T (BLAS, by the caller)."""
+    """Step t after the product: mm (B, 3H) = h(t-1) W11^T (BLAS, by the caller).
+
+    Parameters
+    ----------
+    t : int
+        The step, in visiting order.
+    xa : ndarray, (T, B, 3H)
+        W0 x(t) + b0 on entry, the gates r, z, n on exit; visiting order.
+    mm : ndarray, (B, 3H)
+        h(t-1) W11^T.
+    hn : ndarray, (T, B, H)
+        Filled with W11_n h(t-1) + b_hn.
+    hs : ndarray, (T + 1, B, H)
+        The states, hs[0] = h0 on entry; filled.
+    b_hn : ndarray, (H,)
+        b_hn.
+    mask : ndarray of bool, (T, B)
+        The real steps, visiting order; empty (0, 0): no mask.
+    """
     masked = mask.shape[0] > 0
     for b in range(mm.shape[0]):
         if masked and not mask[t, b]:
@@ -107,7 +141,29 @@ def _direct(t, b, xa, gs, dnext, mask):
 @njit(**OPTIONS)
 def backward_loop(D, gs, dnext, dh, xa, hn, hs, W11nT, mask):
     """From the last visited step back, products inside the loop; W11nT (3H, H) = W11's rows
-    n, r, z. Fills D and gs; leaves dL/dh0 in dnext. A padded step: D = 0, dh passes on."""
+    n, r, z. Fills D and gs; leaves dL/dh0 in dnext. A padded step: D = 0, dh passes on.
+
+    Parameters
+    ----------
+    D : ndarray, (T, B, 4H)
+        Filled with [dhn, da_r, da_z, da_n] per step, visiting order.
+    gs : ndarray, (T, B, H)
+        Filled with g(t) = dL/dh(t), visiting order.
+    dnext : ndarray, (B, H)
+        dL/dh of the final state on entry, dL/dh0 on exit.
+    dh : ndarray, (T, B, H)
+        dL/dh(t) from above, visiting order; empty (0, 0, 0): none.
+    xa : ndarray, (T, B, 3H)
+        The gates r, z, n, as forward left them.
+    hn : ndarray, (T, B, H)
+        W11_n h(t-1) + b_hn, as forward left it.
+    hs : ndarray, (T + 1, B, H)
+        The states.
+    W11nT : ndarray, (3H, H)
+        W11's rows n, r, z, C-ordered.
+    mask : ndarray of bool, (T, B)
+        The real steps, visiting order; empty (0, 0): no mask.
+    """
     T, B, G = D.shape
     H = gs.shape[2]
     for t in range(T - 1, -1, -1):
@@ -128,7 +184,29 @@ def backward_loop(D, gs, dnext, dh, xa, hn, hs, W11nT, mask):
 @njit(**OPTIONS)
 def backward_step(t, D, gs, dnext, dh, xa, hn, hs, mask):
     """Step t before its product (the caller then sets dnext = D[t, :, :3H] W11nT, BLAS). Step
-    t+1's direct path is added first: dnext += g(t+1) z(t+1)."""
+    t+1's direct path is added first: dnext += g(t+1) z(t+1).
+
+    Parameters
+    ----------
+    t : int
+        The step, in visiting order.
+    D : ndarray, (T, B, 4H)
+        Filled with [dhn, da_r, da_z, da_n] per step, visiting order.
+    gs : ndarray, (T, B, H)
+        Filled with g(t) = dL/dh(t), visiting order.
+    dnext : ndarray, (B, H)
+        dL/dh(t) carried from step t+1.
+    dh : ndarray, (T, B, H)
+        dL/dh(t) from above, visiting order; empty (0, 0, 0): none.
+    xa : ndarray, (T, B, 3H)
+        The gates r, z, n, as forward left them.
+    hn : ndarray, (T, B, H)
+        W11_n h(t-1) + b_hn, as forward left it.
+    hs : ndarray, (T + 1, B, H)
+        The states.
+    mask : ndarray of bool, (T, B)
+        The real steps, visiting order; empty (0, 0): no mask.
+    """
     T, B, G = D.shape
     for b in range(B):
         if t + 1 < T:
@@ -144,14 +222,42 @@ def backward_step(t, D, gs, dnext, dh, xa, hn, hs, mask):
 
 @njit(**OPTIONS)
 def finish(dnext, xa, gs, mask):
-    """The direct path of the first visited step, after the BLAS loop: dnext = dL/dh0."""
+    """The direct path of the first visited step, after the BLAS loop: dnext = dL/dh0.
+
+    Parameters
+    ----------
+    dnext : ndarray, (B, H)
+        What the loop carried to step 1; dL/dh0 on exit.
+    xa : ndarray, (T, B, 3H)
+        The gates r, z, n, as forward left them.
+    gs : ndarray, (T, B, H)
+        g(t) = dL/dh(t), visiting order.
+    mask : ndarray of bool, (T, B)
+        The real steps, visiting order; empty (0, 0): no mask.
+    """
     for b in range(dnext.shape[0]):
         _direct(0, b, xa, gs, dnext, mask)
 
 
 def forward_blas(xa: np.ndarray, hn: np.ndarray, hs: np.ndarray, W11T: np.ndarray,
                  b_hn: np.ndarray, mask: np.ndarray) -> None:
-    """forward_loop with one BLAS product per step."""
+    """forward_loop with one BLAS product per step.
+
+    Parameters
+    ----------
+    xa : ndarray, (T, B, 3H)
+        W0 x(t) + b0 on entry, the gates r, z, n on exit; visiting order.
+    hn : ndarray, (T, B, H)
+        Filled with W11_n h(t-1) + b_hn.
+    hs : ndarray, (T + 1, B, H)
+        The states, hs[0] = h0 on entry; filled.
+    W11T : ndarray, (H, 3H)
+        W11^T, C-ordered.
+    b_hn : ndarray, (H,)
+        b_hn.
+    mask : ndarray of bool, (T, B)
+        The real steps, visiting order; empty (0, 0): no mask.
+    """
     mm = np.empty((xa.shape[1], xa.shape[2]), dtype=xa.dtype)   # (B, 3H)
     for t in range(xa.shape[0]):
         np.dot(hs[t], W11T, mm)                                   # (1) W11 h(t-1)
@@ -161,7 +267,29 @@ def forward_blas(xa: np.ndarray, hn: np.ndarray, hs: np.ndarray, W11T: np.ndarra
 def backward_blas(D: np.ndarray, gs: np.ndarray, dnext: np.ndarray, dh: np.ndarray,
                   xa: np.ndarray, hn: np.ndarray, hs: np.ndarray, W11nT: np.ndarray,
                   mask: np.ndarray) -> None:
-    """backward_loop with one BLAS product per step."""
+    """backward_loop with one BLAS product per step.
+
+    Parameters
+    ----------
+    D : ndarray, (T, B, 4H)
+        Filled with [dhn, da_r, da_z, da_n] per step, visiting order.
+    gs : ndarray, (T, B, H)
+        Filled with g(t) = dL/dh(t), visiting order.
+    dnext : ndarray, (B, H)
+        dL/dh of the final state on entry, dL/dh0 on exit.
+    dh : ndarray, (T, B, H)
+        dL/dh(t) from above, visiting order; empty (0, 0, 0): none.
+    xa : ndarray, (T, B, 3H)
+        The gates r, z, n, as forward left them.
+    hn : ndarray, (T, B, H)
+        W11_n h(t-1) + b_hn, as forward left it.
+    hs : ndarray, (T + 1, B, H)
+        The states.
+    W11nT : ndarray, (3H, H)
+        W11's rows n, r, z, C-ordered.
+    mask : ndarray of bool, (T, B)
+        The real steps, visiting order; empty (0, 0): no mask.
+    """
     H = gs.shape[2]
     for t in range(D.shape[0] - 1, -1, -1):
         backward_step(t, D, gs, dnext, dh, xa, hn, hs, mask)
@@ -173,7 +301,28 @@ def backward_blas(D: np.ndarray, gs: np.ndarray, dnext: np.ndarray, dh: np.ndarr
 def forward(params: dict[str, np.ndarray], x: np.ndarray, h0: Any = None, *,
             mask: np.ndarray | None = None, reverse: bool = False
             ) -> tuple[np.ndarray, dict[str, Any]]:
-    """nn/gru.py's forward on the compiled loops: (h (T, B, H), cache)."""
+    """nn/gru.py's forward on the compiled loops: (h (T, B, H), cache).
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+        The parameters {"W0", "W11", "b0", "b_hn"}, as nn/gru.py's init returns them.
+    x : ndarray, (T, B, D)
+        The inputs, time-major.
+    h0 : tuple of ndarray, optional
+        The initial state: None (zeros) or (h0,), each (B, H).
+    mask : ndarray of bool, (T, B), optional
+        The real steps; a padded step (False) carries the state unchanged.
+    reverse : bool, optional
+        Run t = T..1 (the backward half of a bidirectional layer).
+
+    Returns
+    -------
+    h : ndarray, (T, B, H)
+        h[t] = h(t+1), time order.
+    cache : dict
+        What backward, state_grads and final_state need.
+    """
     T, B, D = x.shape
     H = params["W11"].shape[1]
     dtype = np.result_type(x, params["W0"])
@@ -193,7 +342,30 @@ def infer(params: dict[str, np.ndarray], x: np.ndarray, h0: Any = None, *,
           mask: np.ndarray | None = None, reverse: bool = False,
           block_bytes: int = 4 << 20) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
     """nn/gru.py's infer on the compiled loops: (h (T, B, H), (h,)); memory is h plus one block
-    of steps."""
+    of steps.
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+        The parameters {"W0", "W11", "b0", "b_hn"}, as nn/gru.py's init returns them.
+    x : ndarray, (T, B, D)
+        The inputs, time-major.
+    h0 : tuple of ndarray, optional
+        The initial state: None (zeros) or (h0,), each (B, H).
+    mask : ndarray of bool, (T, B), optional
+        The real steps; a padded step (False) carries the state unchanged.
+    reverse : bool, optional
+        Run t = T..1 (the backward half of a bidirectional layer).
+    block_bytes : int, optional
+        The memory budget of one block's buffers, in bytes (4 MiB).
+
+    Returns
+    -------
+    h : ndarray, (T, B, H)
+        h[t] = h(t+1), time order.
+    state : tuple of ndarray
+        The final state (h,), after the last visited step.
+    """
     T, B, D = x.shape
     H = params["W11"].shape[1]
     dtype = np.result_type(x, params["W0"])
@@ -213,7 +385,28 @@ def infer(params: dict[str, np.ndarray], x: np.ndarray, h0: Any = None, *,
 def backward(params: dict[str, np.ndarray], cache: dict[str, Any], dh: np.ndarray | None,
              dstate: Any = None
              ) -> tuple[dict[str, np.ndarray], np.ndarray, tuple[np.ndarray, ...]]:
-    """nn/gru.py's backward on the compiled loops."""
+    """nn/gru.py's backward on the compiled loops.
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+        The parameters {"W0", "W11", "b0", "b_hn"}, as nn/gru.py's init returns them.
+    cache : dict
+        What forward returned with h.
+    dh : ndarray, (T, B, H), or None
+        dL/dh(t) from above, time order; None: zero.
+    dstate : sequence of ndarray or None, optional
+        The gradient of the final state: None, or (dL/dh,), entries None for zero.
+
+    Returns
+    -------
+    grads : dict of str to ndarray
+        dL/d of each parameter {"W0", "W11", "b0", "b_hn"}.
+    dx : ndarray, (T, B, D)
+        dL/dx(t), time order.
+    dstate0 : tuple of ndarray
+        (dL/dh0,), the gradient of the initial state.
+    """
     Dg, _, dh0 = bptt(params, cache, dh, dstate)
     x, hs, reverse = cache["x"], cache["hs"], cache["reverse"]
     T, B, D = x.shape
@@ -231,18 +424,67 @@ def backward(params: dict[str, np.ndarray], cache: dict[str, Any], dh: np.ndarra
 
 def state_grads(params: dict[str, np.ndarray], cache: dict[str, Any], dh: np.ndarray | None,
                 dstate: Any = None) -> np.ndarray:
-    """nn/gru.py's state_grads on the compiled loops."""
+    """nn/gru.py's state_grads on the compiled loops.
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+        The parameters {"W0", "W11", "b0", "b_hn"}, as nn/gru.py's init returns them.
+    cache : dict
+        What forward returned with h.
+    dh : ndarray, (T, B, H), or None
+        dL/dh(t) from above, time order; None: zero.
+    dstate : sequence of ndarray or None, optional
+        The gradient of the final state: None, or (dL/dh,), entries None for zero.
+
+    Returns
+    -------
+    ndarray, (T, B, H)
+        g(t) = dL/dh(t), time order.
+    """
     return time_order(bptt(params, cache, dh, dstate)[1], cache["reverse"])
 
 
 def final_state(cache: dict[str, Any]) -> tuple[np.ndarray, ...]:
-    """(h,) after the last visited step, a new array."""
+    """(h,) after the last visited step, a new array.
+
+    Parameters
+    ----------
+    cache : dict
+        What forward returned with h.
+
+    Returns
+    -------
+    tuple of ndarray
+        (h,), each (B, H).
+    """
     return (cache["hs"][-1].copy(),)
 
 
 def bptt(params: dict[str, np.ndarray], cache: dict[str, Any], dh: np.ndarray | None,
          dstate: Any) -> tuple[Any, ...]:
-    """(D (T, B, 4H), gs (T, B, H), both in visiting order, dL/dh0)."""
+    """(D (T, B, 4H), gs (T, B, H), both in visiting order, dL/dh0).
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+        The parameters {"W0", "W11", "b0", "b_hn"}, as nn/gru.py's init returns them.
+    cache : dict
+        What forward returned with h.
+    dh : ndarray, (T, B, H), or None
+        dL/dh(t) from above, time order; None: zero.
+    dstate : sequence of ndarray or None
+        The gradient of the final state: None, or (dL/dh,), entries None for zero.
+
+    Returns
+    -------
+    D : ndarray, (T, B, 4H)
+        [dhn, da_r, da_z, da_n] per step, visiting order (the module docstring).
+    gs : ndarray, (T, B, H)
+        g(t) = dL/dh(t), visiting order.
+    dh0 : ndarray, (B, H)
+        dL/dh0.
+    """
     xa, hs = cache["xa"], cache["hs"]
     T, B, H = cache["hn"].shape
     Dg, gs = _time.workspace([(T, B, 4 * H), (T, B, H)], xa.dtype)
@@ -256,13 +498,44 @@ def bptt(params: dict[str, np.ndarray], cache: dict[str, Any], dh: np.ndarray | 
 
 
 def forward_weights(params: dict[str, np.ndarray], dtype: Any) -> tuple[np.ndarray, np.ndarray]:
-    """(W11^T (H, 3H), b_hn (H,)), C-ordered, of the pass's dtype."""
+    """(W11^T (H, 3H), b_hn (H,)), C-ordered, of the pass's dtype.
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+        The parameters.
+    dtype : dtype
+        The pass's dtype.
+
+    Returns
+    -------
+    W11T : ndarray, (H, 3H)
+        W11^T.
+    b_hn : ndarray, (H,)
+        b_hn.
+    """
     return (transposed(params["W11"], dtype),
             np.ascontiguousarray(params["b_hn"], dtype=dtype))
 
 
 def run_forward(xa: np.ndarray, hn: np.ndarray, hs: np.ndarray, W11T: np.ndarray,
                 b_hn: np.ndarray, mask: np.ndarray) -> None:
-    """forward_loop or forward_blas, by B * H."""
+    """forward_loop or forward_blas, by B * H.
+
+    Parameters
+    ----------
+    xa : ndarray, (T, B, 3H)
+        W0 x(t) + b0 on entry, the gates r, z, n on exit; visiting order.
+    hn : ndarray, (T, B, H)
+        Filled with W11_n h(t-1) + b_hn.
+    hs : ndarray, (T + 1, B, H)
+        The states, hs[0] = h0 on entry; filled.
+    W11T : ndarray, (H, 3H)
+        W11^T, C-ordered.
+    b_hn : ndarray, (H,)
+        b_hn.
+    mask : ndarray of bool, (T, B)
+        The real steps, visiting order; empty (0, 0): no mask.
+    """
     run = forward_loop if xa.shape[1] * hs.shape[2] <= INLOOP_MAX_BH else forward_blas
     run(xa, hn, hs, W11T, b_hn, mask)

@@ -53,7 +53,23 @@ def _carry(hp, cp, h, c):
 
 @njit(**OPTIONS)
 def forward_loop(a, hs, cs, tc, W11T, mask):
-    """Every visited step with the recurrent product inside the loop; W11T (H, 4H)."""
+    """Every visited step with the recurrent product inside the loop; W11T (H, 4H).
+
+    Parameters
+    ----------
+    a : ndarray, (T, B, 4H)
+        W0 x(t) + b0 on entry, the gates i, f, g, o on exit; visiting order.
+    hs : ndarray, (T + 1, B, H)
+        The h states, hs[0] the initial one on entry; filled.
+    cs : ndarray, (T + 1, B, H)
+        The c states, likewise.
+    tc : ndarray, (T, B, H)
+        Filled with tanh(c(t)).
+    W11T : ndarray, (H, 4H)
+        W11^T, C-ordered.
+    mask : ndarray of bool, (T, B)
+        The real steps, visiting order; empty (0, 0): no mask.
+    """
     T, B, G = a.shape
     masked = mask.shape[0] > 0
     for t in range(T):
@@ -68,7 +84,25 @@ def forward_loop(a, hs, cs, tc, W11T, mask):
 
 @njit(**OPTIONS)
 def forward_step(t, a, mm, hs, cs, tc, mask):
-    """Step t after the product: mm (B, 4H) = h(t-1) W11^T (BLAS, by the caller)."""
+    """Step t after the product: mm (B, 4H) = h(t-1) W11^T (BLAS, by the caller).
+
+    Parameters
+    ----------
+    t : int
+        The step, in visiting order.
+    a : ndarray, (T, B, 4H)
+        W0 x(t) + b0 on entry, the gates i, f, g, o on exit; visiting order.
+    mm : ndarray, (B, 4H)
+        h(t-1) W11^T.
+    hs : ndarray, (T + 1, B, H)
+        The h states, hs[0] the initial one on entry; filled.
+    cs : ndarray, (T + 1, B, H)
+        The c states, likewise.
+    tc : ndarray, (T, B, H)
+        Filled with tanh(c(t)).
+    mask : ndarray of bool, (T, B)
+        The real steps, visiting order; empty (0, 0): no mask.
+    """
     B, G = mm.shape
     masked = mask.shape[0] > 0
     for b in range(B):
@@ -114,7 +148,31 @@ def _total(t, b, dh, dnext, gs):
 @njit(**OPTIONS)
 def backward_loop(da, gs, dnext, dc_next, dh, a, cs, tc, W11, mask):
     """From the last visited step back, products inside the loop; W11 (4H, H). Fills da and gs;
-    leaves dL/dh0 in dnext and dL/dc0 in dc_next. A padded step: da = 0, dh and dc pass on."""
+    leaves dL/dh0 in dnext and dL/dc0 in dc_next. A padded step: da = 0, dh and dc pass on.
+
+    Parameters
+    ----------
+    da : ndarray, (T, B, 4H)
+        Filled with dL/da(t), visiting order.
+    gs : ndarray, (T, B, H)
+        Filled with g(t) = dL/dh(t), visiting order.
+    dnext : ndarray, (B, H)
+        dL/dh of the final state on entry, dL/dh0 on exit.
+    dc_next : ndarray, (B, H)
+        dL/dc of the final state on entry, dL/dc0 on exit.
+    dh : ndarray, (T, B, H)
+        dL/dh(t) from above, visiting order; empty (0, 0, 0): none.
+    a : ndarray, (T, B, 4H)
+        The gates, as forward left them.
+    cs : ndarray, (T + 1, B, H)
+        The c states.
+    tc : ndarray, (T, B, H)
+        tanh(c(t)).
+    W11 : ndarray, (4H, H)
+        W11, C-ordered.
+    mask : ndarray of bool, (T, B)
+        The real steps, visiting order; empty (0, 0): no mask.
+    """
     T, B, G = da.shape
     masked = mask.shape[0] > 0
     for t in range(T - 1, -1, -1):
@@ -136,7 +194,31 @@ def backward_loop(da, gs, dnext, dc_next, dh, a, cs, tc, W11, mask):
 @njit(**OPTIONS)
 def backward_step(t, da, gs, dnext, dc_next, dh, a, cs, tc, mask):
     """Step t before its product (the caller then sets dnext = da[t] W11, BLAS). A padded row
-    of step t+1 first gets its carried gradient: dnext[b] = g(t+1)[b]."""
+    of step t+1 first gets its carried gradient: dnext[b] = g(t+1)[b].
+
+    Parameters
+    ----------
+    t : int
+        The step, in visiting order.
+    da : ndarray, (T, B, 4H)
+        Filled with dL/da(t), visiting order.
+    gs : ndarray, (T, B, H)
+        Filled with g(t) = dL/dh(t), visiting order.
+    dnext : ndarray, (B, H)
+        dL/dh(t) carried from step t+1.
+    dc_next : ndarray, (B, H)
+        dL/dc(t) carried from step t+1; updated to dL/dc(t-1).
+    dh : ndarray, (T, B, H)
+        dL/dh(t) from above, visiting order; empty (0, 0, 0): none.
+    a : ndarray, (T, B, 4H)
+        The gates, as forward left them.
+    cs : ndarray, (T + 1, B, H)
+        The c states.
+    tc : ndarray, (T, B, H)
+        tanh(c(t)).
+    mask : ndarray of bool, (T, B)
+        The real steps, visiting order; empty (0, 0): no mask.
+    """
     T, B, G = da.shape
     masked = mask.shape[0] > 0
     for b in range(B):
@@ -154,7 +236,23 @@ def backward_step(t, da, gs, dnext, dc_next, dh, a, cs, tc, mask):
 
 def forward_blas(a: np.ndarray, hs: np.ndarray, cs: np.ndarray, tc: np.ndarray,
                  W11T: np.ndarray, mask: np.ndarray) -> None:
-    """forward_loop with one BLAS product per step."""
+    """forward_loop with one BLAS product per step.
+
+    Parameters
+    ----------
+    a : ndarray, (T, B, 4H)
+        W0 x(t) + b0 on entry, the gates i, f, g, o on exit; visiting order.
+    hs : ndarray, (T + 1, B, H)
+        The h states, hs[0] the initial one on entry; filled.
+    cs : ndarray, (T + 1, B, H)
+        The c states, likewise.
+    tc : ndarray, (T, B, H)
+        Filled with tanh(c(t)).
+    W11T : ndarray, (H, 4H)
+        W11^T, C-ordered.
+    mask : ndarray of bool, (T, B)
+        The real steps, visiting order; empty (0, 0): no mask.
+    """
     mm = np.empty((a.shape[1], a.shape[2]), dtype=a.dtype)      # (B, 4H)
     for t in range(a.shape[0]):
         np.dot(hs[t], W11T, mm)                                   # (1) W11 h(t-1)
@@ -164,7 +262,31 @@ def forward_blas(a: np.ndarray, hs: np.ndarray, cs: np.ndarray, tc: np.ndarray,
 def backward_blas(da: np.ndarray, gs: np.ndarray, dnext: np.ndarray, dc_next: np.ndarray,
                   dh: np.ndarray, a: np.ndarray, cs: np.ndarray, tc: np.ndarray,
                   W11: np.ndarray, mask: np.ndarray) -> None:
-    """backward_loop with one BLAS product per step."""
+    """backward_loop with one BLAS product per step.
+
+    Parameters
+    ----------
+    da : ndarray, (T, B, 4H)
+        Filled with dL/da(t), visiting order.
+    gs : ndarray, (T, B, H)
+        Filled with g(t) = dL/dh(t), visiting order.
+    dnext : ndarray, (B, H)
+        dL/dh of the final state on entry, dL/dh0 on exit.
+    dc_next : ndarray, (B, H)
+        dL/dc of the final state on entry, dL/dc0 on exit.
+    dh : ndarray, (T, B, H)
+        dL/dh(t) from above, visiting order; empty (0, 0, 0): none.
+    a : ndarray, (T, B, 4H)
+        The gates, as forward left them.
+    cs : ndarray, (T + 1, B, H)
+        The c states.
+    tc : ndarray, (T, B, H)
+        tanh(c(t)).
+    W11 : ndarray, (4H, H)
+        W11, C-ordered.
+    mask : ndarray of bool, (T, B)
+        The real steps, visiting order; empty (0, 0): no mask.
+    """
     for t in range(da.shape[0] - 1, -1, -1):
         backward_step(t, da, gs, dnext, dc_next, dh, a, cs, tc, mask)
         np.dot(da[t], W11, dnext)                                 # (1) dnext = W11^T da(t)
@@ -178,7 +300,28 @@ def backward_blas(da: np.ndarray, gs: np.ndarray, dnext: np.ndarray, dc_next: np
 def forward(params: dict[str, np.ndarray], x: np.ndarray, h0: Any = None, *,
             mask: np.ndarray | None = None, reverse: bool = False
             ) -> tuple[np.ndarray, dict[str, Any]]:
-    """nn/lstm.py's forward on the compiled loops: (h (T, B, H), cache)."""
+    """nn/lstm.py's forward on the compiled loops: (h (T, B, H), cache).
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+        The parameters {"W0", "W11", "b0"}, as nn/lstm.py's init returns them.
+    x : ndarray, (T, B, D)
+        The inputs, time-major.
+    h0 : tuple of ndarray, optional
+        The initial state: None (zeros) or (h0, c0), each (B, H).
+    mask : ndarray of bool, (T, B), optional
+        The real steps; a padded step (False) carries the state unchanged.
+    reverse : bool, optional
+        Run t = T..1 (the backward half of a bidirectional layer).
+
+    Returns
+    -------
+    h : ndarray, (T, B, H)
+        h[t] = h(t+1), time order.
+    cache : dict
+        What backward, state_grads and final_state need.
+    """
     T, B, D = x.shape
     H = params["W11"].shape[1]
     dtype = np.result_type(x, params["W0"])
@@ -199,7 +342,30 @@ def infer(params: dict[str, np.ndarray], x: np.ndarray, h0: Any = None, *,
           mask: np.ndarray | None = None, reverse: bool = False,
           block_bytes: int = 4 << 20) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
     """nn/lstm.py's infer on the compiled loops: (h (T, B, H), (h, c)); memory is h plus one
-    block of steps."""
+    block of steps.
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+        The parameters {"W0", "W11", "b0"}, as nn/lstm.py's init returns them.
+    x : ndarray, (T, B, D)
+        The inputs, time-major.
+    h0 : tuple of ndarray, optional
+        The initial state: None (zeros) or (h0, c0), each (B, H).
+    mask : ndarray of bool, (T, B), optional
+        The real steps; a padded step (False) carries the state unchanged.
+    reverse : bool, optional
+        Run t = T..1 (the backward half of a bidirectional layer).
+    block_bytes : int, optional
+        The memory budget of one block's buffers, in bytes (4 MiB).
+
+    Returns
+    -------
+    h : ndarray, (T, B, H)
+        h[t] = h(t+1), time order.
+    state : tuple of ndarray
+        The final state (h, c), after the last visited step.
+    """
     T, B, D = x.shape
     H = params["W11"].shape[1]
     dtype = np.result_type(x, params["W0"])
@@ -222,7 +388,28 @@ def infer(params: dict[str, np.ndarray], x: np.ndarray, h0: Any = None, *,
 def backward(params: dict[str, np.ndarray], cache: dict[str, Any], dh: np.ndarray | None,
              dstate: Any = None
              ) -> tuple[dict[str, np.ndarray], np.ndarray, tuple[np.ndarray, ...]]:
-    """nn/lstm.py's backward on the compiled loops."""
+    """nn/lstm.py's backward on the compiled loops.
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+        The parameters {"W0", "W11", "b0"}, as nn/lstm.py's init returns them.
+    cache : dict
+        What forward returned with h.
+    dh : ndarray, (T, B, H), or None
+        dL/dh(t) from above, time order; None: zero.
+    dstate : sequence of ndarray or None, optional
+        The gradient of the final state: None, or (dL/dh, dL/dc), entries None for zero.
+
+    Returns
+    -------
+    grads : dict of str to ndarray
+        dL/d of each parameter {"W0", "W11", "b0"}.
+    dx : ndarray, (T, B, D)
+        dL/dx(t), time order.
+    dstate0 : tuple of ndarray
+        (dL/dh0, dL/dc0), the gradient of the initial state.
+    """
     da, _, dh0, dc0 = bptt(params, cache, dh, dstate)
     x, hs, reverse = cache["x"], cache["hs"], cache["reverse"]
     T, B, D = x.shape
@@ -237,18 +424,69 @@ def backward(params: dict[str, np.ndarray], cache: dict[str, Any], dh: np.ndarra
 
 def state_grads(params: dict[str, np.ndarray], cache: dict[str, Any], dh: np.ndarray | None,
                 dstate: Any = None) -> np.ndarray:
-    """nn/lstm.py's state_grads on the compiled loops."""
+    """nn/lstm.py's state_grads on the compiled loops.
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+        The parameters {"W0", "W11", "b0"}, as nn/lstm.py's init returns them.
+    cache : dict
+        What forward returned with h.
+    dh : ndarray, (T, B, H), or None
+        dL/dh(t) from above, time order; None: zero.
+    dstate : sequence of ndarray or None, optional
+        The gradient of the final state: None, or (dL/dh, dL/dc), entries None for zero.
+
+    Returns
+    -------
+    ndarray, (T, B, H)
+        g(t) = dL/dh(t), time order.
+    """
     return time_order(bptt(params, cache, dh, dstate)[1], cache["reverse"])
 
 
 def final_state(cache: dict[str, Any]) -> tuple[np.ndarray, ...]:
-    """(h, c) after the last visited step, new arrays."""
+    """(h, c) after the last visited step, new arrays.
+
+    Parameters
+    ----------
+    cache : dict
+        What forward returned with h.
+
+    Returns
+    -------
+    tuple of ndarray
+        (h, c), each (B, H).
+    """
     return cache["hs"][-1].copy(), cache["cs"][-1].copy()
 
 
 def bptt(params: dict[str, np.ndarray], cache: dict[str, Any], dh: np.ndarray | None,
          dstate: Any) -> tuple[Any, ...]:
-    """(da (T, B, 4H), gs (T, B, H), both in visiting order, dL/dh0, dL/dc0)."""
+    """(da (T, B, 4H), gs (T, B, H), both in visiting order, dL/dh0, dL/dc0).
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+        The parameters {"W0", "W11", "b0"}, as nn/lstm.py's init returns them.
+    cache : dict
+        What forward returned with h.
+    dh : ndarray, (T, B, H), or None
+        dL/dh(t) from above, time order; None: zero.
+    dstate : sequence of ndarray or None
+        The gradient of the final state: None, or (dL/dh, dL/dc), entries None for zero.
+
+    Returns
+    -------
+    da : ndarray, (T, B, 4H)
+        dL/da(t), the gates' pre-activations, visiting order.
+    gs : ndarray, (T, B, H)
+        g(t) = dL/dh(t), visiting order.
+    dh0 : ndarray, (B, H)
+        dL/dh0.
+    dc0 : ndarray, (B, H)
+        dL/dc0.
+    """
     a = cache["a"]
     T, B, H = cache["tc"].shape
     da, gs = _time.workspace([(T, B, 4 * H), (T, B, H)], a.dtype)
@@ -263,7 +501,23 @@ def bptt(params: dict[str, np.ndarray], cache: dict[str, Any], dh: np.ndarray | 
 
 def run_forward(a: np.ndarray, hs: np.ndarray, cs: np.ndarray, tc: np.ndarray,
                 W11T: np.ndarray, mask: np.ndarray) -> None:
-    """forward_loop or forward_blas, by B * H."""
+    """forward_loop or forward_blas, by B * H.
+
+    Parameters
+    ----------
+    a : ndarray, (T, B, 4H)
+        W0 x(t) + b0 on entry, the gates i, f, g, o on exit; visiting order.
+    hs : ndarray, (T + 1, B, H)
+        The h states, hs[0] the initial one on entry; filled.
+    cs : ndarray, (T + 1, B, H)
+        The c states, likewise.
+    tc : ndarray, (T, B, H)
+        Filled with tanh(c(t)).
+    W11T : ndarray, (H, 4H)
+        W11^T, C-ordered.
+    mask : ndarray of bool, (T, B)
+        The real steps, visiting order; empty (0, 0): no mask.
+    """
     run = forward_loop if a.shape[1] * hs.shape[2] <= INLOOP_MAX_BH else forward_blas
     run(a, hs, cs, tc, W11T, mask)
 
