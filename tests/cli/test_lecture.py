@@ -48,7 +48,8 @@ def test_run_writes_results_and_run(tmp_path, capsys):
     assert "Test mean squared error: recurrent vs static network" in \
         [h.text() for h in root.find_all("h3")]
     figures = root.find_all("figure")
-    assert len(figures) == len(res["figures"]) + (1 if res.get("headline") else 0)
+    summary_png = 1 if res.get("headline") and HAVE_MATPLOTLIB else 0
+    assert len(figures) == len(res["figures"]) + summary_png
     assert all(f.find_all("figcaption")[0].text().startswith(f"Figure {i}. ")
                for i, f in enumerate(figures, 1))
     md = (out / "report.md").read_text()
