@@ -578,14 +578,14 @@ def write_npz(path: StrPath, arrays: dict, **kw: Any) -> Path:
 
 
 def savez_plain(f: BinaryIO | None, arrays: dict) -> None:
-    """np.savez of plain (numeric or boolean) arrays only: an object array, which np.savez would
-    pickle, is refused first (np.savez takes allow_pickle= only from NumPy 2.1 on). f=None:
-    check only.
+    """An .npz archive, as np.savez writes it, of plain (numeric or boolean) arrays only: an
+    object array, which np.savez would pickle, is refused first (np.savez takes allow_pickle=
+    only from NumPy 2.1 on). f=None: check only.
 
     Parameters
     ----------
     f : file-like or None
-        Where np.savez writes; None: only check.
+        Where the archive goes; None: only check.
     arrays : dict of str to ndarray
         The arrays, by name.
 
@@ -600,7 +600,15 @@ def savez_plain(f: BinaryIO | None, arrays: dict) -> None:
             raise ValueError(f"array {key!r} holds Python objects; rnnlab writes plain arrays "
                              f"only")
     if f is not None:
-        np.savez(f, **arrays)
+        # what np.savez writes (one stored .npy entry per array), with the archive closed by a
+        # with block: an exception inside the write (a second Ctrl-C) closes it before the file
+        # goes away. NumPy before 2.0 left its ZipFile open then, and its __del__ at exit wrote
+        # to the closed file and printed a traceback.
+        import zipfile
+        with zipfile.ZipFile(f, mode="w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
+            for key, a in arrays.items():
+                with zf.open(f"{key}.npy", "w", force_zip64=True) as entry:
+                    np.lib.format.write_array(entry, np.asanyarray(a), allow_pickle=False)
 
 
 def check_distinct(output: StrPath, inputs: Iterable[StrPath], *, what: str = "output") -> None:
